@@ -1,0 +1,35 @@
+"""Terugkeer's process engine: a library with one facade, usable without Flask."""
+
+from engine.calendar import WorkingDayCalendar, calendar_from_setting
+from engine.clock import ManualClock, SystemClock
+from engine.errors import (
+    ConflictError,
+    DeploymentError,
+    EngineError,
+    FormValidationError,
+    MessageNotDeliverableError,
+    NotFoundError,
+    ScriptError,
+)
+from engine.facade import Engine
+from engine.store.records import EventInfo, InstanceInfo, TaskInfo, TimerInfo, VersionInfo
+
+__all__ = [
+    "ConflictError",
+    "DeploymentError",
+    "Engine",
+    "EngineError",
+    "EventInfo",
+    "FormValidationError",
+    "InstanceInfo",
+    "ManualClock",
+    "MessageNotDeliverableError",
+    "NotFoundError",
+    "ScriptError",
+    "SystemClock",
+    "TaskInfo",
+    "TimerInfo",
+    "VersionInfo",
+    "WorkingDayCalendar",
+    "calendar_from_setting",
+]

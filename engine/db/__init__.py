@@ -1,0 +1,1 @@
+"""Persistence: the tables, the connection set-up and the schema migrations."""

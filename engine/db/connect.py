@@ -1,0 +1,66 @@
+"""Connections: SQLite gets WAL and writer locks taken at BEGIN; PostgreSQL locks rows."""
+
+from __future__ import annotations
+
+import contextlib
+import weakref
+from collections.abc import Iterator
+
+from sqlalchemy import Connection, Engine, create_engine, event
+
+WRITE_OPTION = "terugkeer_write"
+_prepared: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def open_database(url: str) -> Engine:
+    """An SQLAlchemy engine for ``url`` with the settings the engine relies on."""
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    options: dict = {}
+    if url.startswith("sqlite"):
+        options["connect_args"] = {"timeout": 30, "check_same_thread": False}
+    else:
+        options["pool_pre_ping"] = True
+    engine = create_engine(url, **options)
+    prepare(engine)
+    return engine
+
+
+def prepare(engine: Engine) -> None:
+    """Install the SQLite connection settings on an engine made elsewhere (e.g. Flask-SQLAlchemy)."""
+    if engine.dialect.name != "sqlite" or engine in _prepared:
+        return
+    _prepared.add(engine)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        # Let SQLAlchemy emit BEGIN itself so that writers can take the lock up front.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        if connection.get_execution_options().get(WRITE_OPTION):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+
+@contextlib.contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """The one place where commands commit or roll back."""
+    with engine.connect() as connection:
+        connection = connection.execution_options(**{WRITE_OPTION: True})
+        with connection.begin():
+            yield connection
+
+
+@contextlib.contextmanager
+def read_transaction(engine: Engine) -> Iterator[Connection]:
+    with engine.connect() as connection, connection.begin():
+        yield connection

@@ -1,0 +1,357 @@
+"""The one class callers use: deploy models, start cases, work tasks, deliver messages, fire timers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnEvent
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.exceptions import TaskNotFoundException
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import Engine as SQLEngine
+from sqlalchemy.exc import IntegrityError
+
+from engine.calendar import WorkingDayCalendar
+from engine.clock import Clock, SystemClock
+from engine.db.connect import open_database, prepare, read_transaction, write_transaction
+from engine.deployment import SourceFile, parse_deployment
+from engine.errors import ConflictError, MessageNotDeliverableError, NotFoundError
+from engine.runtime.cache import WorkflowCache
+from engine.runtime.codec import CODECS
+from engine.runtime.definitions import DefinitionCache
+from engine.runtime.forms import FormValidators
+from engine.runtime.pipeline import Command, Pipeline
+from engine.scripting import RestrictedScriptEngine
+from engine.store import events, human_tasks, instances, timers, versions
+from engine.store.records import EventInfo, InstanceInfo, TaskInfo, TimerInfo, VersionInfo
+
+FileLike = str | Path | SourceFile
+
+
+class Engine:
+    """Terugkeer's process engine. Every command is one transaction; see engine/runtime/pipeline.py."""
+
+    def __init__(
+        self,
+        database: str | SQLEngine,
+        *,
+        clock: Clock | None = None,
+        calendar: WorkingDayCalendar | None = None,
+        forms_dir: str | Path | None = None,
+        cache_size: int = 512,
+    ) -> None:
+        if isinstance(database, str):
+            database = open_database(database)
+        else:
+            prepare(database)
+        self.database = database
+        self.clock = clock or SystemClock()
+        self.calendar = calendar or WorkingDayCalendar()
+        self.forms_dir = Path(forms_dir) if forms_dir else None
+        self.script_engine = RestrictedScriptEngine(self.calendar, self.clock)
+        self._definitions = DefinitionCache()
+        self._forms = FormValidators()
+        self._pipeline = Pipeline(
+            database, self.clock, self.script_engine, self._definitions, WorkflowCache(cache_size)
+        )
+
+    # Deployments
+
+    def deploy(self, files: Iterable[FileLike], *, user: str = "system") -> list[VersionInfo]:
+        """Check and store the processes in ``files``; unchanged processes keep their version."""
+        sources = [_source(f) for f in files]
+        bundles = parse_deployment(sources, self.forms_dir)
+        deployed = []
+        now = self.clock.now()
+        with write_transaction(self.database) as conn:
+            for bundle in bundles:
+                existing = versions.find_by_hash(conn, bundle.process_id, bundle.content_hash)
+                if existing is not None:
+                    deployed.append(existing)
+                    continue
+                codec = CODECS[bundle.dialect]
+                info = versions.insert_version(
+                    conn,
+                    process_id=bundle.process_id,
+                    name=bundle.name,
+                    content_hash=bundle.content_hash,
+                    serializer_version=codec.version,
+                    dialect=bundle.dialect,
+                    specs=codec.dump_specs(bundle.spec, bundle.subprocess_specs),
+                    forms=bundle.forms,
+                    deployed_by=user,
+                    deployed_at=now,
+                    source_files=[(f.name, f.content) for f in bundle.files],
+                )
+                events.append(
+                    conn,
+                    [
+                        {
+                            "instance_id": None,
+                            "version_id": info.id,
+                            "at": now,
+                            "actor": user,
+                            "kind": "version_deployed",
+                            "task_id": None,
+                            "bpmn_id": bundle.process_id,
+                            "detail": {"version": info.version, "content_hash": info.content_hash},
+                        }
+                    ],
+                )
+                deployed.append(info)
+        return deployed
+
+    def versions(self, process_id: str | None = None) -> list[VersionInfo]:
+        with read_transaction(self.database) as conn:
+            return versions.list_versions(conn, process_id)
+
+    # Instances
+
+    def start(
+        self,
+        process_id: str,
+        data: dict[str, Any],
+        business_key: str,
+        *,
+        user: str = "system",
+        version: int | None = None,
+    ) -> InstanceInfo:
+        """Start a case on the latest (or the given) version of a process."""
+        with read_transaction(self.database) as conn:
+            found = versions.list_versions(conn, process_id)
+        chosen = [v for v in found if version is None or v.version == version]
+        if not chosen:
+            raise NotFoundError(f"process {process_id!r} has no deployed version {version or ''}".strip())
+        try:
+            return self._pipeline.start(chosen[-1].id, process_id, business_key, dict(data), user)
+        except IntegrityError as exc:
+            raise ConflictError(f"a case with business key {business_key!r} already exists") from exc
+
+    def instance(self, instance_id: int, *, with_data: bool = True) -> InstanceInfo:
+        with read_transaction(self.database) as conn:
+            head = instances.head(conn, instance_id)
+            if head is None:
+                raise NotFoundError(f"instance {instance_id} does not exist")
+            if not with_data:
+                return instances.info(head)
+            definition = self._definitions.get(conn, head.version_id)
+            state, _ = instances.state(conn, instance_id)
+        workflow = definition.codec.load_state(state, definition.spec, definition.subprocess_specs)
+        last = workflow.last_task or workflow.task_tree
+        return instances.info(head, dict(last.data))
+
+    def instance_by_key(self, business_key: str) -> InstanceInfo:
+        with read_transaction(self.database) as conn:
+            ids = instances.find_ids_by_key(conn, business_key)
+        if not ids:
+            raise NotFoundError(f"no case with business key {business_key!r}")
+        return self.instance(ids[-1])
+
+    def retry(self, instance_id: int, *, data: dict[str, Any] | None = None, user: str = "system") -> InstanceInfo:
+        """Continue an instance in error, optionally with corrected data for the failed task."""
+
+        def action(command: Command) -> None:
+            if command.status != "error":
+                raise ConflictError(f"instance {instance_id} is not in error")
+            failed = command.workflow.get_tasks(state=TaskState.ERROR)
+            for task in failed:
+                command.workflow.reset_from_task_id(task.id, data={**task.data, **(data or {})})
+            command.record("instance_retried", bpmn_id=failed[0].task_spec.bpmn_id if failed else None)
+
+        info, _ = self._pipeline.execute(instance_id, user, action)
+        return info
+
+    # Human tasks
+
+    def tasks(
+        self,
+        *,
+        instance_id: int | None = None,
+        business_key: str | None = None,
+        organisations: list[str] | None = None,
+        party: str | None = None,
+        status: str | None = "ready",
+        claimed_by: str | None = None,
+        unclaimed: bool = False,
+        bpmn_id: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[TaskInfo]:
+        """Human tasks from the projection, earliest due first."""
+        with read_transaction(self.database) as conn:
+            return human_tasks.search(
+                conn,
+                instance_id=instance_id,
+                business_key=business_key,
+                organisations=organisations,
+                party=party,
+                status=status,
+                claimed_by=claimed_by,
+                unclaimed=unclaimed,
+                bpmn_id=bpmn_id,
+                limit=limit,
+                offset=offset,
+            )
+
+    def task(self, task_id: str) -> TaskInfo:
+        with read_transaction(self.database) as conn:
+            found = human_tasks.get(conn, task_id)
+        if found is None:
+            raise NotFoundError(f"task {task_id} does not exist")
+        return found
+
+    def form(self, task_id: str) -> dict[str, Any] | None:
+        """The task's form: {"schema": ..., "ui": ...}, or None for a task without a form."""
+        task = self.task(task_id)
+        if task.form is None:
+            return None
+        with read_transaction(self.database) as conn:
+            definition = self._definitions.get(conn, task.version_id)
+        return definition.forms.get(task.form)
+
+    def claim(self, task_id: str, user: str) -> TaskInfo:
+        return self._set_claim(task_id, user, expected=None, claimant=user, kind="task_claimed")
+
+    def unclaim(self, task_id: str, user: str) -> TaskInfo:
+        return self._set_claim(task_id, user, expected=user, claimant=None, kind="task_unclaimed")
+
+    def _set_claim(self, task_id: str, user: str, *, expected: str | None, claimant: str | None, kind: str) -> TaskInfo:
+        now = self.clock.now()
+        with write_transaction(self.database) as conn:
+            task = human_tasks.get(conn, task_id)
+            if task is None:
+                raise NotFoundError(f"task {task_id} does not exist")
+            if not human_tasks.set_claim(conn, task_id, expected_claimant=expected, claimant=claimant, at=now if claimant else None):
+                raise ConflictError(_claim_conflict(task, user, claiming=claimant is not None))
+            events.append(
+                conn,
+                [
+                    {
+                        "instance_id": task.instance_id,
+                        "version_id": task.version_id,
+                        "at": now,
+                        "actor": user,
+                        "kind": kind,
+                        "task_id": task_id,
+                        "bpmn_id": task.bpmn_id,
+                        "detail": None,
+                    }
+                ],
+            )
+            return human_tasks.get(conn, task_id)  # type: ignore[return-value]
+
+    def complete(self, task_id: str, data: dict[str, Any], user: str) -> InstanceInfo:
+        """Validate ``data`` against the task's form, complete the task and run on to the next wait."""
+        task = self.task(task_id)
+
+        def action(command: Command) -> None:
+            current = human_tasks.get(command.conn, task_id)
+            if current is None or current.status != "ready":
+                raise ConflictError(f"task {task_id} is no longer open ({current.status if current else 'gone'})")
+            if current.claimed_by not in (None, user):
+                raise ConflictError(f"task {task_id} is claimed by someone else")
+            spiff_task = _spiff_task(command, task_id)
+            if current.form is not None:
+                form = command.definition.forms.get(current.form)
+                if form is not None:
+                    self._forms.validate(form["schema"], data)
+            spiff_task.data.update(data)
+            command.completed_task_ids.append(task_id)
+            command.record("task_completed", task_id=task_id, bpmn_id=current.bpmn_id, fields=sorted(data))
+            spiff_task.run()
+
+        info, _ = self._pipeline.execute(task.instance_id, user, action)
+        return info
+
+    # Messages and timers
+
+    def send_message(
+        self, name: str, business_key: str, payload: dict[str, Any] | None = None, *, user: str = "system"
+    ) -> InstanceInfo:
+        """Deliver a message to the case with ``business_key`` that waits for it (principle 7)."""
+        with read_transaction(self.database) as conn:
+            candidates = instances.find_ids_by_key(conn, business_key, active_only=True)
+        payload = dict(payload or {})
+
+        def action(command: Command) -> None:
+            waiting = [
+                t
+                for t in command.workflow.event_manager.tasks.values()
+                if isinstance(t.task_spec.event_definition, MessageEventDefinition)
+                and t.task_spec.event_definition.name == name
+            ]
+            if not waiting:
+                raise MessageNotDeliverableError(f"case {business_key!r} does not wait for message {name!r}")
+            definition = waiting[0].task_spec.event_definition
+            for task in waiting:
+                if getattr(task.task_spec.event_definition, "message_var", None) is None:
+                    task.set_data(**payload)
+            command.workflow.send_event(BpmnEvent(type(definition)(name), payload=payload))
+            command.record("message_received", bpmn_id=waiting[0].task_spec.bpmn_id, message=name, fields=sorted(payload))
+
+        for instance_id in candidates:
+            try:
+                info, _ = self._pipeline.execute(instance_id, user, action)
+                return info
+            except MessageNotDeliverableError:
+                continue
+        raise MessageNotDeliverableError(f"no case with business key {business_key!r} waits for message {name!r}")
+
+    def fire_due_timers(self, *, limit: int = 100) -> int:
+        """Fire every timer that is due now; each fires once even with several schedulers."""
+        with read_transaction(self.database) as conn:
+            due = timers.due(conn, self.clock.now(), limit)
+        fired = 0
+        for timer_id, instance_id in due:
+
+            def action(command: Command, timer_id: str = timer_id) -> None:
+                if not timers.claim(command.conn, timer_id):
+                    raise ConflictError(f"timer {timer_id} was fired or cancelled by another writer")
+
+            try:
+                self._pipeline.execute(instance_id, "scheduler", action)
+            except (NotFoundError, ConflictError):
+                continue
+            fired += 1
+        return fired
+
+    def next_timer_due(self):  # type: ignore[no-untyped-def]
+        with read_transaction(self.database) as conn:
+            return timers.next_due(conn)
+
+    def timers(self, instance_id: int) -> list[TimerInfo]:
+        with read_transaction(self.database) as conn:
+            return timers.for_instance(conn, instance_id)
+
+    def events(self, instance_id: int) -> list[EventInfo]:
+        with read_transaction(self.database) as conn:
+            return events.for_instance(conn, instance_id)
+
+
+def _source(item: FileLike) -> SourceFile:
+    if isinstance(item, SourceFile):
+        return item
+    path = Path(item)
+    return SourceFile(path.name, path.read_bytes())
+
+
+def _spiff_task(command: Command, task_id: str):  # type: ignore[no-untyped-def]
+    try:
+        task = command.workflow.get_task_from_id(UUID(task_id))
+    except TaskNotFoundException:
+        task = None
+    if task is None or not task.has_state(TaskState.READY) or not task.task_spec.manual:
+        raise ConflictError(f"task {task_id} is not ready")
+    return task
+
+
+def _claim_conflict(task: TaskInfo, user: str, *, claiming: bool) -> str:
+    if task.status != "ready":
+        return f"task {task.id} is no longer open ({task.status})"
+    if claiming:
+        return f"task {task.id} is already claimed by {task.claimed_by}"
+    return f"task {task.id} is not claimed by {user}"
+

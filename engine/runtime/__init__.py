@@ -1,0 +1,1 @@
+"""Running instances: state codec, the command pipeline and the projections it keeps."""

@@ -1,0 +1,45 @@
+"""Deployed specs kept in memory by version id; they never change once stored."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
+from sqlalchemy import Connection
+
+from engine.errors import NotFoundError
+from engine.runtime.codec import CODECS, WorkflowCodec
+from engine.store import versions
+
+
+@dataclass(frozen=True)
+class Definition:
+    version_id: int
+    dialect: str
+    spec: BpmnProcessSpec
+    subprocess_specs: dict[str, BpmnProcessSpec]
+    forms: dict[str, Any]
+
+    @property
+    def codec(self) -> WorkflowCodec:
+        return CODECS[self.dialect]
+
+
+class DefinitionCache:
+    def __init__(self) -> None:
+        self._by_version: dict[int, Definition] = {}
+        self._lock = threading.Lock()
+
+    def get(self, conn: Connection, version_id: int) -> Definition:
+        found = self._by_version.get(version_id)
+        if found is not None:
+            return found
+        row = versions.load_definition(conn, version_id)
+        if row is None:
+            raise NotFoundError(f"process version {version_id} does not exist")
+        spec, subprocess_specs = CODECS[row.dialect].load_specs(row.specs)
+        definition = Definition(row.id, row.dialect, spec, subprocess_specs, row.forms)
+        with self._lock:
+            return self._by_version.setdefault(version_id, definition)

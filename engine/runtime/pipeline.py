@@ -1,0 +1,267 @@
+"""Every command on an instance runs through here, as one transaction (architecture principle 1):
+lock the instance, load it, let the command change it, run the engine, save, update the
+projections, write the audit events, commit. Any failure before commit changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import Connection, Engine
+
+from engine.clock import Clock, active_clock
+from engine.db.connect import write_transaction
+from engine.errors import NotFoundError
+from engine.runtime.cache import WorkflowCache
+from engine.runtime.definitions import Definition, DefinitionCache
+from engine.runtime.projection import ready_user_tasks, task_row, timer_has_fired, waiting_timers
+from engine.store import events, human_tasks, instances, timers
+from engine.store.records import InstanceInfo
+
+
+@dataclass
+class Command:
+    """One command's view of its instance, and what it records on the way."""
+
+    conn: Connection
+    workflow: BpmnWorkflow
+    definition: Definition
+    instance_id: int
+    process_id: str
+    business_key: str
+    status: str
+    started_at: datetime
+    now: datetime
+    actor: str
+    completed_task_ids: list[str] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
+
+    def record(
+        self, kind: str, *, task_id: str | None = None, bpmn_id: str | None = None, **detail: Any
+    ) -> None:
+        self.events.append(
+            {
+                "instance_id": self.instance_id,
+                "version_id": self.definition.version_id,
+                "at": self.now,
+                "actor": self.actor,
+                "kind": kind,
+                "task_id": task_id,
+                "bpmn_id": bpmn_id,
+                "detail": detail or None,
+            }
+        )
+
+
+Action = Callable[[Command], Any]
+
+
+class Pipeline:
+    def __init__(
+        self,
+        database: Engine,
+        clock: Clock,
+        script_engine: Any,
+        definitions: DefinitionCache,
+        cache: WorkflowCache,
+    ) -> None:
+        self.database = database
+        self.clock = clock
+        self.script_engine = script_engine
+        self.definitions = definitions
+        self.cache = cache
+
+    def start(
+        self, version_id: int, process_id: str, business_key: str, data: dict, actor: str
+    ) -> InstanceInfo:
+        """Create an instance and run it to its first wait, in one transaction."""
+        with write_transaction(self.database) as conn:
+            definition = self.definitions.get(conn, version_id)
+            workflow = BpmnWorkflow(
+                definition.spec, definition.subprocess_specs, script_engine=self.script_engine
+            )
+            workflow.task_tree.data.update(data)
+            now = self.clock.now()
+            instance_id = instances.insert_instance(
+                conn,
+                version_id=version_id,
+                process_id=process_id,
+                business_key=business_key,
+                state="",
+                serializer_version=definition.codec.version,
+                now=now,
+            )
+            command = Command(
+                conn, workflow, definition, instance_id, process_id, business_key, "running", now, now, actor
+            )
+            command.record("instance_started")
+            info, revision, _ = self._run(command, revision=0, action=None)
+        self.cache.put(instance_id, revision, workflow)
+        return info
+
+    def execute(self, instance_id: int, actor: str, action: Action) -> tuple[InstanceInfo, Any]:
+        """Run ``action`` on a locked, loaded instance; everything it does commits or nothing does."""
+        with write_transaction(self.database) as conn:
+            head = instances.lock(conn, instance_id)
+            if head is None:
+                raise NotFoundError(f"instance {instance_id} does not exist")
+            definition = self.definitions.get(conn, head.version_id)
+            workflow = self.cache.take(instance_id, head.revision)
+            if workflow is None:
+                state, _ = instances.state(conn, instance_id)
+                workflow = definition.codec.load_state(
+                    state, definition.spec, definition.subprocess_specs
+                )
+                workflow.script_engine = self.script_engine
+            command = Command(
+                conn,
+                workflow,
+                definition,
+                instance_id,
+                head.process_id,
+                head.business_key,
+                head.status,
+                head.started_at,
+                self.clock.now(),
+                actor,
+            )
+            info, revision, result = self._run(command, head.revision, action)
+        self.cache.put(instance_id, revision, workflow)
+        return info, result
+
+    def _run(
+        self, command: Command, revision: int, action: Action | None
+    ) -> tuple[InstanceInfo, int, Any]:
+        conn, workflow = command.conn, command.workflow
+        fresh = revision == 0
+        open_before = set() if fresh else human_tasks.open_ids(conn, command.instance_id)
+        timers_before = {} if fresh else timers.waiting_for_instance(conn, command.instance_id)
+        result = None
+        error: SpiffWorkflowException | None = None
+        with active_clock(self.clock):
+            if action is not None:
+                result = action(command)
+            try:
+                advance(workflow)
+                ready = ready_user_tasks(workflow)
+                base = self._task_base(command)
+                new_rows = [
+                    task_row(ready[tid], workflow, command.now, base)
+                    for tid in ready.keys() - open_before
+                ]
+            except SpiffWorkflowException as exc:
+                error = exc
+                ready = {tid: None for tid in open_before - set(command.completed_task_ids)}
+                new_rows = []
+            waiting = waiting_timers(workflow)
+        self._project_tasks(command, open_before, set(ready), new_rows)
+        self._project_timers(command, timers_before, waiting)
+        status, ended_at, message, element = self._outcome(command, error)
+        new_revision = instances.save(
+            conn,
+            instance_id=command.instance_id,
+            expected_revision=revision,
+            state=command.definition.codec.dump_state(workflow),
+            status=status,
+            now=command.now,
+            ended_at=ended_at,
+            error_message=message,
+            error_element=element,
+        )
+        events.append(conn, command.events)
+        info = InstanceInfo(
+            id=command.instance_id,
+            process_id=command.process_id,
+            version_id=command.definition.version_id,
+            business_key=command.business_key,
+            status=status,
+            started_at=command.started_at,
+            updated_at=command.now,
+            ended_at=ended_at,
+            error_message=message,
+            error_element=element,
+        )
+        return info, new_revision, result
+
+    @staticmethod
+    def _task_base(command: Command) -> dict:
+        return {
+            "instance_id": command.instance_id,
+            "version_id": command.definition.version_id,
+            "business_key": command.business_key,
+            "process_id": command.process_id,
+            "claimed_by": None,
+            "claimed_at": None,
+            "completed_by": None,
+            "completed_at": None,
+        }
+
+    @staticmethod
+    def _project_tasks(command: Command, open_before: set[str], ready: set[str], new_rows: list[dict]) -> None:
+        conn = command.conn
+        completed = [tid for tid in command.completed_task_ids if tid in open_before]
+        human_tasks.close(conn, completed, "completed", command.now, command.actor)
+        cancelled = sorted(open_before - ready - set(completed))
+        human_tasks.close(conn, cancelled, "cancelled", command.now, None)
+        for tid in cancelled:
+            command.record("task_cancelled", task_id=tid)
+        human_tasks.insert_ready(conn, new_rows)
+        for row in new_rows:
+            command.record("task_ready", task_id=row["id"], bpmn_id=row["bpmn_id"])
+
+    @staticmethod
+    def _project_timers(command: Command, before: dict[str, datetime], after: dict) -> None:
+        conn = command.conn
+        gone = [tid for tid in before if tid not in after]
+        fired = [tid for tid in gone if timer_has_fired(command.workflow, tid)]
+        timers.mark_fired(conn, fired, command.now)
+        for tid in fired:
+            command.record("timer_fired", task_id=tid, due_at=before[tid].isoformat())
+        timers.cancel(conn, [tid for tid in gone if tid not in fired])
+        changed = [
+            (t.id, t.bpmn_id, t.due_at) for t in after.values() if before.get(t.id) != t.due_at
+        ]
+        timers.upsert_waiting(conn, command.instance_id, changed)
+
+    @staticmethod
+    def _outcome(
+        command: Command, error: SpiffWorkflowException | None
+    ) -> tuple[str, datetime | None, str | None, str | None]:
+        if error is not None:
+            element = _element_of(error)
+            message = _message_of(error)
+            command.record("instance_error", bpmn_id=element, message=message)
+            return "error", None, message, element
+        if command.workflow.completed:
+            if command.status != "completed":
+                command.record("instance_completed")
+            return "completed", command.now, None, None
+        return "running", None, None, None
+
+
+def advance(workflow: BpmnWorkflow) -> None:
+    """Run the engine until only user tasks and waiting events are left.
+
+    ``do_engine_steps`` refreshes timers only after its loop, so a timer that is due becomes
+    ready but does not run; refresh first and go round again while engine work is ready.
+    """
+    workflow.refresh_timers()
+    workflow.do_engine_steps()
+    while any(not t.task_spec.manual for t in workflow.get_tasks(state=TaskState.READY)):
+        workflow.do_engine_steps()
+
+
+def _element_of(error: SpiffWorkflowException) -> str | None:
+    task = getattr(error, "task", None)
+    spec = task.task_spec if task is not None else getattr(error, "task_spec", None)
+    return getattr(spec, "bpmn_id", None) or getattr(spec, "name", None)
+
+
+def _message_of(error: SpiffWorkflowException) -> str:
+    return str(error).strip() or error.__class__.__name__

@@ -1,0 +1,80 @@
+"""Timer rows: the scheduler's source of truth (architecture principle 5)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection, delete, func, insert, select, update
+
+from engine.db.models import Timer
+from engine.store.records import TimerInfo
+
+timers = Timer.__table__
+
+
+def waiting_for_instance(conn: Connection, instance_id: int) -> dict[str, datetime]:
+    query = select(timers.c.id, timers.c.due_at).where(
+        timers.c.instance_id == instance_id, timers.c.status == "waiting"
+    )
+    return {row.id: row.due_at for row in conn.execute(query)}
+
+
+def upsert_waiting(conn: Connection, instance_id: int, rows: list[tuple[str, str, datetime]]) -> None:
+    """(timer id, bpmn id, due) rows: new ones inserted, known ones re-armed with their due time."""
+    if not rows:
+        return
+    known = set(
+        conn.execute(select(timers.c.id).where(timers.c.id.in_([r[0] for r in rows]))).scalars()
+    )
+    fresh = [
+        {"id": tid, "instance_id": instance_id, "bpmn_id": bid, "due_at": due, "status": "waiting"}
+        for tid, bid, due in rows
+        if tid not in known
+    ]
+    if fresh:
+        conn.execute(insert(timers), fresh)
+    for tid, _bid, due in rows:
+        if tid in known:
+            conn.execute(
+                update(timers).where(timers.c.id == tid).values(due_at=due, status="waiting", fired_at=None)
+            )
+
+
+def cancel(conn: Connection, timer_ids: list[str]) -> None:
+    if timer_ids:
+        conn.execute(delete(timers).where(timers.c.id.in_(timer_ids), timers.c.status == "waiting"))
+
+
+def mark_fired(conn: Connection, timer_ids: list[str], at: datetime) -> None:
+    if timer_ids:
+        conn.execute(
+            update(timers).where(timers.c.id.in_(timer_ids)).values(status="fired", fired_at=at)
+        )
+
+
+def due(conn: Connection, now: datetime, limit: int) -> list[tuple[str, int]]:
+    """Waiting timers due at ``now``: (timer id, instance id), earliest first."""
+    query = (
+        select(timers.c.id, timers.c.instance_id)
+        .where(timers.c.status == "waiting", timers.c.due_at < now)
+        .order_by(timers.c.due_at)
+        .limit(limit)
+    )
+    return [(row.id, row.instance_id) for row in conn.execute(query)]
+
+
+def claim(conn: Connection, timer_id: str) -> bool:
+    """Lock a waiting timer row for this transaction; False if gone or held by another scheduler."""
+    query = select(timers.c.id).where(timers.c.id == timer_id, timers.c.status == "waiting")
+    if conn.dialect.name != "sqlite":
+        query = query.with_for_update(skip_locked=True)
+    return conn.execute(query).first() is not None
+
+
+def next_due(conn: Connection) -> datetime | None:
+    return conn.execute(select(func.min(timers.c.due_at)).where(timers.c.status == "waiting")).scalar()
+
+
+def for_instance(conn: Connection, instance_id: int) -> list[TimerInfo]:
+    query = select(timers).where(timers.c.instance_id == instance_id).order_by(timers.c.due_at)
+    return [TimerInfo(**row._mapping) for row in conn.execute(query)]
