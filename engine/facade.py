@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -158,7 +159,9 @@ class Engine:
                 raise ConflictError(f"instance {instance_id} is not in error")
             failed = command.workflow.get_tasks(state=TaskState.ERROR)
             for task in failed:
-                command.workflow.reset_from_task_id(task.id, data={**task.data, **(data or {})})
+                # The reset task takes its parent's data when it becomes ready; fix it after.
+                command.workflow.reset_from_task_id(task.id)
+                task.set_data(**(data or {}))
             command.record("instance_retried", bpmn_id=failed[0].task_spec.bpmn_id if failed else None)
 
         info, _ = self._pipeline.execute(instance_id, user, action)
@@ -318,7 +321,15 @@ class Engine:
             fired += 1
         return fired
 
-    def next_timer_due(self):  # type: ignore[no-untyped-def]
+    def add_timer_listener(self, listener: Callable[[datetime], None]) -> None:
+        """Call ``listener(due_at)`` after a command of this engine armed a timer."""
+        self._pipeline.timer_listeners.append(listener)
+
+    def remove_timer_listener(self, listener: Callable[[datetime], None]) -> None:
+        if listener in self._pipeline.timer_listeners:
+            self._pipeline.timer_listeners.remove(listener)
+
+    def next_timer_due(self) -> datetime | None:
         with read_transaction(self.database) as conn:
             return timers.next_due(conn)
 

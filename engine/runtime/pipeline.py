@@ -41,6 +41,7 @@ class Command:
     actor: str
     completed_task_ids: list[str] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
+    timers_armed: list[datetime] = field(default_factory=list)
 
     def record(
         self, kind: str, *, task_id: str | None = None, bpmn_id: str | None = None, **detail: Any
@@ -76,6 +77,7 @@ class Pipeline:
         self.script_engine = script_engine
         self.definitions = definitions
         self.cache = cache
+        self.timer_listeners: list[Callable[[datetime], None]] = []
 
     def start(
         self, version_id: int, process_id: str, business_key: str, data: dict, actor: str
@@ -102,7 +104,7 @@ class Pipeline:
             )
             command.record("instance_started")
             info, revision, _ = self._run(command, revision=0, action=None)
-        self.cache.put(instance_id, revision, workflow)
+        self._committed(command, revision)
         return info
 
     def execute(self, instance_id: int, actor: str, action: Action) -> tuple[InstanceInfo, Any]:
@@ -132,8 +134,15 @@ class Pipeline:
                 actor,
             )
             info, revision, result = self._run(command, head.revision, action)
-        self.cache.put(instance_id, revision, workflow)
+        self._committed(command, revision)
         return info, result
+
+    def _committed(self, command: Command, revision: int) -> None:
+        self.cache.put(command.instance_id, revision, command.workflow)
+        if command.timers_armed:
+            earliest = min(command.timers_armed)
+            for listener in list(self.timer_listeners):
+                listener(earliest)
 
     def _run(
         self, command: Command, revision: int, action: Action | None
@@ -228,6 +237,7 @@ class Pipeline:
             (t.id, t.bpmn_id, t.due_at) for t in after.values() if before.get(t.id) != t.due_at
         ]
         timers.upsert_waiting(conn, command.instance_id, changed)
+        command.timers_armed.extend(due for _, _, due in changed)
 
     @staticmethod
     def _outcome(

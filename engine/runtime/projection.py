@@ -51,9 +51,8 @@ def timer_has_fired(workflow: BpmnWorkflow, timer_id: str) -> bool:
         task = workflow.get_task_from_id(UUID(timer_id))
     except TaskNotFoundException:
         return False
-    return task is not None and bool(task.internal_data.get("event_fired")) and task.has_state(
-        TaskState.COMPLETED
-    )
+    # SpiffWorkflow clears ``event_fired`` once the event completes; a cancelled one is CANCELLED.
+    return task is not None and task.has_state(TaskState.COMPLETED)
 
 
 def timer_due(task: Task, definition: TimerEventDefinition) -> datetime | None:

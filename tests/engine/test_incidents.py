@@ -1,0 +1,95 @@
+"""A failing script puts only its instance in error; retry continues it; nothing is lost."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from SpiffWorkflow.spiff.parser import SpiffBpmnParser
+
+from engine import Engine
+from engine.db.connect import write_transaction
+from engine.runtime.codec import CODECS
+from engine.store import versions
+from tests.engine.conftest import MODELS
+
+ESCAPES = {
+    "import_os": "import os\nos.system('touch {marker}')",
+    "open_file": "content = open('{marker}', 'w')",
+    "subclasses": "x = ().__class__.__bases__[0].__subclasses__()",
+    "dunder_import": "m = __import__('os')",
+}
+
+
+def test_failing_script_puts_instance_in_error_and_retry_continues(make_engine) -> None:
+    engine: Engine = make_engine(forms_dir=MODELS / "forms")
+    engine.deploy([MODELS / "incident.bpmn"])
+    case = engine.start("incident_case", {"prison_code": "PI-ZWL"}, "div")
+    enter = engine.tasks(business_key="div")[0]
+
+    failed = engine.complete(enter.id, {"divisor": 0}, "mmd")
+    assert failed.status == "error"
+    assert failed.error_element == "compute"
+    assert "division by zero" in failed.error_message
+    assert engine.instance(case.id).data["divisor"] == 0  # what the user entered is kept
+    assert engine.tasks(business_key="div") == []
+
+    resumed = engine.retry(case.id, data={"divisor": 4}, user="beheerder")
+    assert resumed.status == "running" and resumed.error_message is None
+    review = engine.tasks(business_key="div")[0]
+    assert review.bpmn_id == "review"
+    assert engine.instance(case.id).data["ratio"] == 2.5
+    kinds = [e.kind for e in engine.events(case.id)]
+    assert kinds.index("instance_error") < kinds.index("instance_retried")
+
+
+def _escape_model(name: str, script: str) -> str:
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d_{name}"
+  targetNamespace="http://terugkeer.example/escape">
+  <bpmn:process id="escape_{name}" isExecutable="true">
+    <bpmn:startEvent id="s" />
+    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="escape" />
+    <bpmn:scriptTask id="escape" name="Ontsnappen"><bpmn:script>{script}</bpmn:script></bpmn:scriptTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="escape" targetRef="e" />
+    <bpmn:endEvent id="e" />
+  </bpmn:process>
+</bpmn:definitions>"""
+
+
+def _store_unchecked(engine: Engine, process_id: str, xml: str) -> None:
+    """Store a version as if it had slipped past the deployment checks: the sandbox must hold."""
+    parser = SpiffBpmnParser()
+    parser.add_bpmn_str(xml.encode(), filename=f"{process_id}.bpmn")
+    spec = parser.get_spec(process_id)
+    codec = CODECS["spiff"]
+    with write_transaction(engine.database) as conn:
+        versions.insert_version(
+            conn,
+            process_id=process_id,
+            name=process_id,
+            content_hash=process_id,
+            serializer_version=codec.version,
+            dialect="spiff",
+            specs=codec.dump_specs(spec, {}),
+            forms={},
+            deployed_by="test",
+            deployed_at=datetime.now(UTC),
+            source_files=[],
+        )
+
+
+def test_escape_attempts_fail_and_put_only_that_instance_in_error(make_engine, tmp_path: Path) -> None:
+    engine: Engine = make_engine(forms_dir=MODELS / "forms")
+    engine.deploy([MODELS / "incident.bpmn"])
+    bystander = engine.start("incident_case", {}, "bystander")
+    for name, template in ESCAPES.items():
+        marker = tmp_path / f"{name}.txt"
+        _store_unchecked(engine, f"escape_{name}", _escape_model(name, template.format(marker=marker)))
+        case = engine.start(f"escape_{name}", {}, f"escape-{name}")
+        assert case.status == "error", name
+        assert case.error_element == "escape"
+        assert case.error_message
+        assert not marker.exists()
+    assert engine.instance(bystander.id).status == "running"
+    assert engine.tasks(business_key="bystander")[0].bpmn_id == "enter"
