@@ -44,7 +44,12 @@ class DeploymentError(EngineError):
         super().__init__(f"{message} ({where})" if where else message)
 
     def as_dict(self) -> dict:
-        result = {"message": self.detail, "file": self.file, "line": self.line, "element": self.element}
+        result = {
+            "message": self.detail,
+            "file": self.file,
+            "line": self.line,
+            "element": self.element,
+        }
         if self.problems:
             result["problems"] = [problem.as_dict() for problem in self.problems]
         return result

@@ -1,0 +1,197 @@
+"""Task forms at deploy time: find JSON Schema files, check them, convert Camunda formData.
+
+A form is stored as ``{"schema": dict, "ui": dict | None}`` under its form name (see
+`engine.deployment.bundle.form_name`).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+from SpiffWorkflow.camunda.specs.user_task import UserTask as CamundaUserTask
+
+from engine.deployment.bundle import SourceFile, form_name, ui_form_name
+
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+class FormError(ValueError):
+    """A form that cannot be used; the message says why."""
+
+
+class FormStore:
+    """Finds form files among the uploaded files, then in the forms directory."""
+
+    def __init__(self, uploads: dict[str, bytes], forms_dir: Path | None) -> None:
+        self.uploads = uploads
+        self.forms_dir = forms_dir.resolve() if forms_dir is not None else None
+        self._cache: dict[str, tuple[SourceFile, dict] | FormError] = {}
+
+    def _find(self, name: str) -> SourceFile | None:
+        if name in self.uploads:
+            return SourceFile(name, self.uploads[name])
+        for upload in sorted(self.uploads):
+            if upload.endswith("/" + name):
+                return SourceFile(upload, self.uploads[upload])
+        if self.forms_dir is None or PurePosixPath(name).is_absolute() or ".." in name.split("/"):
+            return None
+        path = (self.forms_dir / name).resolve()
+        if path.is_relative_to(self.forms_dir) and path.is_file():
+            return SourceFile(name, path.read_bytes())
+        return None
+
+    def load(self, name: str) -> tuple[SourceFile, dict]:
+        """The file and its JSON object; FormError when missing or not a JSON object."""
+        if name not in self._cache:
+            self._cache[name] = self._load(name)
+        result = self._cache[name]
+        if isinstance(result, FormError):
+            raise result
+        return result
+
+    def _load(self, name: str) -> tuple[SourceFile, dict] | FormError:
+        source = self._find(name)
+        if source is None:
+            where = " or in the forms directory" if self.forms_dir else ""
+            return FormError(f"form file '{name}' not found among the uploaded files{where}")
+        try:
+            document = json.loads(source.content)
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            at = f" at line {exc.lineno}" if isinstance(exc, json.JSONDecodeError) else ""
+            return FormError(f"form file '{name}' is not valid JSON{at}: {exc}")
+        if not isinstance(document, dict):
+            return FormError(f"form file '{name}' must hold a JSON object")
+        return source, document
+
+    def schema(self, name: str) -> tuple[SourceFile, dict]:
+        """Like `load`, and the object must be a valid JSON Schema (draft 2020-12)."""
+        source, schema = self.load(name)
+        check_json_schema(schema, name)
+        return source, schema
+
+
+def check_json_schema(schema: dict, name: str) -> None:
+    """FormError unless `schema` is a valid draft 2020-12 JSON Schema."""
+    error = _schema_error(json.dumps(schema, sort_keys=True))
+    if error is not None:
+        raise FormError(f"form '{name}' is not a valid JSON Schema {error}")
+
+
+@lru_cache(maxsize=1024)
+def _schema_error(canonical: str) -> str | None:
+    # Checking against the meta-schema costs about 1.5 ms a form; deployments repeat forms.
+    try:
+        Draft202012Validator.check_schema(json.loads(canonical))
+    except SchemaError as exc:
+        path = "/".join(str(part) for part in exc.absolute_path) or "(top level)"
+        return f"at {path}: {exc.message}"
+    return None
+
+
+_CAMUNDA_TYPES: dict[str, dict[str, str]] = {
+    "string": {"type": "string"},
+    "long": {"type": "integer"},
+    "boolean": {"type": "boolean"},
+    "date": {"type": "string", "format": "date"},
+    "enum": {"type": "string"},
+}
+
+
+def _typed(kind: str, value: str, field_id: str) -> Any:
+    if kind == "long":
+        try:
+            return int(value)
+        except ValueError:
+            raise FormError(f"form field '{field_id}': '{value}' is not a whole number") from None
+    if kind == "boolean":
+        if value.lower() not in ("true", "false"):
+            raise FormError(f"form field '{field_id}': '{value}' is not true or false")
+        return value.lower() == "true"
+    return value
+
+
+def _constraint(prop: dict, name: str, config: str | None, field_id: str) -> bool:
+    """Apply one camunda:constraint to a field schema; True when the field is required."""
+    bounds = {
+        "minlength": "minLength",
+        "maxlength": "maxLength",
+        "min": "minimum",
+        "max": "maximum",
+    }
+    if name == "required":
+        return True
+    if name == "readonly":
+        prop["readOnly"] = True
+    elif name in bounds and config is not None:
+        prop[bounds[name]] = _typed("long", config, field_id)
+    else:
+        raise FormError(f"form field '{field_id}': constraint '{name}' is not supported")
+    return False
+
+
+def camunda_form(form: Any, title: str | None = None) -> dict:
+    """A JSON Schema form from Camunda ``formData`` fields (a SpiffWorkflow camunda Form)."""
+    properties: dict[str, dict] = {}
+    required: list[str] = []
+    ui: dict[str, Any] = {}
+    for field in form.fields:
+        field_id = field.id
+        if not field_id or field_id in properties:
+            raise FormError(f"form field id '{field_id}' is missing or not unique")
+        if field.type not in _CAMUNDA_TYPES:
+            supported = ", ".join(_CAMUNDA_TYPES)
+            raise FormError(
+                f"form field '{field_id}': type '{field.type}' (supported: {supported})"
+            )
+        prop: dict[str, Any] = dict(_CAMUNDA_TYPES[field.type])
+        if field.label:
+            prop["title"] = field.label
+        if field.type == "enum":
+            prop["enum"] = [option.id for option in field.options]
+            ui[field_id] = {"ui:enumNames": [option.name or option.id for option in field.options]}
+        if field.default_value not in (None, ""):
+            prop["default"] = _typed(field.type, field.default_value, field_id)
+        for validation in field.validation:
+            if _constraint(prop, validation.name, validation.config, field_id):
+                required.append(field_id)
+        properties[field_id] = prop
+    schema: dict[str, Any] = {"$schema": JSON_SCHEMA_DIALECT, "type": "object"}
+    if title:
+        schema["title"] = title
+    schema["properties"] = properties
+    if required:
+        schema["required"] = required
+    ui["ui:order"] = list(properties)
+    check_json_schema(schema, "(camunda formData)")
+    return {"schema": schema, "ui": ui}
+
+
+def collect_form(task: Any, store: FormStore, forms: dict, files: dict) -> None:
+    """Add the form of user task `task` to `forms` (and its files to `files`); FormError if not."""
+    name = form_name(task)
+    if name is None:
+        raise FormError(
+            "user task has no form: set the property formJsonSchemaFilename "
+            "(or, in Camunda Modeler, form fields or a formKey)"
+        )
+    if name in forms:
+        return
+    if isinstance(task, CamundaUserTask) and task.form.fields:
+        forms[name] = camunda_form(task.form, task.bpmn_name)
+        return
+    source, schema = store.schema(name)
+    files[source.name] = source
+    ui = None
+    ui_name = ui_form_name(task)
+    if ui_name is not None:
+        try:
+            ui_source, ui = store.load(ui_name)
+        except FormError as exc:
+            raise FormError(f"UI schema of this user task: {exc}") from None
+        files[ui_source.name] = ui_source
+    forms[name] = {"schema": schema, "ui": ui}
