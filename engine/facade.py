@@ -12,6 +12,7 @@ from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import Connection
 from sqlalchemy import Engine as SQLEngine
 from sqlalchemy.exc import IntegrityError
 
@@ -121,13 +122,16 @@ class Engine:
         version: int | None = None,
     ) -> InstanceInfo:
         """Start a case on the latest (or the given) version of a process."""
-        with read_transaction(self.database) as conn:
-            found = versions.list_versions(conn, process_id)
-        chosen = [v for v in found if version is None or v.version == version]
-        if not chosen:
-            raise NotFoundError(f"process {process_id!r} has no deployed version {version or ''}".strip())
+
+        def choose_version(conn: Connection) -> int:
+            found = versions.pick(conn, process_id, version)
+            if found is None:
+                wanted = f"version {version} of " if version is not None else ""
+                raise NotFoundError(f"{wanted}process {process_id!r} is not deployed")
+            return found
+
         try:
-            return self._pipeline.start(chosen[-1].id, process_id, business_key, dict(data), user)
+            return self._pipeline.start(choose_version, process_id, business_key, dict(data), user)
         except IntegrityError as exc:
             raise ConflictError(f"a case with business key {business_key!r} already exists") from exc
 
@@ -248,7 +252,6 @@ class Engine:
 
     def complete(self, task_id: str, data: dict[str, Any], user: str) -> InstanceInfo:
         """Validate ``data`` against the task's form, complete the task and run on to the next wait."""
-        task = self.task(task_id)
 
         def action(command: Command) -> None:
             current = human_tasks.get(command.conn, task_id)
@@ -266,7 +269,7 @@ class Engine:
             command.record("task_completed", task_id=task_id, bpmn_id=current.bpmn_id, fields=sorted(data))
             spiff_task.run()
 
-        info, _ = self._pipeline.execute(task.instance_id, user, action)
+        info, _ = self._pipeline.execute(_instance_of_task(task_id), user, action)
         return info
 
     # Messages and timers
@@ -275,9 +278,15 @@ class Engine:
         self, name: str, business_key: str, payload: dict[str, Any] | None = None, *, user: str = "system"
     ) -> InstanceInfo:
         """Deliver a message to the case with ``business_key`` that waits for it (principle 7)."""
-        with read_transaction(self.database) as conn:
-            candidates = instances.find_ids_by_key(conn, business_key, active_only=True)
         payload = dict(payload or {})
+        candidates: list[int] = []
+
+        def find(conn: Connection) -> int | None:
+            if not candidates:
+                candidates.extend(instances.find_ids_by_key(conn, business_key, active_only=True))
+                if not candidates:
+                    raise MessageNotDeliverableError(f"no open case has business key {business_key!r}")
+            return candidates.pop(0)
 
         def action(command: Command) -> None:
             waiting = [
@@ -293,15 +302,17 @@ class Engine:
                 if getattr(task.task_spec.event_definition, "message_var", None) is None:
                     task.set_data(**payload)
             command.workflow.send_event(BpmnEvent(type(definition)(name), payload=payload))
-            command.record("message_received", bpmn_id=waiting[0].task_spec.bpmn_id, message=name, fields=sorted(payload))
+            command.record(
+                "message_received", bpmn_id=waiting[0].task_spec.bpmn_id, message=name, fields=sorted(payload)
+            )
 
-        for instance_id in candidates:
+        while True:
             try:
-                info, _ = self._pipeline.execute(instance_id, user, action)
+                info, _ = self._pipeline.execute(find, user, action)
                 return info
             except MessageNotDeliverableError:
-                continue
-        raise MessageNotDeliverableError(f"no case with business key {business_key!r} waits for message {name!r}")
+                if not candidates:  # another case with the same key may wait for it
+                    raise
 
     def fire_due_timers(self, *, limit: int = 100) -> int:
         """Fire every timer that is due now; each fires once even with several schedulers."""
@@ -347,6 +358,16 @@ def _source(item: FileLike) -> SourceFile:
         return item
     path = Path(item)
     return SourceFile(path.name, path.read_bytes())
+
+
+def _instance_of_task(task_id: str) -> Callable[[Connection], int]:
+    def find(conn: Connection) -> int:
+        instance_id = human_tasks.instance_of(conn, task_id)
+        if instance_id is None:
+            raise NotFoundError(f"task {task_id} does not exist")
+        return instance_id
+
+    return find
 
 
 def _spiff_task(command: Command, task_id: str):  # type: ignore[no-untyped-def]

@@ -16,7 +16,6 @@ import sqlalchemy as sa
 from engine import Engine, ManualClock
 from engine.db.connect import open_database
 from engine.db.migrate import upgrade
-from engine.db.models import Base
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/terugkeer_test"
@@ -55,20 +54,32 @@ def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def _postgres_ready() -> str:
-    url = postgres_url()
+def _postgres_ready() -> Iterator[str]:
+    """A database of this test run's own, so that concurrent runs never truncate each other's."""
+    base = sa.make_url(postgres_url().replace("postgresql://", "postgresql+psycopg://", 1))
+    own = base.set(database=f"{base.database}_{os.getpid()}")
+    url = own.render_as_string(hide_password=False).replace("postgresql+psycopg://", "postgresql://", 1)
     problem = _ensure_postgres_database(url)
     if problem:
         pytest.skip(problem)
     upgrade(url)
-    return url
+    yield url
+    _drop_postgres_database(url)
+
+
+def _drop_postgres_database(url: str) -> None:
+    target = sa.make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def _truncate_all(url: str) -> None:
     database = open_database(url)
-    tables = ", ".join(t.name for t in reversed(Base.metadata.sorted_tables))
     with database.begin() as conn:
-        conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        names = [n for n in sa.inspect(conn).get_table_names() if n != "alembic_version"]
+        conn.execute(sa.text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
     database.dispose()
 
 

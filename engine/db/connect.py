@@ -20,7 +20,7 @@ def open_database(url: str) -> Engine:
     if url.startswith("sqlite"):
         options["connect_args"] = {"timeout": 30, "check_same_thread": False}
     else:
-        options["pool_pre_ping"] = True
+        options["pool_recycle"] = 1800
     engine = create_engine(url, **options)
     prepare(engine)
     return engine

@@ -39,6 +39,8 @@ class Command:
     started_at: datetime
     now: datetime
     actor: str
+    open_tasks: set[str] = field(default_factory=set)
+    waiting_timers: dict[str, datetime] = field(default_factory=dict)
     completed_task_ids: list[str] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
     timers_armed: list[datetime] = field(default_factory=list)
@@ -80,10 +82,16 @@ class Pipeline:
         self.timer_listeners: list[Callable[[datetime], None]] = []
 
     def start(
-        self, version_id: int, process_id: str, business_key: str, data: dict, actor: str
+        self,
+        choose_version: Callable[[Connection], int],
+        process_id: str,
+        business_key: str,
+        data: dict,
+        actor: str,
     ) -> InstanceInfo:
         """Create an instance and run it to its first wait, in one transaction."""
         with write_transaction(self.database) as conn:
+            version_id = choose_version(conn)
             definition = self.definitions.get(conn, version_id)
             workflow = BpmnWorkflow(
                 definition.spec, definition.subprocess_specs, script_engine=self.script_engine
@@ -107,25 +115,24 @@ class Pipeline:
         self._committed(command, revision)
         return info
 
-    def execute(self, instance_id: int, actor: str, action: Action) -> tuple[InstanceInfo, Any]:
-        """Run ``action`` on a locked, loaded instance; everything it does commits or nothing does."""
+    def execute(
+        self, target: int | Callable[[Connection], int | None], actor: str, action: Action
+    ) -> tuple[InstanceInfo, Any]:
+        """Run ``action`` on a locked, loaded instance; everything it does commits or nothing does.
+
+        ``target`` is the instance id, or a function that finds it inside the transaction.
+        """
         with write_transaction(self.database) as conn:
-            head = instances.lock(conn, instance_id)
+            instance_id = target(conn) if callable(target) else target
+            head = instances.lock(conn, instance_id) if instance_id is not None else None
             if head is None:
                 raise NotFoundError(f"instance {instance_id} does not exist")
             definition = self.definitions.get(conn, head.version_id)
-            workflow = self.cache.take(instance_id, head.revision)
-            if workflow is None:
-                state, _ = instances.state(conn, instance_id)
-                workflow = definition.codec.load_state(
-                    state, definition.spec, definition.subprocess_specs
-                )
-                workflow.script_engine = self.script_engine
             command = Command(
                 conn,
-                workflow,
+                None,  # type: ignore[arg-type]
                 definition,
-                instance_id,
+                head.id,
                 head.process_id,
                 head.business_key,
                 head.status,
@@ -133,12 +140,27 @@ class Pipeline:
                 self.clock.now(),
                 actor,
             )
+            cached = self.cache.take(head.id, head.revision)
+            if cached is not None:
+                command.workflow, command.open_tasks, command.waiting_timers = cached
+            else:
+                state, _ = instances.state(conn, head.id)
+                command.workflow = definition.codec.load_state(
+                    state, definition.spec, definition.subprocess_specs
+                )
+                command.workflow.script_engine = self.script_engine
+                command.open_tasks = human_tasks.open_ids(conn, head.id)
+                command.waiting_timers = timers.waiting_for_instance(conn, head.id)
             info, revision, result = self._run(command, head.revision, action)
         self._committed(command, revision)
         return info, result
 
     def _committed(self, command: Command, revision: int) -> None:
-        self.cache.put(command.instance_id, revision, command.workflow)
+        self.cache.put(
+            command.instance_id,
+            revision,
+            (command.workflow, command.open_tasks, command.waiting_timers),
+        )
         if command.timers_armed:
             earliest = min(command.timers_armed)
             for listener in list(self.timer_listeners):
@@ -148,9 +170,8 @@ class Pipeline:
         self, command: Command, revision: int, action: Action | None
     ) -> tuple[InstanceInfo, int, Any]:
         conn, workflow = command.conn, command.workflow
-        fresh = revision == 0
-        open_before = set() if fresh else human_tasks.open_ids(conn, command.instance_id)
-        timers_before = {} if fresh else timers.waiting_for_instance(conn, command.instance_id)
+        open_before = command.open_tasks
+        timers_before = command.waiting_timers
         result = None
         error: SpiffWorkflowException | None = None
         with active_clock(self.clock):
@@ -171,6 +192,8 @@ class Pipeline:
             waiting = waiting_timers(workflow)
         self._project_tasks(command, open_before, set(ready), new_rows)
         self._project_timers(command, timers_before, waiting)
+        command.open_tasks = set(ready)
+        command.waiting_timers = {t.id: t.due_at for t in waiting.values()}
         status, ended_at, message, element = self._outcome(command, error)
         new_revision = instances.save(
             conn,

@@ -8,11 +8,12 @@ from engine.db.models import Event
 from engine.store.records import EventInfo
 
 events = Event.__table__
+_INSERT = insert(events)
 
 
 def append(conn: Connection, rows: list[dict]) -> None:
     if rows:
-        conn.execute(insert(events), rows)
+        conn.execute(_INSERT, rows)
 
 
 def for_instance(conn: Connection, instance_id: int) -> list[EventInfo]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
 from engine.db.models import HumanTask
 from engine.store.records import TaskInfo
@@ -12,13 +12,22 @@ from engine.store.records import TaskInfo
 tasks = HumanTask.__table__
 
 
+_GET = select(tasks).where(tasks.c.id == bindparam("task_id"))
+_INSTANCE_OF = select(tasks.c.instance_id).where(tasks.c.id == bindparam("task_id"))
+_INSERT = insert(tasks)
+
+
 def _info(row: Row) -> TaskInfo:
     return TaskInfo(**row._mapping)
 
 
 def get(conn: Connection, task_id: str) -> TaskInfo | None:
-    row = conn.execute(select(tasks).where(tasks.c.id == task_id)).first()
+    row = conn.execute(_GET, {"task_id": task_id}).first()
     return _info(row) if row else None
+
+
+def instance_of(conn: Connection, task_id: str) -> int | None:
+    return conn.execute(_INSTANCE_OF, {"task_id": task_id}).scalar()
 
 
 def open_ids(conn: Connection, instance_id: int) -> set[str]:
@@ -28,7 +37,7 @@ def open_ids(conn: Connection, instance_id: int) -> set[str]:
 
 def insert_ready(conn: Connection, rows: list[dict]) -> None:
     if rows:
-        conn.execute(insert(tasks), rows)
+        conn.execute(_INSERT, rows)
 
 
 def close(conn: Connection, task_ids: list[str], status: str, at: datetime, by: str | None) -> None:

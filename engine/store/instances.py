@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
 from engine.db.models import ProcessInstance
 from engine.errors import ConflictError
@@ -43,22 +43,38 @@ def info(row: Row, data: dict | None = None) -> InstanceInfo:
     )
 
 
+_SELECT_HEAD = select(*_HEAD).where(instances.c.id == bindparam("instance_id"))
+_LOCK_HEAD = _SELECT_HEAD.with_for_update()
+_SELECT_STATE = select(instances.c.state, instances.c.serializer_version).where(
+    instances.c.id == bindparam("instance_id")
+)
+_SAVE = (
+    update(instances)
+    .where(instances.c.id == bindparam("b_id"), instances.c.revision == bindparam("b_revision"))
+    .values(
+        state=bindparam("b_state"),
+        status=bindparam("b_status"),
+        revision=bindparam("b_new_revision"),
+        updated_at=bindparam("b_now"),
+        ended_at=bindparam("b_ended_at"),
+        error_message=bindparam("b_error_message"),
+        error_element=bindparam("b_error_element"),
+    )
+)
+
+
 def lock(conn: Connection, instance_id: int) -> Row | None:
     """The instance's head row, locked for this transaction (SQLite: the writer lock is held)."""
-    query = select(*_HEAD).where(instances.c.id == instance_id)
-    if conn.dialect.name != "sqlite":
-        query = query.with_for_update()
-    return conn.execute(query).first()
+    statement = _SELECT_HEAD if conn.dialect.name == "sqlite" else _LOCK_HEAD
+    return conn.execute(statement, {"instance_id": instance_id}).first()
 
 
 def head(conn: Connection, instance_id: int) -> Row | None:
-    return conn.execute(select(*_HEAD).where(instances.c.id == instance_id)).first()
+    return conn.execute(_SELECT_HEAD, {"instance_id": instance_id}).first()
 
 
 def state(conn: Connection, instance_id: int) -> tuple[str, str]:
-    row = conn.execute(
-        select(instances.c.state, instances.c.serializer_version).where(instances.c.id == instance_id)
-    ).one()
+    row = conn.execute(_SELECT_STATE, {"instance_id": instance_id}).one()
     return row.state, row.serializer_version
 
 
@@ -107,24 +123,21 @@ def save(
     ended_at: datetime | None,
     error_message: str | None,
     error_element: str | None,
-    version_id: int | None = None,
 ) -> int:
     """Write new state if nobody else did since we read it; returns the new revision."""
-    values = {
-        "state": state,
-        "status": status,
-        "revision": expected_revision + 1,
-        "updated_at": now,
-        "ended_at": ended_at,
-        "error_message": error_message,
-        "error_element": error_element,
-    }
-    if version_id is not None:
-        values["version_id"] = version_id
     result = conn.execute(
-        update(instances)
-        .where(instances.c.id == instance_id, instances.c.revision == expected_revision)
-        .values(**values)
+        _SAVE,
+        {
+            "b_id": instance_id,
+            "b_revision": expected_revision,
+            "b_state": state,
+            "b_status": status,
+            "b_new_revision": expected_revision + 1,
+            "b_now": now,
+            "b_ended_at": ended_at,
+            "b_error_message": error_message,
+            "b_error_element": error_element,
+        },
     )
     if result.rowcount != 1:
         raise ConflictError(f"instance {instance_id} was changed by another writer")

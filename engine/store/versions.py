@@ -57,6 +57,14 @@ def latest(conn: Connection, process_id: str) -> VersionInfo | None:
     return _info(row) if row else None
 
 
+def pick(conn: Connection, process_id: str, version: int | None = None) -> int | None:
+    """The id of a version of a process: the given number, or the latest."""
+    query = select(versions.c.id).where(versions.c.process_id == process_id)
+    if version is not None:
+        query = query.where(versions.c.version == version)
+    return conn.execute(query.order_by(versions.c.version.desc()).limit(1)).scalar()
+
+
 def get(conn: Connection, version_id: int) -> VersionInfo | None:
     row = conn.execute(select(*_INFO_COLUMNS).where(versions.c.id == version_id)).first()
     return _info(row) if row else None
