@@ -29,6 +29,16 @@ class SystemClock:
         return datetime.now(UTC)
 
 
+class FixedClock:
+    """A clock that stands still: one command sees one instant."""
+
+    def __init__(self, moment: datetime) -> None:
+        self._moment = moment
+
+    def now(self) -> datetime:
+        return self._moment
+
+
 class ManualClock:
     """A clock that tests and simulations move by hand. Thread-safe."""
 

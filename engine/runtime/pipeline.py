@@ -12,10 +12,9 @@ from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Connection, Engine
 
-from engine.clock import Clock, active_clock
+from engine.clock import Clock, FixedClock, active_clock
 from engine.db.connect import write_transaction
 from engine.errors import NotFoundError
 from engine.runtime.cache import WorkflowCache
@@ -174,7 +173,9 @@ class Pipeline:
         timers_before = command.waiting_timers
         result = None
         error: SpiffWorkflowException | None = None
-        with active_clock(self.clock):
+        # One instant per command: every timer due at ``now`` fires in the first refresh, and
+        # nothing becomes due between SpiffWorkflow's steps.
+        with active_clock(FixedClock(command.now)):
             if action is not None:
                 result = action(command)
             try:
@@ -279,15 +280,9 @@ class Pipeline:
 
 
 def advance(workflow: BpmnWorkflow) -> None:
-    """Run the engine until only user tasks and waiting events are left.
-
-    ``do_engine_steps`` refreshes timers only after its loop, so a timer that is due becomes
-    ready but does not run; refresh first and go round again while engine work is ready.
-    """
+    """Fire what is due, then run the engine until only user tasks and waiting events are left."""
     workflow.refresh_timers()
     workflow.do_engine_steps()
-    while any(not t.task_spec.manual for t in workflow.get_tasks(state=TaskState.READY)):
-        workflow.do_engine_steps()
 
 
 def _element_of(error: SpiffWorkflowException) -> str | None:
