@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
-from sqlalchemy import Connection, Row, bindparam, insert, select, update
+from sqlalchemy import Connection, Row, Select, bindparam, insert, select, update
 
 from engine.db.models import HumanTask
 from engine.store.records import TaskInfo
@@ -40,13 +41,18 @@ def insert_ready(conn: Connection, rows: list[dict]) -> None:
         conn.execute(_INSERT, rows)
 
 
+_CLOSE = (
+    update(tasks)
+    .where(tasks.c.id == bindparam("task_id"))
+    .values(status=bindparam("b_status"), completed_at=bindparam("b_at"), completed_by=bindparam("b_by"))
+)
+
+
 def close(conn: Connection, task_ids: list[str], status: str, at: datetime, by: str | None) -> None:
     """Mark tasks completed or cancelled."""
     if task_ids:
         conn.execute(
-            update(tasks)
-            .where(tasks.c.id.in_(task_ids))
-            .values(status=status, completed_at=at, completed_by=by)
+            _CLOSE, [{"task_id": t, "b_status": status, "b_at": at, "b_by": by} for t in task_ids]
         )
 
 
@@ -68,36 +74,49 @@ def set_claim(
     return result.rowcount == 1
 
 
+_FILTERS = {
+    "instance_id": tasks.c.instance_id,
+    "business_key": tasks.c.business_key,
+    "party": tasks.c.party,
+    "status": tasks.c.status,
+    "claimed_by": tasks.c.claimed_by,
+    "bpmn_id": tasks.c.bpmn_id,
+}
+
+
+@functools.cache
+def _search_statement(filters: tuple[str, ...], by_organisation: bool, unclaimed: bool) -> Select:
+    query = select(tasks)
+    for name in filters:
+        query = query.where(_FILTERS[name] == bindparam(f"f_{name}"))
+    if by_organisation:
+        query = query.where(tasks.c.organisation.in_(bindparam("f_organisations", expanding=True)))
+    if unclaimed:
+        query = query.where(tasks.c.claimed_by.is_(None))
+    return (
+        query.order_by(tasks.c.due_at.is_(None), tasks.c.due_at, tasks.c.created_at, tasks.c.id)
+        .limit(bindparam("f_limit"))
+        .offset(bindparam("f_offset"))
+    )
+
+
 def search(
     conn: Connection,
     *,
-    instance_id: int | None = None,
-    business_key: str | None = None,
     organisations: list[str] | None = None,
-    party: str | None = None,
-    status: str | None = "ready",
-    claimed_by: str | None = None,
     unclaimed: bool = False,
-    bpmn_id: str | None = None,
     limit: int = 50,
     offset: int = 0,
+    **filters: object,
 ) -> list[TaskInfo]:
-    query = select(tasks)
-    if instance_id is not None:
-        query = query.where(tasks.c.instance_id == instance_id)
-    if business_key is not None:
-        query = query.where(tasks.c.business_key == business_key)
+    """Tasks matching every given filter (see ``_FILTERS``), earliest due first."""
+    given = tuple(sorted(name for name, value in filters.items() if value is not None))
+    unknown = set(given) - set(_FILTERS)
+    if unknown:
+        raise TypeError(f"unknown task filters: {', '.join(sorted(unknown))}")
+    params = {f"f_{name}": filters[name] for name in given}
+    params.update(f_limit=limit, f_offset=offset)
     if organisations is not None:
-        query = query.where(tasks.c.organisation.in_(organisations))
-    if party is not None:
-        query = query.where(tasks.c.party == party)
-    if status is not None:
-        query = query.where(tasks.c.status == status)
-    if claimed_by is not None:
-        query = query.where(tasks.c.claimed_by == claimed_by)
-    if unclaimed:
-        query = query.where(tasks.c.claimed_by.is_(None))
-    if bpmn_id is not None:
-        query = query.where(tasks.c.bpmn_id == bpmn_id)
-    query = query.order_by(tasks.c.due_at.is_(None), tasks.c.due_at, tasks.c.created_at, tasks.c.id)
-    return [_info(row) for row in conn.execute(query.limit(limit).offset(offset))]
+        params["f_organisations"] = list(organisations)
+    statement = _search_statement(given, organisations is not None, unclaimed)
+    return [_info(row) for row in conn.execute(statement, params)]

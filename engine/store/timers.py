@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from engine.db.models import Timer
 from engine.store.records import TimerInfo
@@ -40,16 +40,22 @@ def upsert_waiting(conn: Connection, instance_id: int, rows: list[tuple[str, str
             )
 
 
+_CANCEL = delete(timers).where(timers.c.id == bindparam("timer_id"), timers.c.status == "waiting")
+_MARK_FIRED = (
+    update(timers)
+    .where(timers.c.id == bindparam("timer_id"))
+    .values(status="fired", fired_at=bindparam("b_at"))
+)
+
+
 def cancel(conn: Connection, timer_ids: list[str]) -> None:
     if timer_ids:
-        conn.execute(delete(timers).where(timers.c.id.in_(timer_ids), timers.c.status == "waiting"))
+        conn.execute(_CANCEL, [{"timer_id": t} for t in timer_ids])
 
 
 def mark_fired(conn: Connection, timer_ids: list[str], at: datetime) -> None:
     if timer_ids:
-        conn.execute(
-            update(timers).where(timers.c.id.in_(timer_ids)).values(status="fired", fired_at=at)
-        )
+        conn.execute(_MARK_FIRED, [{"timer_id": t, "b_at": at} for t in timer_ids])
 
 
 def due(conn: Connection, now: datetime, limit: int) -> list[tuple[str, int]]:
