@@ -114,9 +114,13 @@ def fresh_postgres(url: str) -> str | None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--cases", type=int, default=200)
-    parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/terugkeer_bench")
+    parser.add_argument(
+        "--postgres", default="postgresql://postgres@127.0.0.1:5432/terugkeer_bench"
+    )
     args = parser.parse_args()
 
     clock = ManualClock(START)

@@ -64,7 +64,9 @@ class ManualClock:
             return self._now
 
 
-_active: contextvars.ContextVar[Clock | None] = contextvars.ContextVar("terugkeer_clock", default=None)
+_active: contextvars.ContextVar[Clock | None] = contextvars.ContextVar(
+    "terugkeer_clock", default=None
+)
 
 
 class _ClockedDatetime(datetime):

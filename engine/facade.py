@@ -1,4 +1,4 @@
-"""The one class callers use: deploy models, start cases, work tasks, deliver messages, fire timers."""
+"""The one class callers use: deploy models, start cases, work tasks, send messages, fire timers."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ FileLike = str | Path | SourceFile
 
 
 class Engine:
-    """Terugkeer's process engine. Every command is one transaction; see engine/runtime/pipeline.py."""
+    """Terugkeer's process engine. Every command is one transaction (engine/runtime/pipeline.py)."""
 
     def __init__(
         self,
@@ -133,7 +133,9 @@ class Engine:
         try:
             return self._pipeline.start(choose_version, process_id, business_key, dict(data), user)
         except IntegrityError as exc:
-            raise ConflictError(f"a case with business key {business_key!r} already exists") from exc
+            raise ConflictError(
+                f"a case with business key {business_key!r} already exists"
+            ) from exc
 
     def instance(self, instance_id: int, *, with_data: bool = True) -> InstanceInfo:
         with read_transaction(self.database) as conn:
@@ -155,7 +157,9 @@ class Engine:
             raise NotFoundError(f"no case with business key {business_key!r}")
         return self.instance(ids[-1])
 
-    def retry(self, instance_id: int, *, data: dict[str, Any] | None = None, user: str = "system") -> InstanceInfo:
+    def retry(
+        self, instance_id: int, *, data: dict[str, Any] | None = None, user: str = "system"
+    ) -> InstanceInfo:
         """Continue an instance in error, optionally with corrected data for the failed task."""
 
         def action(command: Command) -> None:
@@ -166,7 +170,9 @@ class Engine:
                 # The reset task takes its parent's data when it becomes ready; fix it after.
                 command.workflow.reset_from_task_id(task.id)
                 task.set_data(**(data or {}))
-            command.record("instance_retried", bpmn_id=failed[0].task_spec.bpmn_id if failed else None)
+            command.record(
+                "instance_retried", bpmn_id=failed[0].task_spec.bpmn_id if failed else None
+            )
 
         info, _ = self._pipeline.execute(instance_id, user, action)
         return info
@@ -225,13 +231,21 @@ class Engine:
     def unclaim(self, task_id: str, user: str) -> TaskInfo:
         return self._set_claim(task_id, user, expected=user, claimant=None, kind="task_unclaimed")
 
-    def _set_claim(self, task_id: str, user: str, *, expected: str | None, claimant: str | None, kind: str) -> TaskInfo:
+    def _set_claim(
+        self, task_id: str, user: str, *, expected: str | None, claimant: str | None, kind: str
+    ) -> TaskInfo:
         now = self.clock.now()
         with write_transaction(self.database) as conn:
             task = human_tasks.get(conn, task_id)
             if task is None:
                 raise NotFoundError(f"task {task_id} does not exist")
-            if not human_tasks.set_claim(conn, task_id, expected_claimant=expected, claimant=claimant, at=now if claimant else None):
+            if not human_tasks.set_claim(
+                conn,
+                task_id,
+                expected_claimant=expected,
+                claimant=claimant,
+                at=now if claimant else None,
+            ):
                 raise ConflictError(_claim_conflict(task, user, claiming=claimant is not None))
             events.append(
                 conn,
@@ -251,12 +265,14 @@ class Engine:
             return human_tasks.get(conn, task_id)  # type: ignore[return-value]
 
     def complete(self, task_id: str, data: dict[str, Any], user: str) -> InstanceInfo:
-        """Validate ``data`` against the task's form, complete the task and run on to the next wait."""
+        """Validate ``data`` against the task's form, complete the task, run on to the next wait."""
 
         def action(command: Command) -> None:
             current = human_tasks.get(command.conn, task_id)
             if current is None or current.status != "ready":
-                raise ConflictError(f"task {task_id} is no longer open ({current.status if current else 'gone'})")
+                raise ConflictError(
+                    f"task {task_id} is no longer open ({current.status if current else 'gone'})"
+                )
             if current.claimed_by not in (None, user):
                 raise ConflictError(f"task {task_id} is claimed by someone else")
             spiff_task = _spiff_task(command, task_id)
@@ -266,7 +282,9 @@ class Engine:
                     self._forms.validate(form["schema"], data)
             spiff_task.data.update(data)
             command.completed_task_ids.append(task_id)
-            command.record("task_completed", task_id=task_id, bpmn_id=current.bpmn_id, fields=sorted(data))
+            command.record(
+                "task_completed", task_id=task_id, bpmn_id=current.bpmn_id, fields=sorted(data)
+            )
             spiff_task.run()
 
         info, _ = self._pipeline.execute(_instance_of_task(task_id), user, action)
@@ -275,7 +293,12 @@ class Engine:
     # Messages and timers
 
     def send_message(
-        self, name: str, business_key: str, payload: dict[str, Any] | None = None, *, user: str = "system"
+        self,
+        name: str,
+        business_key: str,
+        payload: dict[str, Any] | None = None,
+        *,
+        user: str = "system",
     ) -> InstanceInfo:
         """Deliver a message to the case with ``business_key`` that waits for it (principle 7)."""
         payload = dict(payload or {})
@@ -285,7 +308,9 @@ class Engine:
             if not candidates:
                 candidates.extend(instances.find_ids_by_key(conn, business_key, active_only=True))
                 if not candidates:
-                    raise MessageNotDeliverableError(f"no open case has business key {business_key!r}")
+                    raise MessageNotDeliverableError(
+                        f"no open case has business key {business_key!r}"
+                    )
             return candidates.pop(0)
 
         def action(command: Command) -> None:
@@ -296,14 +321,19 @@ class Engine:
                 and t.task_spec.event_definition.name == name
             ]
             if not waiting:
-                raise MessageNotDeliverableError(f"case {business_key!r} does not wait for message {name!r}")
+                raise MessageNotDeliverableError(
+                    f"case {business_key!r} does not wait for message {name!r}"
+                )
             definition = waiting[0].task_spec.event_definition
             for task in waiting:
                 if getattr(task.task_spec.event_definition, "message_var", None) is None:
                     task.set_data(**payload)
             command.workflow.send_event(BpmnEvent(type(definition)(name), payload=payload))
             command.record(
-                "message_received", bpmn_id=waiting[0].task_spec.bpmn_id, message=name, fields=sorted(payload)
+                "message_received",
+                bpmn_id=waiting[0].task_spec.bpmn_id,
+                message=name,
+                fields=sorted(payload),
             )
 
         while True:
@@ -323,7 +353,9 @@ class Engine:
 
             def action(command: Command, timer_id: str = timer_id) -> None:
                 if not timers.claim(command.conn, timer_id):
-                    raise ConflictError(f"timer {timer_id} was fired or cancelled by another writer")
+                    raise ConflictError(
+                        f"timer {timer_id} was fired or cancelled by another writer"
+                    )
 
             try:
                 self._pipeline.execute(instance_id, "scheduler", action)
@@ -386,4 +418,3 @@ def _claim_conflict(task: TaskInfo, user: str, *, claiming: bool) -> str:
     if claiming:
         return f"task {task.id} is already claimed by {task.claimed_by}"
     return f"task {task.id} is not claimed by {user}"
-

@@ -3,6 +3,7 @@ DATABASE_URL; the metadata covers the engine's tables and the web app's."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 from alembic import context
@@ -10,10 +11,8 @@ from alembic import context
 from engine.db.connect import open_database
 from engine.db.models import Base
 
-try:  # the web app's tables live on the same metadata once web is importable
+with contextlib.suppress(ImportError):  # the web app's tables share the engine's metadata
     import web.models  # noqa: F401
-except ImportError:
-    pass
 
 config = context.config
 target_metadata = Base.metadata

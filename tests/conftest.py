@@ -33,7 +33,8 @@ def _ensure_postgres_database(url: str) -> str | None:
     try:
         with admin.connect() as conn:
             exists = conn.execute(
-                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": target.database}
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                {"name": target.database},
             ).first()
             if not exists:
                 conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
@@ -58,7 +59,9 @@ def _postgres_ready() -> Iterator[str]:
     """A database of this test run's own, so that concurrent runs never truncate each other's."""
     base = sa.make_url(postgres_url().replace("postgresql://", "postgresql+psycopg://", 1))
     own = base.set(database=f"{base.database}_{os.getpid()}")
-    url = own.render_as_string(hide_password=False).replace("postgresql+psycopg://", "postgresql://", 1)
+    url = own.render_as_string(hide_password=False).replace(
+        "postgresql+psycopg://", "postgresql://", 1
+    )
     problem = _ensure_postgres_database(url)
     if problem:
         pytest.skip(problem)

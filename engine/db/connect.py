@@ -27,7 +27,7 @@ def open_database(url: str) -> Engine:
 
 
 def prepare(engine: Engine) -> None:
-    """Install the SQLite connection settings on an engine made elsewhere (e.g. Flask-SQLAlchemy)."""
+    """Install the SQLite connection settings on an engine made elsewhere (Flask-SQLAlchemy)."""
     if engine.dialect.name != "sqlite" or engine in _prepared:
         return
     _prepared.add(engine)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-
 from datetime import datetime
 
 from SpiffWorkflow.bpmn import BpmnWorkflow

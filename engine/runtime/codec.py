@@ -39,10 +39,14 @@ class WorkflowCodec:
         config = deepcopy(DIALECT_CONFIGS[dialect])
         config[BpmnWorkflow] = _SpeclessWorkflowConverter
         registry = BpmnWorkflowSerializer.configure(config)
-        registry.register(date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"]))
+        registry.register(
+            date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"])
+        )
         registry.register(Decimal, lambda v: {"value": str(v)}, lambda v: Decimal(v["value"]))
         self._serializer = BpmnWorkflowSerializer(registry)
-        self._spec_serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(deepcopy(config)))
+        self._spec_serializer = BpmnWorkflowSerializer(
+            BpmnWorkflowSerializer.configure(deepcopy(config))
+        )
         self.version = self._serializer.VERSION
 
     def dump_state(self, workflow: BpmnWorkflow) -> str:
@@ -54,17 +58,23 @@ class WorkflowCodec:
         dct = json.loads(state)
         found = dct.pop(BpmnWorkflowSerializer.VERSION_KEY, None)
         if found != self.version:
-            raise ValueError(f"stored state has serializer version {found}, expected {self.version}")
+            raise ValueError(
+                f"stored state has serializer version {found}, expected {self.version}"
+            )
         dct["spec"] = spec
         dct["subprocess_specs"] = dict(subprocess_specs)
         return self._serializer.from_dict(dct)
 
-    def dump_specs(self, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]) -> str:
+    def dump_specs(
+        self, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]
+    ) -> str:
         registry = self._spec_serializer.registry
         return json.dumps(
             {
                 "spec": registry.convert(spec),
-                "subprocess_specs": {name: registry.convert(s) for name, s in subprocess_specs.items()},
+                "subprocess_specs": {
+                    name: registry.convert(s) for name, s in subprocess_specs.items()
+                },
             },
             sort_keys=True,
         )
@@ -73,7 +83,9 @@ class WorkflowCodec:
         dct: dict[str, Any] = json.loads(text)
         registry = self._spec_serializer.registry
         spec = registry.restore(dct["spec"])
-        subprocess_specs = {name: registry.restore(s) for name, s in dct["subprocess_specs"].items()}
+        subprocess_specs = {
+            name: registry.restore(s) for name, s in dct["subprocess_specs"].items()
+        }
         return spec, subprocess_specs
 
 

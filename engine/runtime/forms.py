@@ -73,5 +73,7 @@ def _describe(error: ValidationError) -> tuple[str, str]:
         path.append(missing)
     field = ".".join(p for p in path if p) or "_form"
     if error.validator == "format":
-        return field, _FORMAT_MESSAGES.get(error.validator_value, "Deze waarde heeft niet de juiste vorm.")
+        return field, _FORMAT_MESSAGES.get(
+            error.validator_value, "Deze waarde heeft niet de juiste vorm."
+        )
     return field, _MESSAGES.get(error.validator, "Deze waarde is ongeldig.")

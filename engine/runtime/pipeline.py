@@ -107,7 +107,16 @@ class Pipeline:
                 now=now,
             )
             command = Command(
-                conn, workflow, definition, instance_id, process_id, business_key, "running", now, now, actor
+                conn,
+                workflow,
+                definition,
+                instance_id,
+                process_id,
+                business_key,
+                "running",
+                now,
+                now,
+                actor,
             )
             command.record("instance_started")
             info, revision, _ = self._run(command, revision=0, action=None)
@@ -236,7 +245,9 @@ class Pipeline:
         }
 
     @staticmethod
-    def _project_tasks(command: Command, open_before: set[str], ready: set[str], new_rows: list[dict]) -> None:
+    def _project_tasks(
+        command: Command, open_before: set[str], ready: set[str], new_rows: list[dict]
+    ) -> None:
         conn = command.conn
         completed = [tid for tid in command.completed_task_ids if tid in open_before]
         human_tasks.close(conn, completed, "completed", command.now, command.actor)

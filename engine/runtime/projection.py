@@ -46,7 +46,7 @@ def waiting_timers(workflow: BpmnWorkflow) -> dict[str, WaitingTimer]:
 
 
 def timer_has_fired(workflow: BpmnWorkflow, timer_id: str) -> bool:
-    """Whether a timer that stopped waiting did so because it fired (not because it was cancelled)."""
+    """Whether a timer that stopped waiting fired (rather than being cancelled)."""
     try:
         task = workflow.get_task_from_id(UUID(timer_id))
     except TaskNotFoundException:

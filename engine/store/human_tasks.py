@@ -44,7 +44,9 @@ def insert_ready(conn: Connection, rows: list[dict]) -> None:
 _CLOSE = (
     update(tasks)
     .where(tasks.c.id == bindparam("task_id"))
-    .values(status=bindparam("b_status"), completed_at=bindparam("b_at"), completed_by=bindparam("b_by"))
+    .values(
+        status=bindparam("b_status"), completed_at=bindparam("b_at"), completed_by=bindparam("b_by")
+    )
 )
 
 
@@ -57,7 +59,12 @@ def close(conn: Connection, task_ids: list[str], status: str, at: datetime, by: 
 
 
 def set_claim(
-    conn: Connection, task_id: str, *, expected_claimant: str | None, claimant: str | None, at: datetime | None
+    conn: Connection,
+    task_id: str,
+    *,
+    expected_claimant: str | None,
+    claimant: str | None,
+    at: datetime | None,
 ) -> bool:
     """Claim or release a ready task if its claimant is still what the caller saw."""
     result = conn.execute(

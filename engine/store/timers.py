@@ -19,7 +19,9 @@ def waiting_for_instance(conn: Connection, instance_id: int) -> dict[str, dateti
     return {row.id: row.due_at for row in conn.execute(query)}
 
 
-def upsert_waiting(conn: Connection, instance_id: int, rows: list[tuple[str, str, datetime]]) -> None:
+def upsert_waiting(
+    conn: Connection, instance_id: int, rows: list[tuple[str, str, datetime]]
+) -> None:
     """(timer id, bpmn id, due) rows: new ones inserted, known ones re-armed with their due time."""
     if not rows:
         return
@@ -36,7 +38,9 @@ def upsert_waiting(conn: Connection, instance_id: int, rows: list[tuple[str, str
     for tid, _bid, due in rows:
         if tid in known:
             conn.execute(
-                update(timers).where(timers.c.id == tid).values(due_at=due, status="waiting", fired_at=None)
+                update(timers)
+                .where(timers.c.id == tid)
+                .values(due_at=due, status="waiting", fired_at=None)
             )
 
 
@@ -78,7 +82,9 @@ def claim(conn: Connection, timer_id: str) -> bool:
 
 
 def next_due(conn: Connection) -> datetime | None:
-    return conn.execute(select(func.min(timers.c.due_at)).where(timers.c.status == "waiting")).scalar()
+    return conn.execute(
+        select(func.min(timers.c.due_at)).where(timers.c.status == "waiting")
+    ).scalar()
 
 
 def for_instance(conn: Connection, instance_id: int) -> list[TimerInfo]:

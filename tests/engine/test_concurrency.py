@@ -18,7 +18,9 @@ def test_two_threads_completing_one_task(engine: Engine, make_engine) -> None:
     def complete(index: int) -> None:
         barrier.wait()
         try:
-            writers[index].complete(task.id, {"entry_date": "2026-05-04", "stay_days": 10 + index}, f"user-{index}")
+            writers[index].complete(
+                task.id, {"entry_date": "2026-05-04", "stay_days": 10 + index}, f"user-{index}"
+            )
             outcomes[index] = "won"
         except ConflictError as exc:
             outcomes[index] = exc

@@ -6,7 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from engine import ConflictError, Engine, FormValidationError, MessageNotDeliverableError, NotFoundError
+from engine import (
+    ConflictError,
+    Engine,
+    FormValidationError,
+    MessageNotDeliverableError,
+    NotFoundError,
+)
 from tests.engine.conftest import MODELS, SAMPLE_FILES
 
 
@@ -17,11 +23,17 @@ def only_ready(engine: Engine, key: str):
 
 
 def test_sample_case_runs_to_the_end(engine: Engine, clock) -> None:
-    case = engine.start("sample_case", {"prison_code": "PI-ZWL", "municipality_code": "GM0363"}, "case-1")
+    case = engine.start(
+        "sample_case", {"prison_code": "PI-ZWL", "municipality_code": "GM0363"}, "case-1"
+    )
     assert case.status == "running"
 
     register = only_ready(engine, "case-1")
-    assert (register.bpmn_id, register.party, register.organisation) == ("register", "prison", "PI-ZWL")
+    assert (register.bpmn_id, register.party, register.organisation) == (
+        "register",
+        "prison",
+        "PI-ZWL",
+    )
     engine.complete(register.id, {"entry_date": "2026-05-04", "stay_days": 200}, "mmd-1")
 
     notify = only_ready(engine, "case-1")
@@ -32,7 +44,11 @@ def test_sample_case_runs_to_the_end(engine: Engine, clock) -> None:
     engine.complete(notify.id, {"notified_on": "2026-05-05"}, "mmd-1")
 
     screen = only_ready(engine, "case-1")
-    assert (screen.bpmn_id, screen.party, screen.organisation) == ("screen_housing", "municipality", "GM0363")
+    assert (screen.bpmn_id, screen.party, screen.organisation) == (
+        "screen_housing",
+        "municipality",
+        "GM0363",
+    )
     assert screen.role == "coordinator"
     engine.complete(screen.id, {"has_housing": True}, "coord-1")
 
@@ -54,7 +70,9 @@ def test_sample_case_runs_to_the_end(engine: Engine, clock) -> None:
 
 def test_missed_deadline_fires_timer_and_escalates(engine: Engine, clock) -> None:
     engine.start("sample_case", {"prison_code": "PI-ZWL"}, "case-2")
-    engine.complete(only_ready(engine, "case-2").id, {"entry_date": "2026-05-04", "stay_days": 10}, "mmd")
+    engine.complete(
+        only_ready(engine, "case-2").id, {"entry_date": "2026-05-04", "stay_days": 10}, "mmd"
+    )
     assert engine.fire_due_timers() == 0
     clock.set(datetime(2026, 5, 7, 21, 59, tzinfo=UTC))
     assert engine.fire_due_timers() == 0
@@ -62,13 +80,17 @@ def test_missed_deadline_fires_timer_and_escalates(engine: Engine, clock) -> Non
     assert engine.fire_due_timers() == 1
     escalation = only_ready(engine, "case-2")
     assert (escalation.bpmn_id, escalation.role) == ("escalate", "team_lead")
-    assert engine.tasks(business_key="case-2", status="cancelled")[0].bpmn_id == "notify_municipality"
+    assert (
+        engine.tasks(business_key="case-2", status="cancelled")[0].bpmn_id == "notify_municipality"
+    )
     assert engine.fire_due_timers() == 0
 
 
 def test_state_survives_a_new_engine(engine: Engine, make_engine, clock) -> None:
     engine.start("sample_case", {"prison_code": "PI-ZWL"}, "case-3")
-    engine.complete(only_ready(engine, "case-3").id, {"entry_date": "2026-05-04", "stay_days": 10}, "mmd")
+    engine.complete(
+        only_ready(engine, "case-3").id, {"entry_date": "2026-05-04", "stay_days": 10}, "mmd"
+    )
     other = make_engine(forms_dir=MODELS / "forms")
     task = only_ready(other, "case-3")
     other.complete(task.id, {"notified_on": "2026-05-05"}, "mmd")
@@ -84,7 +106,9 @@ def test_invalid_form_data_changes_nothing(engine: Engine) -> None:
         engine.complete(task.id, {"entry_date": "4 mei", "stay_days": -1}, "mmd")
     assert set(caught.value.errors) == {"entry_date", "stay_days"}
     assert only_ready(engine, "case-4").id == task.id
-    assert [e.kind for e in engine.events(engine.instance_by_key("case-4").id)].count("task_completed") == 0
+    assert [e.kind for e in engine.events(engine.instance_by_key("case-4").id)].count(
+        "task_completed"
+    ) == 0
 
 
 def test_unknown_things_are_refused(engine: Engine) -> None:

@@ -50,7 +50,9 @@ def _escape_model(name: str, script: str) -> str:
   <bpmn:process id="escape_{name}" isExecutable="true">
     <bpmn:startEvent id="s" />
     <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="escape" />
-    <bpmn:scriptTask id="escape" name="Ontsnappen"><bpmn:script>{script}</bpmn:script></bpmn:scriptTask>
+    <bpmn:scriptTask id="escape" name="Ontsnappen">
+      <bpmn:script>{script}</bpmn:script>
+    </bpmn:scriptTask>
     <bpmn:sequenceFlow id="f2" sourceRef="escape" targetRef="e" />
     <bpmn:endEvent id="e" />
   </bpmn:process>
@@ -79,13 +81,17 @@ def _store_unchecked(engine: Engine, process_id: str, xml: str) -> None:
         )
 
 
-def test_escape_attempts_fail_and_put_only_that_instance_in_error(make_engine, tmp_path: Path) -> None:
+def test_escape_attempts_fail_and_put_only_that_instance_in_error(
+    make_engine, tmp_path: Path
+) -> None:
     engine: Engine = make_engine(forms_dir=MODELS / "forms")
     engine.deploy([MODELS / "incident.bpmn"])
     bystander = engine.start("incident_case", {}, "bystander")
     for name, template in ESCAPES.items():
         marker = tmp_path / f"{name}.txt"
-        _store_unchecked(engine, f"escape_{name}", _escape_model(name, template.format(marker=marker)))
+        _store_unchecked(
+            engine, f"escape_{name}", _escape_model(name, template.format(marker=marker))
+        )
         case = engine.start(f"escape_{name}", {}, f"escape-{name}")
         assert case.status == "error", name
         assert case.error_element == "escape"

@@ -1,0 +1,51 @@
+# Terugkeer. `make run` serves the app on http://127.0.0.1:5000; `make test` runs every check.
+# Installs happen only when pyproject.toml or package.json changed (stamp files).
+
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+BIN := $(VENV)/bin
+PY_STAMP := $(VENV)/.terugkeer-installed
+NPM_STAMP := node_modules/.terugkeer-installed
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard web/translations/*/LC_MESSAGES/messages.po))
+
+.PHONY: run test lint pytest bench diagrams install messages
+
+run: install
+	$(BIN)/terugkeer run
+
+test: install lint pytest
+
+lint: $(PY_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+pytest: install
+	$(BIN)/pytest
+
+bench: install
+	$(PYTHON) bench/engine.py
+
+diagrams: install
+	$(PYTHON) -m tests.diagrams.render_diagrams
+
+# After changing texts in web/: extract them and update the catalogues, then translate.
+messages: $(PY_STAMP)
+	$(BIN)/pybabel extract -F web/babel.cfg -k _l --no-location -o web/translations/messages.pot web
+	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations --width 100
+
+install: $(PY_STAMP) $(NPM_STAMP) $(CATALOGUES)
+
+$(PYTHON):
+	python3 -m venv $(VENV)
+
+$(PY_STAMP): pyproject.toml | $(PYTHON)
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+$(NPM_STAMP): package.json $(wildcard package-lock.json)
+	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+	touch $@
+
+web/translations/%/LC_MESSAGES/messages.mo: web/translations/%/LC_MESSAGES/messages.po | $(PY_STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@

@@ -1,0 +1,147 @@
+"""Terugkeer's settings, read from environment variables when a Config is made.
+
+SQLite in the instance folder by default; DATABASE_URL points elsewhere (e.g. PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent
+TRUE_WORDS = {"1", "true", "yes", "on", "ja"}
+FALSE_WORDS = {"0", "false", "no", "off", "nee", ""}
+LANGUAGES = ("nl", "en")
+
+
+def as_bool(name: str, value: str | None, default: bool = False) -> bool:
+    """A yes/no setting; anything unrecognised is an error that names the setting."""
+    if value is None:
+        return default
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError(f"{name}: {value!r} is not a yes/no value (use true or false)")
+
+
+def absolute_database_url(url: str) -> str:
+    """Make a relative SQLite path absolute (against the working directory).
+
+    The migrations, the engine and Flask-SQLAlchemy resolve relative SQLite paths differently;
+    an absolute path makes them all open the same file.
+    """
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url == "sqlite://" or ":memory:" in url:
+        return url
+    path = url.removeprefix(prefix)
+    path, _, query = path.partition("?")
+    if not Path(path).is_absolute():
+        path = str(Path.cwd() / path)
+    return prefix + path + (f"?{query}" if query else "")
+
+
+def ensure_database_folder(url: str) -> None:
+    """Create the folder of a SQLite database file (SQLite creates the file, not its folder)."""
+    if url.startswith("sqlite:///") and ":memory:" not in url:
+        path = Path(url.removeprefix("sqlite:///").partition("?")[0])
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def sqlalchemy_url(url: str) -> str:
+    """The URL Flask-SQLAlchemy opens: PostgreSQL through psycopg 3, like the engine."""
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+def engine_options(url: str) -> dict[str, Any]:
+    """Connection settings matching engine.db.connect.open_database."""
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30, "check_same_thread": False}}
+    return {"pool_pre_ping": True}
+
+
+def stored_secret_key(instance_dir: Path) -> str:
+    """The secret key kept in ``instance/secret_key``, generated on first use."""
+    path = instance_dir / "secret_key"
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        key = path.read_text(encoding="ascii").strip()
+        if not key:
+            raise ValueError(f"{path} is empty: delete it to have a new key generated") from None
+        return key
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+class Config:
+    """Settings from the environment (or from ``environ``), then ``overrides``."""
+
+    def __init__(self, environ: Mapping[str, str] | None = None, **overrides: Any) -> None:
+        env = os.environ if environ is None else environ
+        self.INSTANCE_DIR = Path(env.get("TERUGKEER_INSTANCE_DIR") or ROOT / "instance")
+        url = env.get("DATABASE_URL") or f"sqlite:///{self.INSTANCE_DIR / 'terugkeer.sqlite'}"
+        self.DATABASE_URL = absolute_database_url(url)
+        self.TERUGKEER_CLOSURE_DAYS = env.get("TERUGKEER_CLOSURE_DAYS", "")
+        self.TERUGKEER_RUN_SCHEDULER = as_bool(
+            "TERUGKEER_RUN_SCHEDULER", env.get("TERUGKEER_RUN_SCHEDULER")
+        )
+        self.TERUGKEER_FORMS_DIR = Path(env.get("TERUGKEER_FORMS_DIR") or ROOT / "forms")
+        self.TERUGKEER_PROCESSES_DIR = Path(
+            env.get("TERUGKEER_PROCESSES_DIR") or ROOT / "processes"
+        )
+        self.TERUGKEER_CLOCK = None  # an engine Clock; tests and simulations pass their own
+
+        self.BABEL_DEFAULT_LOCALE = "nl"
+        self.BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
+        self.LANGUAGES = LANGUAGES
+
+        secure = as_bool("SESSION_COOKIE_SECURE", env.get("SESSION_COOKIE_SECURE"))
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = secure
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_SECURE = secure
+
+        for name, value in overrides.items():
+            setattr(self, name, value)
+        if "SECRET_KEY" not in overrides:
+            self.SECRET_KEY = env.get("SECRET_KEY") or stored_secret_key(self.INSTANCE_DIR)
+        self.DATABASE_URL = absolute_database_url(self.DATABASE_URL)
+        self.SQLALCHEMY_DATABASE_URI = sqlalchemy_url(self.DATABASE_URL)
+        self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.DATABASE_URL)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The upper-case settings, as Flask's ``config.from_mapping`` takes them."""
+        return {name: value for name, value in vars(self).items() if name.isupper()}
+
+
+class TestConfig(Config):
+    """Settings for tests: the given database, a throwaway secret key, no scheduler, no CSRF.
+
+    Nothing is read from the environment, so a DATABASE_URL set for CI cannot leak in.
+    """
+
+    __test__ = False  # not a pytest test class
+
+    def __init__(self, database_url: str, **overrides: Any) -> None:
+        settings: dict[str, Any] = {
+            "TESTING": True,
+            "SECRET_KEY": secrets.token_hex(32),
+            "DATABASE_URL": database_url,
+            "TERUGKEER_RUN_SCHEDULER": False,
+            "WTF_CSRF_ENABLED": False,
+        }
+        settings.update(overrides)
+        super().__init__({"TERUGKEER_INSTANCE_DIR": tempfile.gettempdir()}, **settings)

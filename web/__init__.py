@@ -1,0 +1,61 @@
+"""Terugkeer's web app. ``create_app(config)`` builds one; nothing runs at import time."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from config import Config, ensure_database_folder
+from web.engine_access import ENGINE_KEY, build_engine, start_scheduler
+from web.errors import register_error_handlers
+from web.extensions import babel, csrf, db, login_manager
+from web.home.views import bp as home
+from web.i18n import select_locale, template_context
+from web.models import load_user
+from web.security import register_security_headers
+
+
+def _settings(config: object | Mapping[str, Any] | None) -> dict[str, Any]:
+    """A Config as is; a dict or another object as overrides on the environment's Config."""
+    if isinstance(config, Config):
+        return config.as_dict()
+    if config is None:
+        return Config().as_dict()
+    if isinstance(config, Mapping):
+        return Config(**config).as_dict()
+    return Config(**{k: getattr(config, k) for k in dir(config) if k.isupper()}).as_dict()
+
+
+def create_app(config: object | dict | None = None) -> Flask:
+    """A Terugkeer app with ``config`` (a Config, any object or a dict; default: Config())."""
+    settings = _settings(config)
+    app = Flask(__name__, instance_path=str(Path(settings["INSTANCE_DIR"]).resolve()))
+    app.config.from_mapping(settings)
+    if not app.config.get("SECRET_KEY"):
+        raise ValueError("SECRET_KEY is not set")
+    ensure_database_folder(app.config["DATABASE_URL"])
+
+    db.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)  # catalogues in web/translations
+    app.context_processor(template_context)
+
+    with app.app_context():
+        app.extensions[ENGINE_KEY] = build_engine(db.engine, app.config)
+
+    _register_blueprints(app)
+    register_error_handlers(app)
+    register_security_headers(app)
+
+    if app.config.get("TERUGKEER_RUN_SCHEDULER"):
+        start_scheduler(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    app.register_blueprint(home)

@@ -1,0 +1,179 @@
+"""The ``terugkeer`` command: database, deployments, the timer scheduler, the app, users."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+
+import click
+from sqlalchemy import make_url
+
+from config import Config, ensure_database_folder
+from engine import DeploymentError, Engine
+from engine.db.migrate import upgrade
+from engine.scheduler import run_scheduler
+from web import create_app
+from web.accounts import AccountError, create_user, ensure_organisation
+from web.engine_access import build_engine
+from web.extensions import db
+from web.models import ORGANISATION_KINDS, ROLES
+
+MODEL_SUFFIXES = (".bpmn", ".dmn")
+
+
+def shown_url(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def migrate(config: Config) -> None:
+    ensure_database_folder(config.DATABASE_URL)
+    upgrade(config.DATABASE_URL)
+    click.echo(f"Database is up to date: {shown_url(config.DATABASE_URL)}")
+
+
+def model_files(paths: Iterable[Path]) -> list[Path]:
+    """The files given, with each folder replaced by the BPMN and DMN files beneath it."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in MODEL_SUFFIXES))
+        else:
+            found.append(path)
+    return list(dict.fromkeys(found))
+
+
+def report_refusal(error: DeploymentError) -> None:
+    click.secho("Deployment refused; nothing was deployed.", fg="red", err=True)
+    for problem in error.problems or [error]:
+        where = ", ".join(
+            part
+            for part in (
+                f"file {problem.file}" if problem.file else "",
+                f"line {problem.line}" if problem.line else "",
+                f"element {problem.element}" if problem.element else "",
+            )
+            if part
+        )
+        click.echo(f"  {where or 'deployment'}: {problem.detail}", err=True)
+
+
+def deploy_files(engine: Engine, files: list[Path], user: str) -> None:
+    """Deploy ``files`` and print each process's version; exit 1 with the problems if refused."""
+    try:
+        versions = engine.deploy(files, user=user)
+    except DeploymentError as error:
+        report_refusal(error)
+        raise click.exceptions.Exit(1) from None
+    for info in versions:
+        state = "new" if info.created else "unchanged"
+        click.echo(f"{info.process_id} version {info.version} ({state})")
+
+
+def open_engine(config: Config) -> Engine:
+    return build_engine(config.DATABASE_URL, config.as_dict())
+
+
+@click.group(help="Terugkeer: aftercare for people leaving Dutch prisons.")
+@click.version_option(package_name="terugkeer")
+def main() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # it logs every wake-up
+
+
+@main.command("init-db")
+def init_db() -> None:
+    """Create or upgrade the database schema (Alembic migrations)."""
+    migrate(Config())
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--user", default="cli", show_default=True, help="Recorded as the deployer.")
+def deploy(paths: tuple[Path, ...], user: str) -> None:
+    """Deploy BPMN and DMN files, or folders of them."""
+    files = model_files(paths)
+    if not files:
+        raise click.UsageError("no .bpmn or .dmn files found in the given paths")
+    engine = open_engine(Config())
+    try:
+        deploy_files(engine, files, user)
+    finally:
+        engine.database.dispose()
+
+
+@main.command()
+def scheduler() -> None:
+    """Fire timers when they are due, until stopped (Ctrl+C or SIGTERM)."""
+    engine = open_engine(Config())
+    click.echo("Timer scheduler running; stop with Ctrl+C.")
+    try:
+        run_scheduler(engine)
+    finally:
+        engine.database.dispose()
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--scheduler/--no-scheduler", "with_scheduler", default=True, show_default=True)
+def run(host: str, port: int, with_scheduler: bool) -> None:
+    """Migrate, deploy processes/, and serve the app with the timer scheduler in-process."""
+    config = Config(TERUGKEER_RUN_SCHEDULER=with_scheduler)
+    migrate(config)
+    files = model_files([config.TERUGKEER_PROCESSES_DIR])
+    if files:
+        engine = open_engine(config)
+        try:
+            deploy_files(engine, files, "terugkeer run")
+        finally:
+            engine.database.dispose()
+    else:
+        click.echo(f"No models in {config.TERUGKEER_PROCESSES_DIR}; nothing deployed.")
+    app = create_app(config)
+    click.echo(f"Terugkeer runs on http://{host}:{port}/ (stop with Ctrl+C)")
+    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+
+
+@main.command("create-user")
+@click.argument("username")
+@click.option("--organisation", "organisation_code", required=True, help="e.g. PI-ZWL, GM0363")
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLES))
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--display-name", help="Name shown in the app (default: the username).")
+@click.option("--organisation-name", help="Creates the organisation when it does not exist.")
+@click.option("--organisation-kind", type=click.Choice(ORGANISATION_KINDS))
+def create_user_command(
+    username: str,
+    organisation_code: str,
+    roles: tuple[str, ...],
+    password: str,
+    display_name: str | None,
+    organisation_name: str | None,
+    organisation_kind: str | None,
+) -> None:
+    """Create a user (and, with its name and kind, the organisation)."""
+    app = create_app(Config(TERUGKEER_RUN_SCHEDULER=False))
+    with app.app_context():
+        try:
+            organisation = ensure_organisation(
+                organisation_code, organisation_name, organisation_kind
+            )
+            user = create_user(
+                username,
+                organisation=organisation,
+                roles=roles,
+                password=password,
+                display_name=display_name,
+            )
+        except AccountError as error:
+            db.session.rollback()
+            raise click.ClickException(str(error)) from None
+        db.session.commit()
+        click.echo(
+            f"Created user {user.username} ({', '.join(user.role_list)}) "
+            f"at {organisation.name} ({organisation.code})"
+        )
+        db.engine.dispose()

@@ -1,0 +1,53 @@
+"""The one Engine per app, and the timer scheduler that may run beside it."""
+
+from __future__ import annotations
+
+import atexit
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app
+from sqlalchemy import Engine as SQLEngine
+
+from engine import Engine, calendar_from_setting
+from engine.scheduler import TimerScheduler
+
+ENGINE_KEY = "terugkeer_engine"
+SCHEDULER_KEY = "terugkeer_scheduler"
+
+
+def build_engine(database: str | SQLEngine, settings: Mapping[str, Any]) -> Engine:
+    """An Engine with the calendar, forms folder and clock from ``settings``."""
+    forms_dir = settings.get("TERUGKEER_FORMS_DIR")
+    return Engine(
+        database,
+        clock=settings.get("TERUGKEER_CLOCK"),
+        calendar=calendar_from_setting(settings.get("TERUGKEER_CLOSURE_DAYS")),
+        forms_dir=Path(forms_dir) if forms_dir else None,
+    )
+
+
+def current_engine() -> Engine:
+    """The engine of the app handling the current request or command."""
+    return current_app.extensions[ENGINE_KEY]
+
+
+def current_scheduler() -> TimerScheduler | None:
+    """The in-process timer scheduler, or None when this app does not run one."""
+    return current_app.extensions.get(SCHEDULER_KEY)
+
+
+def start_scheduler(app: Flask) -> TimerScheduler:
+    """Run a timer scheduler in this process until it exits."""
+    scheduler = TimerScheduler(app.extensions[ENGINE_KEY])
+    scheduler.start()
+    app.extensions[SCHEDULER_KEY] = scheduler
+    atexit.register(stop_scheduler, app)
+    return scheduler
+
+
+def stop_scheduler(app: Flask) -> None:
+    scheduler = app.extensions.pop(SCHEDULER_KEY, None)
+    if scheduler is not None:
+        scheduler.shutdown()

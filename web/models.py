@@ -1,0 +1,107 @@
+"""Users and the organisations they work for. Tables change only through migrations/."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from web.extensions import db
+
+ORGANISATION_KINDS = ("prison", "municipality", "probation", "uwv", "ministry")
+ROLES = ("caseworker", "coordinator", "probation_officer", "process_owner", "manager", "admin")
+
+_hasher = PasswordHasher()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Organisation(db.Model):
+    """A prison (e.g. PI-ZWL), a municipality (GM0363), a probation office, UWV or the ministry."""
+
+    __tablename__ = "organisations"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('prison', 'municipality', 'probation', 'uwv', 'ministry')", name="kind"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(16))
+
+    users: Mapped[list[User]] = relationship(back_populates="organisation")
+
+    @classmethod
+    def by_code(cls, code: str) -> Organisation | None:
+        return db.session.scalar(select(cls).where(cls.code == code))
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.code}>"
+
+
+class User(UserMixin, db.Model):
+    """Someone who signs in. Belongs to one organisation; roles are a comma-separated list."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(255))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    roles: Mapped[str] = mapped_column(String(255), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=_now)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="users")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    @property
+    def role_list(self) -> list[str]:
+        return [role for role in self.roles.split(",") if role]
+
+    @role_list.setter
+    def role_list(self, roles: list[str]) -> None:
+        unknown = sorted(set(roles) - set(ROLES))
+        if unknown:
+            raise ValueError(f"unknown role(s) {', '.join(unknown)}; known: {', '.join(ROLES)}")
+        self.roles = ",".join(dict.fromkeys(roles))
+
+    def has_role(self, role: str) -> bool:
+        return role in self.role_list
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = _hasher.hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """True when ``password`` matches; upgrades the stored hash when its parameters aged."""
+        try:
+            _hasher.verify(self.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+        if _hasher.check_needs_rehash(self.password_hash):
+            self.set_password(password)
+        return True
+
+    @classmethod
+    def by_username(cls, username: str) -> User | None:
+        return db.session.scalar(select(cls).where(cls.username == username))
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+
+def load_user(user_id: str) -> User | None:
+    """Flask-Login's user loader (registered in create_app)."""
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
