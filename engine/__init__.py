@@ -12,9 +12,12 @@ from engine.errors import (
     ScriptError,
 )
 from engine.facade import Engine
+from engine.runtime.pipeline import CaseChange, Projector
 from engine.store.records import EventInfo, InstanceInfo, TaskInfo, TimerInfo, VersionInfo
 
 __all__ = [
+    "CaseChange",
+    "Projector",
     "ConflictError",
     "DeploymentError",
     "Engine",

@@ -25,7 +25,7 @@ from engine.runtime.cache import WorkflowCache
 from engine.runtime.codec import CODECS
 from engine.runtime.definitions import DefinitionCache
 from engine.runtime.forms import FormValidators
-from engine.runtime.pipeline import Command, Pipeline
+from engine.runtime.pipeline import Command, Pipeline, Projector
 from engine.scripting import RestrictedScriptEngine
 from engine.store import events, human_tasks, instances, timers, versions
 from engine.store.records import EventInfo, InstanceInfo, TaskInfo, TimerInfo, VersionInfo
@@ -44,6 +44,7 @@ class Engine:
         calendar: WorkingDayCalendar | None = None,
         forms_dir: str | Path | None = None,
         cache_size: int = 512,
+        projectors: Iterable[Projector] = (),
     ) -> None:
         if isinstance(database, str):
             database = open_database(database)
@@ -59,6 +60,7 @@ class Engine:
         self._pipeline = Pipeline(
             database, self.clock, self.script_engine, self._definitions, WorkflowCache(cache_size)
         )
+        self._pipeline.projectors.extend(projectors)
 
     # Deployments
 
@@ -137,18 +139,13 @@ class Engine:
                 f"a case with business key {business_key!r} already exists"
             ) from exc
 
-    def instance(self, instance_id: int, *, with_data: bool = True) -> InstanceInfo:
+    def instance(self, instance_id: int) -> InstanceInfo:
+        """A case with its case data (completed tasks' data folded together)."""
         with read_transaction(self.database) as conn:
             head = instances.head(conn, instance_id)
             if head is None:
                 raise NotFoundError(f"instance {instance_id} does not exist")
-            if not with_data:
-                return instances.info(head)
-            definition = self._definitions.get(conn, head.version_id)
-            state, _ = instances.state(conn, instance_id)
-        workflow = definition.codec.load_state(state, definition.spec, definition.subprocess_specs)
-        last = workflow.last_task or workflow.task_tree
-        return instances.info(head, dict(last.data))
+            return instances.info(head, instances.case_data(conn, instance_id))
 
     def instance_by_key(self, business_key: str) -> InstanceInfo:
         with read_transaction(self.database) as conn:
@@ -286,6 +283,7 @@ class Engine:
                 "task_completed", task_id=task_id, bpmn_id=current.bpmn_id, fields=sorted(data)
             )
             spiff_task.run()
+            command.absorb(spiff_task)
 
         info, _ = self._pipeline.execute(_instance_of_task(task_id), user, action)
         return info

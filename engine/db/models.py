@@ -87,7 +87,8 @@ class DeploymentFile(Base):
 
 
 class ProcessInstance(Base):
-    """One running or finished case. ``state`` is the workflow without its specs."""
+    """One running or finished case. ``state`` is the workflow without its specs; ``case_data``
+    the data of its completed tasks folded together, for reading a case without loading it."""
 
     __tablename__ = "process_instances"
     __table_args__ = (UniqueConstraint("process_id", "business_key"),)
@@ -100,6 +101,7 @@ class ProcessInstance(Base):
     revision: Mapped[int] = mapped_column(Integer, default=0)
     state: Mapped[str] = mapped_column(Text)
     serializer_version: Mapped[str] = mapped_column(String(16))
+    case_data: Mapped[dict]
     error_message: Mapped[str | None] = mapped_column(Text)
     error_element: Mapped[str | None] = mapped_column(String(255))
     started_at: Mapped[datetime]

@@ -13,8 +13,8 @@ from datetime import datetime
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 
-# The workflow, its open user task ids and its waiting timers (id -> due), as committed.
-Entry = tuple[BpmnWorkflow, set[str], dict[str, datetime]]
+# The workflow, its open user task ids, its waiting timers (id -> due) and its case data.
+Entry = tuple[BpmnWorkflow, set[str], dict[str, datetime], dict]
 
 
 class WorkflowCache:

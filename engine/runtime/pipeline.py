@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -40,6 +41,7 @@ class Command:
     actor: str
     open_tasks: set[str] = field(default_factory=set)
     waiting_timers: dict[str, datetime] = field(default_factory=dict)
+    case_data: dict[str, Any] = field(default_factory=dict)
     completed_task_ids: list[str] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
     timers_armed: list[datetime] = field(default_factory=list)
@@ -60,8 +62,22 @@ class Command:
             }
         )
 
+    def absorb(self, task: Any) -> None:
+        """Fold a completed task's data into the case data (later tasks win, key by key)."""
+        self.case_data.update(task.data)
+
+
+@dataclass(frozen=True)
+class CaseChange:
+    """What projectors see after each command, inside its transaction."""
+
+    conn: Connection
+    instance: InstanceInfo
+    events: list[dict]
+
 
 Action = Callable[[Command], Any]
+Projector = Callable[[CaseChange], None]
 
 
 class Pipeline:
@@ -79,6 +95,7 @@ class Pipeline:
         self.definitions = definitions
         self.cache = cache
         self.timer_listeners: list[Callable[[datetime], None]] = []
+        self.projectors: list[Projector] = []
 
     def start(
         self,
@@ -118,6 +135,7 @@ class Pipeline:
                 now,
                 actor,
             )
+            command.case_data = dict(data)
             command.record("instance_started")
             info, revision, _ = self._run(command, revision=0, action=None)
         self._committed(command, revision)
@@ -150,7 +168,12 @@ class Pipeline:
             )
             cached = self.cache.take(head.id, head.revision)
             if cached is not None:
-                command.workflow, command.open_tasks, command.waiting_timers = cached
+                (
+                    command.workflow,
+                    command.open_tasks,
+                    command.waiting_timers,
+                    command.case_data,
+                ) = cached
             else:
                 state, _ = instances.state(conn, head.id)
                 command.workflow = definition.codec.load_state(
@@ -159,6 +182,7 @@ class Pipeline:
                 command.workflow.script_engine = self.script_engine
                 command.open_tasks = human_tasks.open_ids(conn, head.id)
                 command.waiting_timers = timers.waiting_for_instance(conn, head.id)
+                command.case_data = instances.case_data(conn, head.id)
             info, revision, result = self._run(command, head.revision, action)
         self._committed(command, revision)
         return info, result
@@ -167,7 +191,7 @@ class Pipeline:
         self.cache.put(
             command.instance_id,
             revision,
-            (command.workflow, command.open_tasks, command.waiting_timers),
+            (command.workflow, command.open_tasks, command.waiting_timers, command.case_data),
         )
         if command.timers_armed:
             earliest = min(command.timers_armed)
@@ -188,7 +212,7 @@ class Pipeline:
             if action is not None:
                 result = action(command)
             try:
-                advance(workflow)
+                advance(workflow, command.absorb)
                 ready = ready_user_tasks(workflow)
                 base = self._task_base(command)
                 new_rows = [
@@ -215,6 +239,7 @@ class Pipeline:
             ended_at=ended_at,
             error_message=message,
             error_element=element,
+            case_data=to_json_value(command.case_data),
         )
         events.append(conn, command.events)
         info = InstanceInfo(
@@ -228,7 +253,11 @@ class Pipeline:
             ended_at=ended_at,
             error_message=message,
             error_element=element,
+            data=command.case_data,
         )
+        change = CaseChange(conn, info, command.events)
+        for projector in self.projectors:
+            projector(change)
         return info, new_revision, result
 
     @staticmethod
@@ -290,10 +319,23 @@ class Pipeline:
         return "running", None, None, None
 
 
-def advance(workflow: BpmnWorkflow) -> None:
+def advance(workflow: BpmnWorkflow, on_completed: Callable[[Any], None]) -> None:
     """Fire what is due, then run the engine until only user tasks and waiting events are left."""
     workflow.refresh_timers()
-    workflow.do_engine_steps()
+    workflow.do_engine_steps(did_complete_task=on_completed)
+
+
+def to_json_value(value: Any) -> Any:
+    """Task data as plain JSON values (dates and decimals as strings)."""
+    if isinstance(value, dict):
+        return {str(k): to_json_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_json_value(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
 
 
 def _element_of(error: SpiffWorkflowException) -> str | None:

@@ -59,8 +59,10 @@ _SAVE = (
         ended_at=bindparam("b_ended_at"),
         error_message=bindparam("b_error_message"),
         error_element=bindparam("b_error_element"),
+        case_data=bindparam("b_case_data"),
     )
 )
+_SELECT_CASE_DATA = select(instances.c.case_data).where(instances.c.id == bindparam("instance_id"))
 
 
 def lock(conn: Connection, instance_id: int) -> Row | None:
@@ -76,6 +78,10 @@ def head(conn: Connection, instance_id: int) -> Row | None:
 def state(conn: Connection, instance_id: int) -> tuple[str, str]:
     row = conn.execute(_SELECT_STATE, {"instance_id": instance_id}).one()
     return row.state, row.serializer_version
+
+
+def case_data(conn: Connection, instance_id: int) -> dict:
+    return dict(conn.execute(_SELECT_CASE_DATA, {"instance_id": instance_id}).scalar() or {})
 
 
 def find_ids_by_key(conn: Connection, business_key: str, *, active_only: bool = False) -> list[int]:
@@ -105,6 +111,7 @@ def insert_instance(
             revision=0,
             state=state,
             serializer_version=serializer_version,
+            case_data={},
             started_at=now,
             updated_at=now,
         )
@@ -123,6 +130,7 @@ def save(
     ended_at: datetime | None,
     error_message: str | None,
     error_element: str | None,
+    case_data: dict,
 ) -> int:
     """Write new state if nobody else did since we read it; returns the new revision."""
     result = conn.execute(
@@ -137,6 +145,7 @@ def save(
             "b_ended_at": ended_at,
             "b_error_message": error_message,
             "b_error_element": error_element,
+            "b_case_data": case_data,
         },
     )
     if result.rowcount != 1:

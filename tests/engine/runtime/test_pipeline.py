@@ -1,0 +1,47 @@
+"""Projectors see every command inside its transaction; a failing one changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine import CaseChange, Engine
+from tests.engine.conftest import MODELS, SAMPLE_FILES
+
+
+def test_projectors_see_case_data_and_events(make_engine) -> None:
+    seen: list[tuple[str, str, dict, list[str]]] = []
+
+    def projector(change: CaseChange) -> None:
+        kinds = [e["kind"] for e in change.events]
+        seen.append(
+            (change.instance.business_key, change.instance.status, change.instance.data, kinds)
+        )
+
+    engine: Engine = make_engine(forms_dir=MODELS / "forms", projectors=[projector])
+    engine.deploy(SAMPLE_FILES)
+    engine.start("sample_case", {"prison_code": "PI-ZWL"}, "p-1")
+    task = engine.tasks(business_key="p-1")[0]
+    engine.complete(task.id, {"entry_date": "2026-05-04", "stay_days": 200}, "mmd")
+
+    assert seen[0][0:2] == ("p-1", "running")
+    assert seen[0][3] == ["instance_started", "task_ready"]
+    assert seen[1][2]["stay_class"] == "long"  # the DMN's output is case data
+    assert seen[1][2]["prison_code"] == "PI-ZWL"
+    assert engine.instance_by_key("p-1").data["stay_days"] == 200
+
+
+def test_a_failing_projector_rolls_the_command_back(make_engine) -> None:
+    def projector(change: CaseChange) -> None:
+        if change.instance.data.get("stay_days") == 13:
+            raise RuntimeError("projection store unavailable")
+
+    engine: Engine = make_engine(forms_dir=MODELS / "forms", projectors=[projector])
+    engine.deploy(SAMPLE_FILES)
+    engine.start("sample_case", {}, "p-2")
+    task = engine.tasks(business_key="p-2")[0]
+    with pytest.raises(RuntimeError):
+        engine.complete(task.id, {"entry_date": "2026-05-04", "stay_days": 13}, "mmd")
+    assert engine.tasks(business_key="p-2")[0].id == task.id
+    assert "stay_days" not in engine.instance_by_key("p-2").data
+    engine.complete(task.id, {"entry_date": "2026-05-04", "stay_days": 14}, "mmd")
+    assert engine.instance_by_key("p-2").data["stay_class"] == "short"
