@@ -265,7 +265,7 @@ class Engine:
         """Validate ``data`` against the task's form, complete the task, run on to the next wait."""
 
         def action(command: Command) -> None:
-            current = human_tasks.get(command.conn, task_id)
+            current = human_tasks.get(command.conn, task_id, for_update=True)
             if current is None or current.status != "ready":
                 raise ConflictError(
                     f"task {task_id} is no longer open ({current.status if current else 'gone'})"

@@ -14,6 +14,7 @@ tasks = HumanTask.__table__
 
 
 _GET = select(tasks).where(tasks.c.id == bindparam("task_id"))
+_GET_FOR_UPDATE = _GET.with_for_update()
 _INSTANCE_OF = select(tasks.c.instance_id).where(tasks.c.id == bindparam("task_id"))
 _INSERT = insert(tasks)
 
@@ -22,8 +23,10 @@ def _info(row: Row) -> TaskInfo:
     return TaskInfo(**row._mapping)
 
 
-def get(conn: Connection, task_id: str) -> TaskInfo | None:
-    row = conn.execute(_GET, {"task_id": task_id}).first()
+def get(conn: Connection, task_id: str, *, for_update: bool = False) -> TaskInfo | None:
+    """A task; ``for_update`` holds its row until commit, so no claim slips in meanwhile."""
+    locking = for_update and conn.dialect.name != "sqlite"
+    row = conn.execute(_GET_FOR_UPDATE if locking else _GET, {"task_id": task_id}).first()
     return _info(row) if row else None
 
 
