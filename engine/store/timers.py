@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from engine.db.models import Timer
 from engine.store.records import TimerInfo
@@ -25,23 +27,25 @@ def upsert_waiting(
     """(timer id, bpmn id, due) rows: new ones inserted, known ones re-armed with their due time."""
     if not rows:
         return
-    known = set(
-        conn.execute(select(timers.c.id).where(timers.c.id.in_([r[0] for r in rows]))).scalars()
+    dialect_insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    statement = dialect_insert(timers)
+    statement = statement.on_conflict_do_update(
+        index_elements=[timers.c.id],
+        set_={"due_at": statement.excluded.due_at, "status": "waiting", "fired_at": None},
     )
-    fresh = [
-        {"id": tid, "instance_id": instance_id, "bpmn_id": bid, "due_at": due, "status": "waiting"}
-        for tid, bid, due in rows
-        if tid not in known
-    ]
-    if fresh:
-        conn.execute(insert(timers), fresh)
-    for tid, _bid, due in rows:
-        if tid in known:
-            conn.execute(
-                update(timers)
-                .where(timers.c.id == tid)
-                .values(due_at=due, status="waiting", fired_at=None)
-            )
+    conn.execute(
+        statement,
+        [
+            {
+                "id": tid,
+                "instance_id": instance_id,
+                "bpmn_id": bid,
+                "due_at": due,
+                "status": "waiting",
+            }
+            for tid, bid, due in rows
+        ],
+    )
 
 
 _CANCEL = delete(timers).where(timers.c.id == bindparam("timer_id"), timers.c.status == "waiting")
