@@ -12,6 +12,7 @@ from engine.errors import (
     ScriptError,
 )
 from engine.facade import Engine
+from engine.runtime.migration import MigrationCheck
 from engine.runtime.pipeline import CaseChange, Projector
 from engine.store.records import EventInfo, InstanceInfo, TaskInfo, TimerInfo, VersionInfo
 
@@ -26,6 +27,7 @@ __all__ = [
     "FormValidationError",
     "InstanceInfo",
     "ManualClock",
+    "MigrationCheck",
     "MessageNotDeliverableError",
     "NotFoundError",
     "ScriptError",

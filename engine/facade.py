@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from uuid import UUID
 
-from SpiffWorkflow.bpmn import BpmnEvent
-from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
-from SpiffWorkflow.exceptions import TaskNotFoundException
-from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Connection
 from sqlalchemy import Engine as SQLEngine
 from sqlalchemy.exc import IntegrityError
@@ -21,11 +17,19 @@ from engine.clock import Clock, SystemClock
 from engine.db.connect import open_database, prepare, read_transaction, write_transaction
 from engine.deployment import SourceFile, parse_deployment
 from engine.errors import ConflictError, MessageNotDeliverableError, NotFoundError
+from engine.runtime.actions import (
+    complete_task,
+    deliver_message,
+    fire_timer,
+    instance_of_task,
+    retry_failed,
+)
 from engine.runtime.cache import WorkflowCache
-from engine.runtime.codec import CODECS
 from engine.runtime.definitions import DefinitionCache
+from engine.runtime.deploying import store_bundles
 from engine.runtime.forms import FormValidators
-from engine.runtime.pipeline import Command, Pipeline, Projector
+from engine.runtime.migration import MigrationCheck, migration_problems, move_to, version_problems
+from engine.runtime.pipeline import Pipeline, Projector
 from engine.scripting import RestrictedScriptEngine
 from engine.store import events, human_tasks, instances, timers, versions
 from engine.store.records import EventInfo, InstanceInfo, TaskInfo, TimerInfo, VersionInfo
@@ -66,47 +70,9 @@ class Engine:
 
     def deploy(self, files: Iterable[FileLike], *, user: str = "system") -> list[VersionInfo]:
         """Check and store the processes in ``files``; unchanged processes keep their version."""
-        sources = [_source(f) for f in files]
-        bundles = parse_deployment(sources, self.forms_dir)
-        deployed = []
-        now = self.clock.now()
+        bundles = parse_deployment([_source(f) for f in files], self.forms_dir)
         with write_transaction(self.database) as conn:
-            for bundle in bundles:
-                existing = versions.find_by_hash(conn, bundle.process_id, bundle.content_hash)
-                if existing is not None:
-                    deployed.append(existing)
-                    continue
-                codec = CODECS[bundle.dialect]
-                info = versions.insert_version(
-                    conn,
-                    process_id=bundle.process_id,
-                    name=bundle.name,
-                    content_hash=bundle.content_hash,
-                    serializer_version=codec.version,
-                    dialect=bundle.dialect,
-                    specs=codec.dump_specs(bundle.spec, bundle.subprocess_specs),
-                    forms=bundle.forms,
-                    deployed_by=user,
-                    deployed_at=now,
-                    source_files=[(f.name, f.content) for f in bundle.files],
-                )
-                events.append(
-                    conn,
-                    [
-                        {
-                            "instance_id": None,
-                            "version_id": info.id,
-                            "at": now,
-                            "actor": user,
-                            "kind": "version_deployed",
-                            "task_id": None,
-                            "bpmn_id": bundle.process_id,
-                            "detail": {"version": info.version, "content_hash": info.content_hash},
-                        }
-                    ],
-                )
-                deployed.append(info)
-        return deployed
+            return store_bundles(conn, bundles, user, self.clock.now())
 
     def versions(self, process_id: str | None = None) -> list[VersionInfo]:
         with read_transaction(self.database) as conn:
@@ -158,21 +124,52 @@ class Engine:
         self, instance_id: int, *, data: dict[str, Any] | None = None, user: str = "system"
     ) -> InstanceInfo:
         """Continue an instance in error, optionally with corrected data for the failed task."""
-
-        def action(command: Command) -> None:
-            if command.status != "error":
-                raise ConflictError(f"instance {instance_id} is not in error")
-            failed = command.workflow.get_tasks(state=TaskState.ERROR)
-            for task in failed:
-                # The reset task takes its parent's data when it becomes ready; fix it after.
-                command.workflow.reset_from_task_id(task.id)
-                task.set_data(**(data or {}))
-            command.record(
-                "instance_retried", bpmn_id=failed[0].task_spec.bpmn_id if failed else None
-            )
-
-        info, _ = self._pipeline.execute(instance_id, user, action)
+        info, _ = self._pipeline.execute(instance_id, user, retry_failed(instance_id, data))
         return info
+
+    # Migration
+
+    def migration_report(
+        self, instance_ids: Iterable[int], to_version_id: int
+    ) -> list[MigrationCheck]:
+        """Which instances could move to another version of their process, and why not (dry run)."""
+        checks = []
+        with read_transaction(self.database) as conn:
+            target = self._definitions.get(conn, to_version_id)
+            target_info = versions.get(conn, to_version_id)
+            for instance_id in instance_ids:
+                head = instances.head(conn, instance_id)
+                if head is None:
+                    raise NotFoundError(f"instance {instance_id} does not exist")
+                source = self._definitions.get(conn, head.version_id)
+                state, _ = instances.state(conn, instance_id)
+                workflow = source.codec.load_state(state, source.spec, source.subprocess_specs)
+                reasons = version_problems(head, target_info, to_version_id)
+                reasons += migration_problems(workflow, target) if not reasons else []
+                checks.append(
+                    MigrationCheck(
+                        instance_id, head.business_key, head.version_id, to_version_id, reasons
+                    )
+                )
+        return checks
+
+    def migrate(
+        self, instance_ids: Iterable[int], to_version_id: int, *, user: str
+    ) -> list[MigrationCheck]:
+        """Move each instance that can move; one transaction and one audit event per instance."""
+        results = []
+        for check in self.migration_report(instance_ids, to_version_id):
+            if not check.can_move:
+                results.append(check)
+                continue
+
+            with read_transaction(self.database) as conn:
+                target = self._definitions.get(conn, to_version_id)
+            self._pipeline.execute(
+                check.instance_id, user, move_to(check, target, self.script_engine)
+            )
+            results.append(replace(check, moved=True))
+        return results
 
     # Human tasks
 
@@ -244,48 +241,22 @@ class Engine:
                 at=now if claimant else None,
             ):
                 raise ConflictError(_claim_conflict(task, user, claiming=claimant is not None))
-            events.append(
-                conn,
-                [
-                    {
-                        "instance_id": task.instance_id,
-                        "version_id": task.version_id,
-                        "at": now,
-                        "actor": user,
-                        "kind": kind,
-                        "task_id": task_id,
-                        "bpmn_id": task.bpmn_id,
-                        "detail": None,
-                    }
-                ],
+            event = events.row(
+                kind,
+                actor=user,
+                at=now,
+                instance_id=task.instance_id,
+                version_id=task.version_id,
+                task_id=task_id,
+                bpmn_id=task.bpmn_id,
             )
+            events.append(conn, [event])
             return human_tasks.get(conn, task_id)  # type: ignore[return-value]
 
     def complete(self, task_id: str, data: dict[str, Any], user: str) -> InstanceInfo:
         """Validate ``data`` against the task's form, complete the task, run on to the next wait."""
-
-        def action(command: Command) -> None:
-            current = human_tasks.get(command.conn, task_id, for_update=True)
-            if current is None or current.status != "ready":
-                raise ConflictError(
-                    f"task {task_id} is no longer open ({current.status if current else 'gone'})"
-                )
-            if current.claimed_by not in (None, user):
-                raise ConflictError(f"task {task_id} is claimed by someone else")
-            spiff_task = _spiff_task(command, task_id)
-            if current.form is not None:
-                form = command.definition.forms.get(current.form)
-                if form is not None:
-                    self._forms.validate(form["schema"], data)
-            spiff_task.data.update(data)
-            command.completed_task_ids.append(task_id)
-            command.record(
-                "task_completed", task_id=task_id, bpmn_id=current.bpmn_id, fields=sorted(data)
-            )
-            spiff_task.run()
-            command.absorb(spiff_task)
-
-        info, _ = self._pipeline.execute(_instance_of_task(task_id), user, action)
+        action = complete_task(task_id, data, user, self._forms)
+        info, _ = self._pipeline.execute(instance_of_task(task_id), user, action)
         return info
 
     # Messages and timers
@@ -311,28 +282,7 @@ class Engine:
                     )
             return candidates.pop(0)
 
-        def action(command: Command) -> None:
-            waiting = [
-                t
-                for t in command.workflow.event_manager.tasks.values()
-                if isinstance(t.task_spec.event_definition, MessageEventDefinition)
-                and t.task_spec.event_definition.name == name
-            ]
-            if not waiting:
-                raise MessageNotDeliverableError(
-                    f"case {business_key!r} does not wait for message {name!r}"
-                )
-            definition = waiting[0].task_spec.event_definition
-            for task in waiting:
-                if getattr(task.task_spec.event_definition, "message_var", None) is None:
-                    task.set_data(**payload)
-            command.workflow.send_event(BpmnEvent(type(definition)(name), payload=payload))
-            command.record(
-                "message_received",
-                bpmn_id=waiting[0].task_spec.bpmn_id,
-                message=name,
-                fields=sorted(payload),
-            )
+        action = deliver_message(name, business_key, payload)
 
         while True:
             try:
@@ -348,15 +298,8 @@ class Engine:
             due = timers.due(conn, self.clock.now(), limit)
         fired = 0
         for timer_id, instance_id in due:
-
-            def action(command: Command, timer_id: str = timer_id) -> None:
-                if not timers.claim(command.conn, timer_id):
-                    raise ConflictError(
-                        f"timer {timer_id} was fired or cancelled by another writer"
-                    )
-
             try:
-                self._pipeline.execute(instance_id, "scheduler", action)
+                self._pipeline.execute(instance_id, "scheduler", fire_timer(timer_id))
             except (NotFoundError, ConflictError):
                 continue
             fired += 1
@@ -388,26 +331,6 @@ def _source(item: FileLike) -> SourceFile:
         return item
     path = Path(item)
     return SourceFile(path.name, path.read_bytes())
-
-
-def _instance_of_task(task_id: str) -> Callable[[Connection], int]:
-    def find(conn: Connection) -> int:
-        instance_id = human_tasks.instance_of(conn, task_id)
-        if instance_id is None:
-            raise NotFoundError(f"task {task_id} does not exist")
-        return instance_id
-
-    return find
-
-
-def _spiff_task(command: Command, task_id: str):  # type: ignore[no-untyped-def]
-    try:
-        task = command.workflow.get_task_from_id(UUID(task_id))
-    except TaskNotFoundException:
-        task = None
-    if task is None or not task.has_state(TaskState.READY) or not task.task_spec.manual:
-        raise ConflictError(f"task {task_id} is not ready")
-    return task
 
 
 def _claim_conflict(task: TaskInfo, user: str, *, claiming: bool) -> str:

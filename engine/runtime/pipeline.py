@@ -13,6 +13,7 @@ from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Connection, Engine
 
 from engine.clock import Clock, FixedClock, active_clock
@@ -42,6 +43,7 @@ class Command:
     open_tasks: set[str] = field(default_factory=set)
     waiting_timers: dict[str, datetime] = field(default_factory=dict)
     case_data: dict[str, Any] = field(default_factory=dict)
+    error: tuple[str | None, str | None] = (None, None)  # message and element of a standing error
     completed_task_ids: list[str] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
     timers_armed: list[datetime] = field(default_factory=list)
@@ -50,16 +52,16 @@ class Command:
         self, kind: str, *, task_id: str | None = None, bpmn_id: str | None = None, **detail: Any
     ) -> None:
         self.events.append(
-            {
-                "instance_id": self.instance_id,
-                "version_id": self.definition.version_id,
-                "at": self.now,
-                "actor": self.actor,
-                "kind": kind,
-                "task_id": task_id,
-                "bpmn_id": bpmn_id,
-                "detail": detail or None,
-            }
+            events.row(
+                kind,
+                actor=self.actor,
+                at=self.now,
+                instance_id=self.instance_id,
+                version_id=self.definition.version_id,
+                task_id=task_id,
+                bpmn_id=bpmn_id,
+                detail=detail,
+            )
         )
 
     def absorb(self, task: Any) -> None:
@@ -165,6 +167,7 @@ class Pipeline:
                 head.started_at,
                 self.clock.now(),
                 actor,
+                error=(head.error_message, head.error_element),
             )
             cached = self.cache.take(head.id, head.revision)
             if cached is not None:
@@ -201,7 +204,7 @@ class Pipeline:
     def _run(
         self, command: Command, revision: int, action: Action | None
     ) -> tuple[InstanceInfo, int, Any]:
-        conn, workflow = command.conn, command.workflow
+        conn = command.conn
         open_before = command.open_tasks
         timers_before = command.waiting_timers
         result = None
@@ -211,6 +214,7 @@ class Pipeline:
         with active_clock(FixedClock(command.now)):
             if action is not None:
                 result = action(command)
+            workflow = command.workflow  # an action may replace it (migration)
             try:
                 advance(workflow, command.absorb)
                 ready = ready_user_tasks(workflow)
@@ -240,6 +244,7 @@ class Pipeline:
             error_message=message,
             error_element=element,
             case_data=to_json_value(command.case_data),
+            version_id=command.definition.version_id,
         )
         events.append(conn, command.events)
         info = InstanceInfo(
@@ -311,6 +316,9 @@ class Pipeline:
             element = _element_of(error)
             message = _message_of(error)
             command.record("instance_error", bpmn_id=element, message=message)
+            return "error", None, message, element
+        if command.status == "error" and command.workflow.get_tasks(state=TaskState.ERROR):
+            message, element = command.error  # still failed: the error stands until a retry
             return "error", None, message, element
         if command.workflow.completed:
             if command.status != "completed":

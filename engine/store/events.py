@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import Connection, func, insert, select
 
 from engine.db.models import Event
@@ -9,6 +11,30 @@ from engine.store.records import EventInfo
 
 events = Event.__table__
 _INSERT = insert(events)
+
+
+def row(
+    kind: str,
+    *,
+    actor: str,
+    at: datetime,
+    instance_id: int | None = None,
+    version_id: int | None = None,
+    task_id: str | None = None,
+    bpmn_id: str | None = None,
+    detail: dict | None = None,
+) -> dict:
+    """One event row: who did what, when, to which instance, task and version."""
+    return {
+        "instance_id": instance_id,
+        "version_id": version_id,
+        "at": at,
+        "actor": actor,
+        "kind": kind,
+        "task_id": task_id,
+        "bpmn_id": bpmn_id,
+        "detail": detail or None,
+    }
 
 
 def append(conn: Connection, rows: list[dict]) -> None:

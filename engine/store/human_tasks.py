@@ -61,6 +61,22 @@ def close(conn: Connection, task_ids: list[str], status: str, at: datetime, by: 
         )
 
 
+_RELABEL = (
+    update(tasks)
+    .where(tasks.c.id == bindparam("task_id"))
+    .values(version_id=bindparam("b_version_id"), name=bindparam("b_name"))
+)
+
+
+def relabel(conn: Connection, version_id: int, names: dict[str, str]) -> None:
+    """Point open tasks at another version, with the names that version gives them."""
+    if names:
+        conn.execute(
+            _RELABEL,
+            [{"task_id": t, "b_version_id": version_id, "b_name": n} for t, n in names.items()],
+        )
+
+
 def set_claim(
     conn: Connection,
     task_id: str,

@@ -60,6 +60,7 @@ _SAVE = (
         error_message=bindparam("b_error_message"),
         error_element=bindparam("b_error_element"),
         case_data=bindparam("b_case_data"),
+        version_id=bindparam("b_version_id"),
     )
 )
 _SELECT_CASE_DATA = select(instances.c.case_data).where(instances.c.id == bindparam("instance_id"))
@@ -131,6 +132,7 @@ def save(
     error_message: str | None,
     error_element: str | None,
     case_data: dict,
+    version_id: int,
 ) -> int:
     """Write new state if nobody else did since we read it; returns the new revision."""
     result = conn.execute(
@@ -146,11 +148,19 @@ def save(
             "b_error_message": error_message,
             "b_error_element": error_element,
             "b_case_data": case_data,
+            "b_version_id": version_id,
         },
     )
     if result.rowcount != 1:
         raise ConflictError(f"instance {instance_id} was changed by another writer")
     return expected_revision + 1
+
+
+def ids_on_version(conn: Connection, version_id: int, *, active_only: bool = True) -> list[int]:
+    query = select(instances.c.id).where(instances.c.version_id == version_id)
+    if active_only:
+        query = query.where(instances.c.status != "completed")
+    return list(conn.execute(query.order_by(instances.c.id)).scalars())
 
 
 def list_heads(

@@ -19,7 +19,11 @@ def test_camunda_model_deploys_and_runs(make_engine, clock) -> None:
     engine.start("reclassering_advies", {"probation_office_code": "RN-AMS"}, "advies-1")
 
     task = engine.tasks(business_key="advies-1")[0]
-    assert (task.party, task.organisation, task.role) == ("probation", "RN-AMS", "probation_officer")
+    assert (task.party, task.organisation, task.role) == (
+        "probation",
+        "RN-AMS",
+        "probation_officer",
+    )
     # dueDate "working_day_deadline(today(), 3)" on Monday 4 May 2026: end of Friday 8 May.
     assert task.due_at == datetime(2026, 5, 8, 22, 0, tzinfo=UTC)
     form = engine.form(task.id)

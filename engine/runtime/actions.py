@@ -1,0 +1,115 @@
+"""What each command does to a loaded workflow. The pipeline runs them inside one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnEvent
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.exceptions import TaskNotFoundException
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import Connection
+
+from engine.errors import ConflictError, MessageNotDeliverableError, NotFoundError
+from engine.runtime.forms import FormValidators
+from engine.runtime.pipeline import Action, Command
+from engine.store import human_tasks, timers
+
+
+def complete_task(
+    task_id: str, data: dict[str, Any], user: str, validators: FormValidators
+) -> Action:
+    def action(command: Command) -> None:
+        current = human_tasks.get(command.conn, task_id, for_update=True)
+        if current is None or current.status != "ready":
+            state = current.status if current else "gone"
+            raise ConflictError(f"task {task_id} is no longer open ({state})")
+        if current.claimed_by not in (None, user):
+            raise ConflictError(f"task {task_id} is claimed by someone else")
+        task = _ready_user_task(command, task_id)
+        form = command.definition.forms.get(current.form) if current.form else None
+        if form is not None:
+            validators.validate(form["schema"], data)
+        task.data.update(data)
+        command.completed_task_ids.append(task_id)
+        command.record(
+            "task_completed", task_id=task_id, bpmn_id=current.bpmn_id, fields=sorted(data)
+        )
+        task.run()
+        command.absorb(task)
+
+    return action
+
+
+def instance_of_task(task_id: str) -> Callable[[Connection], int]:
+    def find(conn: Connection) -> int:
+        instance_id = human_tasks.instance_of(conn, task_id)
+        if instance_id is None:
+            raise NotFoundError(f"task {task_id} does not exist")
+        return instance_id
+
+    return find
+
+
+def deliver_message(name: str, business_key: str, payload: dict[str, Any]) -> Action:
+    def action(command: Command) -> None:
+        waiting = [
+            t
+            for t in command.workflow.event_manager.tasks.values()
+            if isinstance(t.task_spec.event_definition, MessageEventDefinition)
+            and t.task_spec.event_definition.name == name
+        ]
+        if not waiting:
+            raise MessageNotDeliverableError(
+                f"case {business_key!r} does not wait for message {name!r}"
+            )
+        definition = waiting[0].task_spec.event_definition
+        for task in waiting:
+            if getattr(task.task_spec.event_definition, "message_var", None) is None:
+                task.set_data(**payload)  # no message variable: the payload's fields become data
+        command.workflow.send_event(BpmnEvent(type(definition)(name), payload=payload))
+        command.record(
+            "message_received",
+            bpmn_id=waiting[0].task_spec.bpmn_id,
+            message=name,
+            fields=sorted(payload),
+        )
+
+    return action
+
+
+def retry_failed(instance_id: int, data: dict[str, Any] | None) -> Action:
+    def action(command: Command) -> None:
+        if command.status != "error":
+            raise ConflictError(f"instance {instance_id} is not in error")
+        failed = command.workflow.get_tasks(state=TaskState.ERROR)
+        for task in failed:
+            # The reset task takes its parent's data when it becomes ready; fix it after.
+            command.workflow.reset_from_task_id(task.id)
+            task.set_data(**(data or {}))
+        command.record("instance_retried", bpmn_id=failed[0].task_spec.bpmn_id if failed else None)
+
+    return action
+
+
+def fire_timer(timer_id: str) -> Action:
+    """Claim the timer row; the pipeline's first refresh then fires everything due."""
+
+    def action(command: Command) -> None:
+        if not timers.claim(command.conn, timer_id):
+            raise ConflictError(f"timer {timer_id} was fired or cancelled by another writer")
+
+    return action
+
+
+def _ready_user_task(command: Command, task_id: str) -> Task:
+    try:
+        task = command.workflow.get_task_from_id(UUID(task_id))
+    except TaskNotFoundException:
+        task = None
+    if task is None or not task.has_state(TaskState.READY) or not task.task_spec.manual:
+        raise ConflictError(f"task {task_id} is not ready")
+    return task

@@ -1,0 +1,126 @@
+"""Moving running instances to another version of their process (issue 5).
+
+An instance can move when every task in its tree that was reached (finished, active or waiting,
+or definitely coming) names a task spec that the target version has, in the same (sub)process.
+Predicted branches (MAYBE/LIKELY) through steps the target lacks are dropped: SpiffWorkflow
+grows a task's children from its spec again when the task completes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+
+from engine.errors import ConflictError
+from engine.runtime.definitions import Definition
+from engine.runtime.pipeline import Action, Command
+from engine.store import human_tasks
+
+
+@dataclass(frozen=True)
+class MigrationCheck:
+    instance_id: int
+    business_key: str
+    from_version_id: int
+    to_version_id: int
+    reasons: list[str] = field(default_factory=list)
+    moved: bool = False
+
+    @property
+    def can_move(self) -> bool:
+        return not self.reasons
+
+
+def version_problems(head: Any, target: Any, to_version_id: int) -> list[str]:
+    """Reasons on the level of versions: the target must be another version of the same process."""
+    if target is None:
+        return [f"version {to_version_id} does not exist"]
+    if target.process_id != head.process_id:
+        return [f"version {to_version_id} belongs to process {target.process_id!r}"]
+    if target.id == head.version_id:
+        return ["the case already runs on this version"]
+    if head.status == "completed":
+        return ["the case is completed"]
+    return []
+
+
+def move_to(check: MigrationCheck, target: Definition, script_engine: Any) -> Action:
+    def action(command: Command) -> None:
+        if command.definition.version_id != check.from_version_id:
+            raise ConflictError(f"instance {check.instance_id} changed version meanwhile")
+        problems = migration_problems(command.workflow, target)
+        if problems:
+            raise ConflictError("; ".join(problems))
+        source = command.definition
+        state = prune_predictions(source.codec.dump_state(command.workflow), target)
+        workflow = target.codec.load_state(state, target.spec, target.subprocess_specs)
+        workflow.script_engine = script_engine
+        command.workflow, command.definition = workflow, target
+        open_tasks = workflow.get_tasks(state=TaskState.READY, manual=True)
+        human_tasks.relabel(
+            command.conn,
+            target.version_id,
+            {str(t.id): t.task_spec.bpmn_name or t.task_spec.bpmn_id for t in open_tasks},
+        )
+        command.record(
+            "instance_migrated", from_version_id=source.version_id, to_version_id=target.version_id
+        )
+
+    return action
+
+
+def migration_problems(workflow: BpmnWorkflow, target: Definition) -> list[str]:
+    """Why ``workflow`` cannot continue on ``target``; empty when it can."""
+    problems = []
+    spaces = [(workflow, target.spec)]
+    for subprocess in workflow.subprocesses.values():
+        spec = target.subprocess_specs.get(subprocess.spec.name)
+        if spec is None:
+            problems.append(
+                f"called process {subprocess.spec.name!r} is not part of the new version"
+            )
+            continue
+        spaces.append((subprocess, spec))
+    for process, spec in spaces:
+        for task in process.tasks.values():
+            if task.task_spec.name in spec.task_specs or task.has_state(TaskState.PREDICTED_MASK):
+                continue
+            state = TaskState.get_name(task.state).lower()
+            problems.append(
+                f"{state} step {task.task_spec.bpmn_id or task.task_spec.name!r} "
+                f"does not exist in the new version"
+            )
+    return sorted(set(problems))
+
+
+def prune_predictions(state: str, target: Definition) -> str:
+    """The stored state without predicted tasks whose spec the target version lacks."""
+    document = json.loads(state)
+    _prune(document, target.spec.task_specs)
+    for subprocess in document.get("subprocesses", {}).values():
+        spec = target.subprocess_specs.get(subprocess["spec"])
+        if spec is not None:
+            _prune(subprocess, spec.task_specs)
+    return json.dumps(document)
+
+
+def _prune(process: dict, task_specs: dict) -> None:
+    tasks = process["tasks"]
+    doomed = [
+        tid
+        for tid, task in tasks.items()
+        if task["task_spec"] not in task_specs and task["state"] & TaskState.PREDICTED_MASK
+    ]
+    while doomed:
+        tid = doomed.pop()
+        task = tasks.pop(tid, None)
+        if task is None:
+            continue
+        doomed.extend(task["children"])
+        parent = tasks.get(task["parent"]) if task["parent"] else None
+        if parent is not None and tid in parent["children"]:
+            parent["children"].remove(tid)
