@@ -8,6 +8,7 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
@@ -57,28 +58,37 @@ def instance_of_task(task_id: str) -> Callable[[Connection], int]:
 def deliver_message(name: str, business_key: str, payload: dict[str, Any]) -> Action:
     def action(command: Command) -> None:
         waiting = [
-            t
-            for t in command.workflow.event_manager.tasks.values()
-            if isinstance(t.task_spec.event_definition, MessageEventDefinition)
-            and t.task_spec.event_definition.name == name
+            (task, definition)
+            for task in command.workflow.event_manager.tasks.values()
+            for definition in _message_definitions(task.task_spec.event_definition)
+            if definition.name == name
         ]
         if not waiting:
             raise MessageNotDeliverableError(
                 f"case {business_key!r} does not wait for message {name!r}"
             )
-        definition = waiting[0].task_spec.event_definition
-        for task in waiting:
-            if getattr(task.task_spec.event_definition, "message_var", None) is None:
-                task.set_data(**payload)  # no message variable: the payload's fields become data
+        for task, definition in waiting:
+            if getattr(definition, "message_var", None) is None:
+                command.data_on_run[task.id] = payload  # the payload's fields become task data
+        definition = waiting[0][1]
         command.workflow.send_event(BpmnEvent(type(definition)(name), payload=payload))
         command.record(
             "message_received",
-            bpmn_id=waiting[0].task_spec.bpmn_id,
+            bpmn_id=waiting[0][0].task_spec.bpmn_id,
             message=name,
             fields=sorted(payload),
         )
 
     return action
+
+
+def _message_definitions(definition: Any) -> list[MessageEventDefinition]:
+    """The message definitions a waiting event listens for (an event-based gateway has several)."""
+    if isinstance(definition, MessageEventDefinition):
+        return [definition]
+    if isinstance(definition, MultipleEventDefinition):
+        return [d for d in definition.event_definitions if isinstance(d, MessageEventDefinition)]
+    return []
 
 
 def retry_failed(instance_id: int, data: dict[str, Any] | None) -> Action:

@@ -13,6 +13,7 @@ from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.deep_merge import DeepMerge
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Connection, Engine
 
@@ -47,6 +48,7 @@ class Command:
     completed_task_ids: list[str] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
     timers_armed: list[datetime] = field(default_factory=list)
+    data_on_run: dict[Any, dict] = field(default_factory=dict)
 
     def record(
         self, kind: str, *, task_id: str | None = None, bpmn_id: str | None = None, **detail: Any
@@ -64,9 +66,22 @@ class Command:
             )
         )
 
+    def before_run(self, task: Any) -> None:
+        """Give a task the data meant for it just before it runs (after it took its parent's)."""
+        data = self.data_on_run.pop(task.id, None)
+        if data:
+            task.set_data(**data)
+
     def absorb(self, task: Any) -> None:
-        """Fold a completed task's data into the case data (later tasks win, key by key)."""
-        self.case_data.update(task.data)
+        """Fold what a completed task changed into the case data.
+
+        Only the keys the task changed against the data it started from (its parent's): a task
+        on one parallel branch carries copies of values another branch has since changed.
+        """
+        parent = task.parent
+        self.case_data.update(
+            DeepMerge.get_updated_keys(parent.data, task.data) if parent is not None else task.data
+        )
 
 
 @dataclass(frozen=True)
@@ -216,7 +231,7 @@ class Pipeline:
                 result = action(command)
             workflow = command.workflow  # an action may replace it (migration)
             try:
-                advance(workflow, command.absorb)
+                advance(workflow, command.before_run, command.absorb)
                 ready = ready_user_tasks(workflow)
                 base = self._task_base(command)
                 new_rows = [
@@ -327,10 +342,14 @@ class Pipeline:
         return "running", None, None, None
 
 
-def advance(workflow: BpmnWorkflow, on_completed: Callable[[Any], None]) -> None:
+def advance(
+    workflow: BpmnWorkflow,
+    before_run: Callable[[Any], None],
+    on_completed: Callable[[Any], None],
+) -> None:
     """Fire what is due, then run the engine until only user tasks and waiting events are left."""
     workflow.refresh_timers()
-    workflow.do_engine_steps(did_complete_task=on_completed)
+    workflow.do_engine_steps(will_complete_task=before_run, did_complete_task=on_completed)
 
 
 def to_json_value(value: Any) -> Any:

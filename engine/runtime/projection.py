@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
     TimerEventDefinition,
@@ -36,13 +37,23 @@ def ready_user_tasks(workflow: BpmnWorkflow) -> dict[str, Task]:
 def waiting_timers(workflow: BpmnWorkflow) -> dict[str, WaitingTimer]:
     found = {}
     for task in workflow.event_manager.tasks.values():
-        definition = getattr(task.task_spec, "event_definition", None)
-        if not isinstance(definition, TimerEventDefinition):
+        definition = timer_definition(getattr(task.task_spec, "event_definition", None))
+        if definition is None:
             continue
         due = timer_due(task, definition)
         if due is not None:
             found[str(task.id)] = WaitingTimer(str(task.id), task.task_spec.bpmn_id, due)
     return found
+
+
+def timer_definition(definition: Any) -> TimerEventDefinition | None:
+    """The timer a waiting event waits for: itself, or one inside an event-based gateway."""
+    if isinstance(definition, TimerEventDefinition):
+        return definition
+    if isinstance(definition, MultipleEventDefinition):
+        found = [d for d in definition.event_definitions if isinstance(d, TimerEventDefinition)]
+        return found[0] if found else None
+    return None
 
 
 def timer_has_fired(workflow: BpmnWorkflow, timer_id: str) -> bool:
@@ -51,8 +62,13 @@ def timer_has_fired(workflow: BpmnWorkflow, timer_id: str) -> bool:
         task = workflow.get_task_from_id(UUID(timer_id))
     except TaskNotFoundException:
         return False
-    # SpiffWorkflow clears ``event_fired`` once the event completes; a cancelled one is CANCELLED.
-    return task is not None and task.has_state(TaskState.COMPLETED)
+    if task is None or not task.has_state(TaskState.COMPLETED):
+        return False  # a cancelled timer is CANCELLED (SpiffWorkflow clears ``event_fired``)
+    if isinstance(task.task_spec.event_definition, MultipleEventDefinition):
+        # An event-based gateway completes on whichever of its events came first.
+        seen = task.internal_data.get("seen_events", [])
+        return any(isinstance(e.event_definition, TimerEventDefinition) for e in seen)
+    return True
 
 
 def timer_due(task: Task, definition: TimerEventDefinition) -> datetime | None:

@@ -45,3 +45,15 @@ def test_a_failing_projector_rolls_the_command_back(make_engine) -> None:
     assert "stay_days" not in engine.instance_by_key("p-2").data
     engine.complete(task.id, {"entry_date": "2026-05-04", "stay_days": 14}, "mmd")
     assert engine.instance_by_key("p-2").data["stay_class"] == "short"
+
+
+def test_case_data_keeps_what_the_other_branch_changed(make_engine) -> None:
+    engine: Engine = make_engine(forms_dir=MODELS / "forms")
+    engine.deploy([MODELS / "parallel.bpmn"])
+    case = engine.start("parallel_case", {"notified_on": "2026-05-01"}, "par")
+    tasks = {t.bpmn_id: t for t in engine.tasks(business_key="par")}
+    engine.complete(tasks["branch_a"].id, {"notified_on": "2026-05-06"}, "a")
+    # Branch B still carries the copy of notified_on it started with; it must not win.
+    engine.complete(tasks["branch_b"].id, {"divisor": 3}, "b")
+    data = engine.instance(case.id).data
+    assert (data["notified_on"], data["divisor"]) == ("2026-05-06", 3)
