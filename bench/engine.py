@@ -1,14 +1,20 @@
 """Engine benchmark: persistence overhead as ratios measured within one run.
 
-    python bench/engine.py [--cases 200] [--postgres URL]
+    python bench/engine.py [--cases 100] [--postgres URL]
 
-1. The sample case (tests/engine/models: two lanes, a call activity, a DMN decision, a message,
-   a timer boundary event) run in memory on raw SpiffWorkflow, with the same script engine;
-2. the same case through Engine with persistence, on SQLite and on PostgreSQL;
-3. one complete() at the start of a case against one at its end.
+Two cases, each run the same way in memory on raw SpiffWorkflow (same specs, same sandboxed
+script engine, no database) and through the Engine facade with persistence, on SQLite and on
+PostgreSQL:
 
-Runs are interleaved so that machine noise hits all variants alike; medians are reported.
-Targets (issue 2): persisted at most 3x raw; end-of-case complete at most 1.5x start-of-case.
+- sample: tests/engine/models/sample.bpmn (two lanes, a call activity, a DMN decision, a message,
+  a timer boundary event), four user tasks;
+- nazorg: the shipped Samenwerkingsmodel Nazorg (processes/), a short stay from the entry
+  notification to the measurement six months after release: 29 user tasks in five call
+  activities, two timer moves.
+
+Also one complete() at the start of a case against one at its end. Variants are interleaved so
+that machine noise hits them alike; medians are reported. Targets (issue 2): persisted at most
+3x raw; end-of-case complete at most 1.5x start-of-case.
 """
 
 from __future__ import annotations
@@ -19,56 +25,75 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
-from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
+from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.spiff.parser import SpiffBpmnParser
-from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.scenarios import NAZORG, SAMPLE, Scenario  # noqa: E402
 from engine import Engine, ManualClock, WorkingDayCalendar  # noqa: E402
 from engine.clock import active_clock  # noqa: E402
 from engine.db.migrate import upgrade  # noqa: E402
 from engine.scripting import RestrictedScriptEngine  # noqa: E402
 
-MODELS = ROOT / "tests" / "engine" / "models"
-FILES = [MODELS / "sample.bpmn", MODELS / "stay_class.dmn"]
-START = datetime(2026, 5, 4, 7, 0, tzinfo=UTC)
-STEPS = [
-    {"entry_date": "2026-05-04", "stay_days": 200},
-    {"notified_on": "2026-05-05"},
-    {"has_housing": True},
-    "release_date_set",
-    {"release_notice_sent": True},
-]
 
+class RawCase:
+    """The scenario on SpiffWorkflow alone, in memory."""
 
-def raw_case(spec, subprocess_specs, script_engine, clock) -> None:  # type: ignore[no-untyped-def]
-    with active_clock(clock):
-        workflow = BpmnWorkflow(spec, subprocess_specs, script_engine=script_engine)
-        workflow.task_tree.data.update({"prison_code": "PI-ZWL", "municipality_code": "GM0363"})
-        workflow.do_engine_steps()
-        for step in STEPS:
-            if isinstance(step, str):
-                workflow.send_event(
-                    BpmnEvent(MessageEventDefinition(step), payload={"release_date": "2026-09-01"})
-                )
-            else:
-                task = workflow.get_tasks(state=TaskState.READY, manual=True)[0]
-                task.data.update(step)
-                task.run()
+    def __init__(self, scenario: Scenario) -> None:
+        parser = SpiffBpmnParser()
+        parser.add_bpmn_files([str(p) for p in scenario.files if p.suffix == ".bpmn"])
+        parser.add_dmn_files([str(p) for p in scenario.files if p.suffix == ".dmn"])
+        self.scenario = scenario
+        self.spec = parser.get_spec(scenario.process_id)
+        self.subprocess_specs = parser.get_subprocess_specs(scenario.process_id)
+
+    def __call__(self) -> None:
+        clock = ManualClock(self.scenario.start)
+        script_engine = RestrictedScriptEngine(WorkingDayCalendar(), clock)
+        workflow = BpmnWorkflow(self.spec, self.subprocess_specs, script_engine=script_engine)
+        workflow.task_tree.data.update(self.scenario.data)
+        with active_clock(clock):
             workflow.do_engine_steps()
+            for step in self.scenario.steps:
+                if step.kind == "complete":
+                    task = next(
+                        t
+                        for t in workflow.get_tasks(state=TaskState.READY, manual=True)
+                        if t.task_spec.bpmn_id == step.target
+                    )
+                    task.data.update(step.data)
+                    task.run()
+                elif step.kind == "time":
+                    clock.set(step.at)
+                    workflow.refresh_timers()
+                else:
+                    send_raw_message(workflow, step.target, step.data)
+                workflow.do_engine_steps()
         assert workflow.completed
 
 
+def send_raw_message(workflow: BpmnWorkflow, name: str, payload: dict[str, Any]) -> None:
+    from SpiffWorkflow.bpmn import BpmnEvent
+    from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+
+    workflow.send_event(BpmnEvent(MessageEventDefinition(name), payload=payload))
+
+
 class PersistedCase:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    """The scenario through the engine facade with persistence."""
+
+    def __init__(self, scenario: Scenario, url: str) -> None:
+        self.scenario = scenario
+        self.clock = ManualClock(scenario.start)
+        self.engine = Engine(url, clock=self.clock, forms_dir=scenario.forms)
+        self.engine.deploy(scenario.files)
         self.count = 0
         self.first_complete: list[float] = []
         self.last_complete: list[float] = []
@@ -76,21 +101,25 @@ class PersistedCase:
     def __call__(self) -> None:
         self.count += 1
         key = f"bench-{self.count}"
-        self.engine.start(
-            "sample_case", {"prison_code": "PI-ZWL", "municipality_code": "GM0363"}, key
-        )
-        for index, step in enumerate(STEPS):
-            if isinstance(step, str):
-                self.engine.send_message(step, key, {"release_date": "2026-09-01"})
-                continue
-            task = self.engine.tasks(business_key=key, limit=1)[0]
-            began = time.perf_counter()
-            self.engine.complete(task.id, step, "bench")
-            took = time.perf_counter() - began
-            if index == 0:
-                self.first_complete.append(took)
-            elif index == len(STEPS) - 1:
-                self.last_complete.append(took)
+        self.clock.set(self.scenario.start)
+        self.engine.start(self.scenario.process_id, dict(self.scenario.data), key)
+        completes = [i for i, s in enumerate(self.scenario.steps) if s.kind == "complete"]
+        for index, step in enumerate(self.scenario.steps):
+            if step.kind == "complete":
+                (task,) = self.engine.tasks(business_key=key, bpmn_id=step.target)
+                began = time.perf_counter()
+                self.engine.complete(task.id, step.data, "bench")
+                took = time.perf_counter() - began
+                if index == completes[0]:
+                    self.first_complete.append(took)
+                elif index == completes[-1]:
+                    self.last_complete.append(took)
+            elif step.kind == "time":
+                self.clock.set(step.at)
+                self.engine.fire_due_timers()
+            else:
+                self.engine.send_message(step.target, key, step.data)
+        assert self.engine.instance_by_key(key).status == "completed"
 
 
 def timed(function: Callable[[], None]) -> float:
@@ -99,68 +128,41 @@ def timed(function: Callable[[], None]) -> float:
     return time.perf_counter() - began
 
 
-def fresh_postgres(url: str) -> str | None:
+def postgres_database(url: str) -> str | None:
+    """A fresh, migrated benchmark database, or None when PostgreSQL does not answer."""
+    target = sa.make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
-        upgrade(url)
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+            conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
     except sa.exc.OperationalError as exc:
         print(f"PostgreSQL skipped: {exc.orig}")
         return None
-    database = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with database.begin() as conn:
-        names = [n for n in sa.inspect(conn).get_table_names() if n != "alembic_version"]
-        conn.execute(sa.text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
-    database.dispose()
+    finally:
+        admin.dispose()
+    upgrade(url)
     return url
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
-    )
-    parser.add_argument("--cases", type=int, default=200)
-    parser.add_argument(
-        "--postgres", default="postgresql://postgres@127.0.0.1:5432/terugkeer_bench"
-    )
-    args = parser.parse_args()
-
-    clock = ManualClock(START)
-    calendar = WorkingDayCalendar()
-    parser_ = SpiffBpmnParser()
-    parser_.add_bpmn_files([str(FILES[0])])
-    parser_.add_dmn_files([str(FILES[1])])
-    spec = parser_.get_spec("sample_case")
-    subprocess_specs = parser_.get_subprocess_specs("sample_case")
-    script_engine = RestrictedScriptEngine(calendar, clock)
-
-    variants: dict[str, Callable[[], None]] = {
-        "raw": lambda: raw_case(spec, subprocess_specs, script_engine, clock)
-    }
-    persisted: dict[str, PersistedCase] = {}
-    workdir = Path(tempfile.mkdtemp(prefix="terugkeer-bench-"))
-    urls = {"sqlite": f"sqlite:///{workdir / 'bench.sqlite'}"}
-    upgrade(urls["sqlite"])
-    ensured = _ensure_database(args.postgres)
-    if ensured and fresh_postgres(args.postgres):
-        urls["postgresql"] = args.postgres
-    for name, url in urls.items():
-        engine = Engine(url, clock=clock, calendar=calendar, forms_dir=MODELS / "forms")
-        engine.deploy(FILES)
-        persisted[name] = PersistedCase(engine)
-        variants[name] = persisted[name]
-
-    for _ in range(10):  # warm-up: imports, caches, connection pools
-        for run in variants.values():
-            run()
-    samples: dict[str, list[float]] = {name: [] for name in variants}
+def run(scenario: Scenario, urls: dict[str, str], cases: int) -> None:
+    variants: dict[str, Callable[[], None]] = {"raw": RawCase(scenario)}
+    persisted = {name: PersistedCase(scenario, url) for name, url in urls.items()}
+    variants.update(persisted)
+    for _ in range(5):  # warm-up: imports, caches, connection pools
+        for variant in variants.values():
+            variant()
     for case in persisted.values():
         case.first_complete.clear()
         case.last_complete.clear()
-    for _ in range(args.cases):
-        for name, run in variants.items():
-            samples[name].append(timed(run))
+    samples: dict[str, list[float]] = {name: [] for name in variants}
+    for _ in range(cases):
+        for name, variant in variants.items():
+            samples[name].append(timed(variant))
 
     raw = statistics.median(samples["raw"])
-    print(f"sample case, {args.cases} runs each, medians")
+    steps = sum(1 for s in scenario.steps if s.kind == "complete")
+    print(f"{scenario.name}: {steps} user tasks, {cases} runs per variant, medians")
     print(f"  raw SpiffWorkflow in memory   {raw * 1000:8.2f} ms per case")
     for name, case in persisted.items():
         whole = statistics.median(samples[name])
@@ -171,26 +173,31 @@ def main() -> None:
             f"  = {whole / raw:5.2f}x raw (target <= 3)"
         )
         print(
-            f"    complete() at start {first * 1000:6.2f} ms, at end {last * 1000:6.2f} ms"
+            f"    complete() first {first * 1000:6.2f} ms, last {last * 1000:6.2f} ms"
             f"  = {last / first:5.2f}x (target <= 1.5)"
         )
 
 
-def _ensure_database(url: str) -> bool:
-    target = sa.make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            if not conn.execute(
-                sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database}
-            ).first():
-                conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
-        return True
-    except sa.exc.OperationalError as exc:
-        print(f"PostgreSQL skipped: {exc.orig}")
-        return False
-    finally:
-        admin.dispose()
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--cases", type=int, default=100)
+    parser.add_argument(
+        "--postgres", default="postgresql://postgres@127.0.0.1:5432/terugkeer_bench"
+    )
+    parser.add_argument("--only", choices=["sample", "nazorg"])
+    args = parser.parse_args()
+
+    for scenario in (SAMPLE, NAZORG):
+        if args.only and scenario.name != args.only:
+            continue
+        workdir = Path(tempfile.mkdtemp(prefix="terugkeer-bench-"))
+        urls = {"sqlite": f"sqlite:///{workdir / 'bench.sqlite'}"}
+        upgrade(urls["sqlite"])
+        if postgres_database(args.postgres):
+            urls["postgresql"] = args.postgres
+        run(scenario, urls, args.cases)
 
 
 if __name__ == "__main__":

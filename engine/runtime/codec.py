@@ -2,11 +2,19 @@
 
 Specs are stored once per version and kept in memory; an instance's state refers to them. Only
 the serializer's documented extension point is used: a converter registered for BpmnWorkflow.
+
+Writing is incremental: each task's JSON is kept and written again only when the task changed
+(its state, children, data or internal data, or its parent's state), so a command's cost follows
+what it changed, not the case's history. The result equals SpiffWorkflow's own serialization
+(``full_state``); tests hold the two together.
 """
 
 from __future__ import annotations
 
 import json
+import threading
+import weakref
+from collections.abc import Iterator, Mapping
 from copy import deepcopy
 from datetime import date
 from decimal import Decimal
@@ -33,7 +41,7 @@ class _SpeclessWorkflowConverter(BpmnWorkflowConverter):
 
 
 class WorkflowCodec:
-    """One per dialect; safe to share between threads (it keeps no per-call state)."""
+    """One per dialect and thread (see CODECS)."""
 
     def __init__(self, dialect: str) -> None:
         config = deepcopy(DIALECT_CONFIGS[dialect])
@@ -48,9 +56,86 @@ class WorkflowCodec:
             BpmnWorkflowSerializer.configure(deepcopy(config))
         )
         self.version = self._serializer.VERSION
+        self._encoder = self._serializer._encoder_cls
+        self._task_json: weakref.WeakKeyDictionary[BpmnWorkflow, dict] = weakref.WeakKeyDictionary()
 
     def dump_state(self, workflow: BpmnWorkflow) -> str:
+        """The workflow's state as JSON, re-encoding only the tasks that changed."""
+        known = self._task_json.get(workflow)
+        if known is None:
+            known = self._task_json[workflow] = {}
+        fresh: dict[Any, tuple[tuple, str]] = {}
+        registry = self._serializer.registry
+        registry._encoder_mode = True  # as serialize_json: objects convert inside json.dumps
+        try:
+            subprocesses = ",".join(
+                f'"{task_id}":'
+                + self._process_json(
+                    sub,
+                    known,
+                    fresh,
+                    {"parent_task_id": str(sub.parent_task_id), "spec": sub.spec.name},
+                )
+                for task_id, sub in workflow.subprocesses.items()
+            )
+            top = self._process_json(
+                workflow,
+                known,
+                fresh,
+                {"bpmn_events": registry.convert(workflow.bpmn_events)},
+                tail=f',"subprocesses":{{{subprocesses}}}',
+            )
+        finally:
+            registry._encoder_mode = False
+        known.clear()
+        known.update(fresh)
+        return top
+
+    def full_state(self, workflow: BpmnWorkflow) -> str:
+        """SpiffWorkflow's own serialization of the state: what ``dump_state`` must equal."""
         return self._serializer.serialize_json(workflow)
+
+    def _process_json(
+        self,
+        process: Any,
+        known: dict[Any, tuple[tuple, str]],
+        fresh: dict[Any, tuple[tuple, str]],
+        extra: dict[str, Any],
+        tail: str = "",
+    ) -> str:
+        registry = self._serializer.registry
+        shell = {
+            "typename": registry.typenames[type(process)],
+            "data": registry.convert(registry.clean(process.data)),
+            "correlations": process.correlations,
+            "last_task": str(process.last_task.id) if process.last_task is not None else None,
+            "success": process.success,
+            "completed": process.completed,
+            "root": str(process.task_tree.id),
+            **extra,
+        }
+        if process is process.top_workflow:
+            shell[BpmnWorkflowSerializer.VERSION_KEY] = self.version
+        tasks = []
+        for task_id, task in process.tasks.items():
+            parent = task.parent
+            fingerprint = (
+                task.state,
+                task.last_state_change,
+                task.triggered,
+                len(task._children),
+                id(task.data),
+                len(task.data),
+                len(task.internal_data),
+                (parent.state, parent.last_state_change) if parent is not None else None,
+            )
+            cached = known.get(task_id)
+            if cached is None or cached[0] != fingerprint:
+                cached = (fingerprint, json.dumps(registry.convert(task), cls=self._encoder))
+            fresh[task_id] = cached
+            tasks.append(f'"{task_id}":{cached[1]}')
+        head = json.dumps(shell, cls=self._encoder)
+        return f'{head[:-1]},"tasks":{{{",".join(tasks)}}}{tail}}}'
 
     def load_state(
         self, state: str, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]
@@ -89,4 +174,27 @@ class WorkflowCodec:
         return spec, subprocess_specs
 
 
-CODECS = {dialect: WorkflowCodec(dialect) for dialect in DIALECT_CONFIGS}
+class _PerThreadCodecs(Mapping[str, WorkflowCodec]):
+    """A codec per dialect and thread: the serializer's registry switches modes while writing."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def __getitem__(self, dialect: str) -> WorkflowCodec:
+        codecs = getattr(self._local, "codecs", None)
+        if codecs is None:
+            codecs = self._local.codecs = {}
+        if dialect not in codecs:
+            if dialect not in DIALECT_CONFIGS:
+                raise KeyError(dialect)
+            codecs[dialect] = WorkflowCodec(dialect)
+        return codecs[dialect]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(DIALECT_CONFIGS)
+
+    def __len__(self) -> int:
+        return len(DIALECT_CONFIGS)
+
+
+CODECS = _PerThreadCodecs()

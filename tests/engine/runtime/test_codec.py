@@ -62,3 +62,49 @@ def test_specs_round_trip() -> None:
     spec2, subs2 = codec.load_specs(text)
     assert codec.dump_specs(spec2, subs2) == text
     assert set(subs2) == set(subprocess_specs)
+
+
+def test_incremental_writing_equals_a_full_serialization_at_every_step() -> None:
+    from tests.processes.harness import PROVISIONS, Case, agreement, entry_data, entry_notification
+    from tests.processes.harness import screening as screening_data
+
+    codec = CODECS["spiff"]
+    case = Case(entry_data(expected_release_date="2026-08-28"))
+
+    def check() -> None:
+        incremental = json.loads(codec.dump_state(case.workflow))
+        assert incremental == json.loads(codec.full_state(case.workflow))
+
+    check()
+    case.complete("entry_notification", entry_notification())
+    check()
+    case.complete(
+        "care_suspend_insurance",
+        {
+            "care_insured": "yes",
+            "care_insurance_suspended": True,
+            "care_insurer": "Zilveren Kruis",
+            "care_insurance_suspended_on": "2026-05-05",
+        },
+    )
+    for provision in PROVISIONS:
+        case.complete(f"{provision}_screening", screening_data(provision, True))
+        check()
+    for provision in PROVISIONS:
+        case.complete(f"{provision}_agreement", agreement(provision))
+        check()
+    case.message(
+        "ontslagdatum_gewijzigd",
+        {"release_date_change": {"expected_release_date": "2026-08-14", "reason": "strafkorting"}},
+    )
+    check()
+    case.set_time(datetime(2026, 8, 13, 22, 0, 1, tzinfo=UTC))
+    check()
+    restored = codec.load_state(codec.dump_state(case.workflow), *harness_specs())
+    assert snapshot(restored) == snapshot(case.workflow)
+
+
+def harness_specs():  # type: ignore[no-untyped-def]
+    from tests.processes.harness import specs
+
+    return specs()
