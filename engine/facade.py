@@ -78,6 +78,28 @@ class Engine:
         with read_transaction(self.database) as conn:
             return versions.list_versions(conn, process_id)
 
+    def version_files(self, version_id: int) -> list[tuple[str, bytes]]:
+        """The BPMN, DMN and form files a version was deployed from."""
+        with read_transaction(self.database) as conn:
+            if versions.get(conn, version_id) is None:
+                raise NotFoundError(f"process version {version_id} does not exist")
+            return versions.source_files(conn, version_id)
+
+    def version_forms(self, version_id: int) -> dict[str, Any]:
+        """The forms of a version by name: {"schema": ..., "ui": ...}."""
+        with read_transaction(self.database) as conn:
+            return dict(self._definitions.get(conn, version_id).forms)
+
+    def open_instance_counts(self) -> dict[int, int]:
+        """Running or failed instances per version id."""
+        with read_transaction(self.database) as conn:
+            return versions.running_counts(conn)
+
+    def open_instances(self, version_id: int) -> list[int]:
+        """Ids of the instances still open on a version (candidates for migration)."""
+        with read_transaction(self.database) as conn:
+            return instances.ids_on_version(conn, version_id)
+
     # Instances
 
     def start(

@@ -146,3 +146,16 @@ def test_redeploying_same_files_keeps_version(engine: Engine) -> None:
     assert {v.version for v in again} == {1}
     assert not any(v.created for v in again)
     _ = timedelta
+
+
+def test_versions_keep_their_files_forms_and_open_cases(engine: Engine) -> None:
+    (version,) = [v for v in engine.versions() if v.process_id == "sample_case"]
+    files = dict(engine.version_files(version.id))
+    assert set(files) >= {"sample.bpmn", "stay_class.dmn", "register.schema.json"}
+    assert files["sample.bpmn"] == (MODELS / "sample.bpmn").read_bytes()
+    assert "register.schema.json" in engine.version_forms(version.id)
+    case = engine.start("sample_case", {}, "open-1")
+    assert engine.open_instance_counts() == {version.id: 1}
+    assert engine.open_instances(version.id) == [case.id]
+    with pytest.raises(NotFoundError):
+        engine.version_files(9999)
