@@ -13,7 +13,7 @@ from engine.errors import (
 )
 from engine.facade import Engine
 from engine.runtime.migration import MigrationCheck
-from engine.runtime.pipeline import CaseChange, Projector
+from engine.runtime.pipeline import CaseChange, EventSink, Projector
 from engine.store.records import EventInfo, InstanceInfo, TaskInfo, TimerInfo, VersionInfo
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "Engine",
     "EngineError",
     "EventInfo",
+    "EventSink",
     "FormValidationError",
     "InstanceInfo",
     "ManualClock",

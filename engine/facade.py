@@ -29,7 +29,7 @@ from engine.runtime.definitions import DefinitionCache
 from engine.runtime.deploying import store_bundles
 from engine.runtime.forms import FormValidators
 from engine.runtime.migration import MigrationCheck, migration_problems, move_to, version_problems
-from engine.runtime.pipeline import Pipeline, Projector
+from engine.runtime.pipeline import EventSink, Pipeline, Projector
 from engine.scripting import RestrictedScriptEngine
 from engine.store import events, human_tasks, instances, timers, versions
 from engine.store.records import EventInfo, InstanceInfo, TaskInfo, TimerInfo, VersionInfo
@@ -49,7 +49,10 @@ class Engine:
         forms_dir: str | Path | None = None,
         cache_size: int = 512,
         projectors: Iterable[Projector] = (),
+        event_sinks: Iterable[EventSink] = (),
     ) -> None:
+        """``projectors`` see each command's case (data and status) and ``event_sinks`` every
+        audit event (commands, claims, deployments), both inside the writing transaction."""
         if isinstance(database, str):
             database = open_database(database)
         else:
@@ -65,6 +68,7 @@ class Engine:
             database, self.clock, self.script_engine, self._definitions, WorkflowCache(cache_size)
         )
         self._pipeline.projectors.extend(projectors)
+        self._pipeline.event_sinks.extend(event_sinks)
 
     # Deployments
 
@@ -72,7 +76,9 @@ class Engine:
         """Check and store the processes in ``files``; unchanged processes keep their version."""
         bundles = parse_deployment([_source(f) for f in files], self.forms_dir)
         with write_transaction(self.database) as conn:
-            return store_bundles(conn, bundles, user, self.clock.now())
+            stored, rows = store_bundles(conn, bundles, user, self.clock.now())
+            self._pipeline.append_events(conn, rows)
+            return stored
 
     def versions(self, process_id: str | None = None) -> list[VersionInfo]:
         with read_transaction(self.database) as conn:
@@ -272,7 +278,7 @@ class Engine:
                 task_id=task_id,
                 bpmn_id=task.bpmn_id,
             )
-            events.append(conn, [event])
+            self._pipeline.append_events(conn, [event])
             return human_tasks.get(conn, task_id)  # type: ignore[return-value]
 
     def complete(self, task_id: str, data: dict[str, Any], user: str) -> InstanceInfo:

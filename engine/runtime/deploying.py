@@ -14,9 +14,11 @@ from engine.store.records import VersionInfo
 
 def store_bundles(
     conn: Connection, bundles: list[ProcessBundle], user: str, now: datetime
-) -> list[VersionInfo]:
-    """A version per bundle: the existing one when its content is known, else a new one."""
+) -> tuple[list[VersionInfo], list[dict]]:
+    """A version per bundle: the existing one when its content is known, else a new one; and
+    the audit events of the new ones, for the caller to write."""
     stored = []
+    deployed_events = []
     for bundle in bundles:
         existing = versions.find_by_hash(conn, bundle.process_id, bundle.content_hash)
         if existing is not None:
@@ -37,18 +39,15 @@ def store_bundles(
             source_files=[(f.name, f.content) for f in bundle.files],
         )
         detail = {"version": info.version, "content_hash": info.content_hash}
-        events.append(
-            conn,
-            [
-                events.row(
-                    "version_deployed",
-                    actor=user,
-                    at=now,
-                    version_id=info.id,
-                    bpmn_id=bundle.process_id,
-                    detail=detail,
-                )
-            ],
+        deployed_events.append(
+            events.row(
+                "version_deployed",
+                actor=user,
+                at=now,
+                version_id=info.id,
+                bpmn_id=bundle.process_id,
+                detail=detail,
+            )
         )
         stored.append(info)
-    return stored
+    return stored, deployed_events

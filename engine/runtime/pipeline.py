@@ -95,6 +95,7 @@ class CaseChange:
 
 Action = Callable[[Command], Any]
 Projector = Callable[[CaseChange], None]
+EventSink = Callable[[Connection, list[dict]], None]
 
 
 class Pipeline:
@@ -113,6 +114,7 @@ class Pipeline:
         self.cache = cache
         self.timer_listeners: list[Callable[[datetime], None]] = []
         self.projectors: list[Projector] = []
+        self.event_sinks: list[EventSink] = []
 
     def start(
         self,
@@ -205,6 +207,12 @@ class Pipeline:
         self._committed(command, revision)
         return info, result
 
+    def append_events(self, conn: Connection, rows: list[dict]) -> None:
+        """Write audit events and hand them to the event sinks, in the caller's transaction."""
+        events.append(conn, rows)
+        for sink in self.event_sinks:
+            sink(conn, rows)
+
     def _committed(self, command: Command, revision: int) -> None:
         self.cache.put(
             command.instance_id,
@@ -261,7 +269,7 @@ class Pipeline:
             case_data=to_json_value(command.case_data),
             version_id=command.definition.version_id,
         )
-        events.append(conn, command.events)
+        self.append_events(conn, command.events)
         info = InstanceInfo(
             id=command.instance_id,
             process_id=command.process_id,

@@ -57,3 +57,25 @@ def test_case_data_keeps_what_the_other_branch_changed(make_engine) -> None:
     engine.complete(tasks["branch_b"].id, {"divisor": 3}, "b")
     data = engine.instance(case.id).data
     assert (data["notified_on"], data["divisor"]) == ("2026-05-06", 3)
+
+
+def test_event_sinks_see_every_event_including_claims_and_deployments(make_engine) -> None:
+    seen: list[str] = []
+
+    def sink(conn, rows) -> None:  # type: ignore[no-untyped-def]
+        seen.extend(row["kind"] for row in rows)
+
+    engine: Engine = make_engine(forms_dir=MODELS / "forms", event_sinks=[sink])
+    engine.deploy(SAMPLE_FILES)
+    engine.start("sample_case", {}, "s-1")
+    task = engine.tasks(business_key="s-1")[0]
+    engine.claim(task.id, "ann")
+    engine.unclaim(task.id, "ann")
+    assert seen == [
+        "version_deployed",
+        "version_deployed",
+        "instance_started",
+        "task_ready",
+        "task_claimed",
+        "task_unclaimed",
+    ]
