@@ -12,6 +12,7 @@ from engine.errors import (
     ScriptError,
 )
 from engine.facade import Engine
+from engine.runtime.forms import validate_form_data
 from engine.runtime.migration import MigrationCheck
 from engine.runtime.pipeline import CaseChange, EventSink, Projector
 from engine.store.records import EventInfo, InstanceInfo, TaskInfo, TimerInfo, VersionInfo
@@ -38,4 +39,5 @@ __all__ = [
     "VersionInfo",
     "WorkingDayCalendar",
     "calendar_from_setting",
+    "validate_form_data",
 ]

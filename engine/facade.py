@@ -30,6 +30,7 @@ from engine.runtime.deploying import store_bundles
 from engine.runtime.forms import FormValidators
 from engine.runtime.migration import MigrationCheck, migration_problems, move_to, version_problems
 from engine.runtime.pipeline import EventSink, Pipeline, Projector
+from engine.runtime.projection import element_states
 from engine.scripting import RestrictedScriptEngine
 from engine.store import events, human_tasks, instances, timers, versions
 from engine.store.records import EventInfo, InstanceInfo, TaskInfo, TimerInfo, VersionInfo
@@ -140,6 +141,18 @@ class Engine:
             if head is None:
                 raise NotFoundError(f"instance {instance_id} does not exist")
             return instances.info(head, instances.case_data(conn, instance_id))
+
+    def element_states(self, instance_id: int) -> dict[str, dict[str, str]]:
+        """Per process id, the state of each BPMN element a case has reached: "completed",
+        "active" (ready or started), "waiting" or "error"; for highlighting a diagram."""
+        with read_transaction(self.database) as conn:
+            head = instances.head(conn, instance_id)
+            if head is None:
+                raise NotFoundError(f"instance {instance_id} does not exist")
+            definition = self._definitions.get(conn, head.version_id)
+            state, _ = instances.state(conn, instance_id)
+        workflow = definition.codec.load_state(state, definition.spec, definition.subprocess_specs)
+        return element_states(workflow)
 
     def instance_by_key(self, business_key: str) -> InstanceInfo:
         with read_transaction(self.database) as conn:

@@ -7,15 +7,23 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 from config import Config, ensure_database_folder
+from web.admin.views import bp as admin
+from web.auth.views import bp as auth
+from web.cases.views import bp as cases
 from web.engine_access import ENGINE_KEY, build_engine, start_scheduler
 from web.errors import register_error_handlers
 from web.extensions import babel, csrf, db, login_manager
 from web.home.views import bp as home
 from web.i18n import select_locale, template_context
+from web.inbox.views import bp as inbox
 from web.models import load_user
+from web.navigation import navigation_context
 from web.security import register_security_headers
+from web.tasks.views import bp as tasks
+from web.vendor import bp as vendor
 
 
 def _settings(config: object | Mapping[str, Any] | None) -> dict[str, Any]:
@@ -41,9 +49,14 @@ def create_app(config: object | dict | None = None) -> Flask:
     db.init_app(app)
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Meld u aan om deze pagina te bekijken.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)  # catalogues in web/translations
     app.context_processor(template_context)
+    app.context_processor(navigation_context)
 
     with app.app_context():
         app.extensions[ENGINE_KEY] = build_engine(db.engine, app.config)
@@ -58,4 +71,5 @@ def create_app(config: object | dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    app.register_blueprint(home)
+    for blueprint in (home, auth, inbox, tasks, cases, admin, vendor):
+        app.register_blueprint(blueprint)

@@ -7,15 +7,18 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import click
+from flask import Flask
 from sqlalchemy import make_url
 
 from config import Config, ensure_database_folder
 from engine import DeploymentError, Engine
 from engine.db.migrate import upgrade
 from engine.scheduler import run_scheduler
-from web import create_app
+from web import create_app, demo
 from web.accounts import AccountError, create_user, ensure_organisation
-from web.engine_access import build_engine
+from web.cases.projection import rebuild_all
+from web.cases.registration import main_process
+from web.engine_access import build_engine, current_engine
 from web.extensions import db
 from web.models import ORGANISATION_KINDS, ROLES
 
@@ -81,6 +84,7 @@ def main() -> None:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # it logs every wake-up
+    logging.getLogger("spiff").setLevel(logging.WARNING)  # it logs every task state change
 
 
 @main.command("init-db")
@@ -115,12 +119,24 @@ def scheduler() -> None:
         engine.database.dispose()
 
 
+def load_demo(app: Flask) -> None:
+    """Demo organisations, users (credentials printed) and cases; idempotent (web/demo.py)."""
+    with app.app_context():
+        accounts = demo.ensure_accounts(Path(app.instance_path))
+        made = demo.ensure_cases(current_engine(), main_process(), click.echo)
+        click.echo(f"Demo data ready ({made} new demo cases). Sign in as:")
+        width = max(len(username) for username, *_ in accounts)
+        for username, password, organisation, roles in accounts:
+            click.echo(f"  {username:<{width}}  {password:<16}  {organisation:<8}  {roles}")
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--scheduler/--no-scheduler", "with_scheduler", default=True, show_default=True)
-def run(host: str, port: int, with_scheduler: bool) -> None:
-    """Migrate, deploy processes/, and serve the app with the timer scheduler in-process."""
+@click.option("--demo/--no-demo", "with_demo", default=True, show_default=True)
+def run(host: str, port: int, with_scheduler: bool, with_demo: bool) -> None:
+    """Migrate, deploy processes/, load demo data, and serve the app with the timer scheduler."""
     config = Config(TERUGKEER_RUN_SCHEDULER=with_scheduler)
     migrate(config)
     files = model_files([config.TERUGKEER_PROCESSES_DIR])
@@ -133,8 +149,28 @@ def run(host: str, port: int, with_scheduler: bool) -> None:
     else:
         click.echo(f"No models in {config.TERUGKEER_PROCESSES_DIR}; nothing deployed.")
     app = create_app(config)
+    if with_demo:
+        load_demo(app)
     click.echo(f"Terugkeer runs on http://{host}:{port}/ (stop with Ctrl+C)")
     app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+
+
+@main.command("demo")
+def demo_command() -> None:
+    """Load the demo organisations, users and cases (what `terugkeer run` does by default)."""
+    app = create_app(Config(TERUGKEER_RUN_SCHEDULER=False))
+    load_demo(app)
+    with app.app_context():
+        db.engine.dispose()
+
+
+@main.command("rebuild-cases")
+def rebuild_cases_command() -> None:
+    """Rebuild the cases projection from every instance's case data."""
+    app = create_app(Config(TERUGKEER_RUN_SCHEDULER=False))
+    with app.app_context(), db.engine.begin() as conn:
+        count = rebuild_all(conn)
+    click.echo(f"Projected {count} cases.")
 
 
 @main.command("create-user")

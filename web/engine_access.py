@@ -12,19 +12,22 @@ from sqlalchemy import Engine as SQLEngine
 
 from engine import Engine, calendar_from_setting
 from engine.scheduler import TimerScheduler
+from web.cases.projection import project_case
 
 ENGINE_KEY = "terugkeer_engine"
 SCHEDULER_KEY = "terugkeer_scheduler"
 
 
 def build_engine(database: str | SQLEngine, settings: Mapping[str, Any]) -> Engine:
-    """An Engine with the calendar, forms folder and clock from ``settings``."""
+    """An Engine with the calendar, forms folder and clock from ``settings``, and the web app's
+    projections (the cases projector) registered."""
     forms_dir = settings.get("TERUGKEER_FORMS_DIR")
     return Engine(
         database,
         clock=settings.get("TERUGKEER_CLOCK"),
         calendar=calendar_from_setting(settings.get("TERUGKEER_CLOSURE_DAYS")),
         forms_dir=Path(forms_dir) if forms_dir else None,
+        projectors=[project_case],
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask, Response, json, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from engine import (
@@ -109,7 +110,9 @@ def handle_http_exception(exc: HTTPException) -> Response | tuple[str, int]:
     if wants_problem_json():
         headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
         detail = explanation or str(EXPLANATIONS.get(status, "")) or None
-        return problem_response(status, detail, headers=headers)
+        return problem_response(
+            status, detail, headers=headers, code=getattr(exc, "problem_code", None)
+        )
     return error_page(status, explanation)
 
 
@@ -122,7 +125,29 @@ def handle_engine_error(exc: EngineError) -> Response | tuple[str, int]:
     return error_page(status, str(exc))
 
 
+def field_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """marshmallow's (nested) messages as {"field.sub": [message, ...]}; "_schema" for the body."""
+    if not isinstance(messages, dict):
+        items = messages if isinstance(messages, list) else [messages]
+        return {prefix or "_schema": [str(item) for item in items]}
+    found: dict[str, list[str]] = {}
+    for key, value in messages.items():
+        name = f"{prefix}.{key}" if prefix else str(key)
+        for field, texts in field_messages(value, name).items():
+            found.setdefault(field, []).extend(texts)
+    return found
+
+
+def handle_validation_error(exc: ValidationError) -> Response | tuple[str, int]:
+    """Input that the JSON API's marshmallow schemas refuse: 422 with the messages per field."""
+    if wants_problem_json():
+        errors = field_messages(exc.messages)
+        return problem_response(422, str(EXPLANATIONS[422]), code="invalid_input", errors=errors)
+    return error_page(422)
+
+
 def register_error_handlers(app: Flask) -> None:
     """Flask turns any other exception into an InternalServerError, which lands here too."""
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(EngineError, handle_engine_error)
+    app.register_error_handler(ValidationError, handle_validation_error)

@@ -1,14 +1,20 @@
-"""Language choice: Dutch unless the user picked English (kept in the session)."""
+"""Language choice: Dutch unless the user picked English (kept in the session). The JSON API
+follows the request's Accept-Language, English by default."""
 
 from __future__ import annotations
 
-from flask import current_app, session
+from flask import current_app, request, session
 from flask_babel import get_locale
 
 SESSION_KEY = "language"
+API_PREFIX = "/api/"
+API_LANGUAGE = "en"
 
 
 def select_locale() -> str:
+    if request.path.startswith(API_PREFIX):  # no session there: English unless asked for Dutch
+        languages = current_app.config["LANGUAGES"]
+        return request.accept_languages.best_match(languages, default=API_LANGUAGE)
     chosen = session.get(SESSION_KEY)
     if chosen in current_app.config["LANGUAGES"]:
         return chosen

@@ -10,6 +10,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from web.cases import tables as case_tables  # noqa: F401  (same metadata; env.py imports us)
 from web.extensions import db
 
 ORGANISATION_KINDS = ("prison", "municipality", "probation", "uwv", "ministry")
@@ -105,3 +106,51 @@ class User(UserMixin, db.Model):
 def load_user(user_id: str) -> User | None:
     """Flask-Login's user loader (registered in create_app)."""
     return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def display_names(usernames: set[str]) -> dict[str, str]:
+    """Username -> display name, for the given usernames (unknown ones map to themselves)."""
+    found = {name: name for name in usernames}
+    if usernames:
+        query = select(User.username, User.display_name).where(User.username.in_(usernames))
+        found.update({row.username: row.display_name for row in db.session.execute(query)})
+    return found
+
+
+def organisation_names(codes: set[str]) -> dict[str, str]:
+    """Organisation code -> name, for the given codes (unknown ones map to themselves)."""
+    found = {code: code for code in codes}
+    if codes:
+        query = select(Organisation.code, Organisation.name).where(Organisation.code.in_(codes))
+        found.update({row.code: row.name for row in db.session.execute(query)})
+    return found
+
+
+def organisation_options(kind: str) -> list[tuple[str, str]]:
+    """(code, "name (code)") of every organisation of ``kind``, by name: choice lists."""
+    query = select(Organisation.code, Organisation.name).where(Organisation.kind == kind)
+    rows = db.session.execute(query.order_by(Organisation.name)).all()
+    return [(row.code, f"{row.name} ({row.code})") for row in rows]
+
+
+class ApiToken(db.Model):
+    """A personal token for the JSON API (web/api/tokens.py). Only the SHA-256 of the secret is
+    stored; the secret is shown once, when the token is made. A request with the token acts as
+    its user, with that user's access (web/access.py)."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    prefix: Mapped[str] = mapped_column(String(16))
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column()
+    expires_at: Mapped[datetime] = mapped_column()
+    last_used_at: Mapped[datetime | None] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column()
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ApiToken {self.prefix} of user {self.user_id}>"

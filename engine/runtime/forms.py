@@ -77,3 +77,12 @@ def _describe(error: ValidationError) -> tuple[str, str]:
             error.validator_value, "Deze waarde heeft niet de juiste vorm."
         )
     return field, _MESSAGES.get(error.validator, "Deze waarde is ongeldig.")
+
+
+_SHARED = FormValidators()
+
+
+def validate_form_data(schema: dict, data: dict[str, Any]) -> None:
+    """Check task data against a form's JSON Schema as ``Engine.complete`` does; raises
+    FormValidationError with Dutch messages per field. Changes nothing."""
+    _SHARED.validate(schema, data)

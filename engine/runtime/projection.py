@@ -40,6 +40,33 @@ def ready_user_tasks(workflow: BpmnWorkflow) -> dict[str, Task]:
     }
 
 
+_ELEMENT_STATES = (
+    (TaskState.ERROR, "error"),
+    (TaskState.READY | TaskState.STARTED, "active"),
+    (TaskState.WAITING, "waiting"),
+    (TaskState.COMPLETED, "completed"),
+)
+
+
+def element_states(workflow: BpmnWorkflow) -> dict[str, dict[str, str]]:
+    """Per process id, the most pressing state of each BPMN element reached (error first)."""
+    found: dict[str, dict[str, str]] = {}
+    for process in (workflow, *workflow.subprocesses.values()):
+        states = found.setdefault(process.spec.name, {})
+        for task in process.tasks.values():
+            bpmn_id = getattr(task.task_spec, "bpmn_id", None)
+            if bpmn_id is None:
+                continue  # SpiffWorkflow's own control tasks
+            for mask, label in _ELEMENT_STATES:
+                if task.has_state(mask):
+                    rank = [name for _, name in _ELEMENT_STATES]
+                    current = states.get(bpmn_id)
+                    if current is None or rank.index(label) < rank.index(current):
+                        states[bpmn_id] = label
+                    break
+    return found
+
+
 def waiting_timers(workflow: BpmnWorkflow) -> dict[str, WaitingTimer]:
     found = {}
     for task in workflow.event_manager.tasks.values():
@@ -136,7 +163,9 @@ def _due(task: Task, workflow: BpmnWorkflow) -> datetime | None:
         for sibling in (task.parent.children if task.parent else [])
         if isinstance(sibling.task_spec, BoundaryEvent)
         and isinstance(sibling.task_spec.event_definition, TimerEventDefinition)
-        and sibling.has_state(TaskState.WAITING)
+        and sibling.has_state(
+            TaskState.WAITING | TaskState.COMPLETED
+        )  # fired: overdue, not undated
     ]
     dues = [d for d in boundary if d is not None]
     return min(dues) if dues else None

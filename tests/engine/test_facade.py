@@ -159,3 +159,16 @@ def test_versions_keep_their_files_forms_and_open_cases(engine: Engine) -> None:
     assert engine.open_instances(version.id) == [case.id]
     with pytest.raises(NotFoundError):
         engine.version_files(9999)
+
+
+def test_element_states_for_the_diagram(engine: Engine) -> None:
+    case = engine.start("sample_case", {}, "diagram")
+    engine.complete(
+        only_ready(engine, "diagram").id, {"entry_date": "2026-05-04", "stay_days": 3}, "m"
+    )
+    states = engine.element_states(case.id)
+    assert states["sample_case"]["register"] == "completed"
+    assert states["sample_case"]["classify"] == "completed"
+    assert states["sample_case"]["notify_municipality"] == "active"
+    assert states["sample_case"]["notify_late"] == "waiting"
+    assert "screening" not in states["sample_case"]

@@ -468,3 +468,13 @@ def test_missed_release_notice_and_six_month_monitor_are_escalated(
     release(case)
     case.at(datetime(2027, 3, 12, 23, 0, 1, tzinfo=UTC))
     assert case.task("monitor_six_months_escalation").organisation == "GM0363"
+
+
+def test_a_task_that_becomes_ready_after_its_deadline_shows_as_overdue(
+    engine: Engine, clock: ManualClock
+) -> None:
+    clock.set(datetime(2026, 5, 11, 7, 0, tzinfo=UTC))  # entered on 4 May, registered a week late
+    case = Case(engine, clock)
+    notify = case.task("entry_notification")
+    assert notify.due_at == MAY_7_END  # overdue at once, not "no deadline"
+    assert case.task("entry_notification_escalation").organisation == "PI-ZWL"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
@@ -32,7 +33,9 @@ def open_task_count() -> int:
 
 
 @bp.get("/")
-def index() -> str:
+def index() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("inbox.index"))
     return render_template(
         "home/index.html",
         processes=latest_versions(current_engine().versions()),

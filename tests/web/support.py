@@ -1,0 +1,113 @@
+"""Helpers shared by the web and browser tests."""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from typing import Any
+
+from argon2 import PasswordHasher
+from flask import Flask
+
+from config import TestConfig
+from engine import InstanceInfo, ManualClock
+from web import create_app
+from web.accounts import ensure_organisation
+from web.engine_access import current_engine, stop_scheduler
+from web.extensions import db
+from web.models import User
+
+MODELS = Path(__file__).resolve().parents[1] / "engine" / "models"
+SAMPLE_FILES = [MODELS / "sample.bpmn", MODELS / "stay_class.dmn"]
+PASSWORD = "correct horse battery"
+
+ORGANISATIONS = (
+    ("PI-ZWL", "PI Zwolle", "prison"),
+    ("GM0363", "Gemeente Amsterdam", "municipality"),
+    ("GM0599", "Gemeente Rotterdam", "municipality"),
+    ("RN-OOST", "Reclassering Oost", "probation"),
+    ("MIN-JV", "Ministerie van Justitie en Veiligheid", "ministry"),
+)
+USERS = (
+    ("mmd", "Mira de Boer", "PI-ZWL", ["caseworker"]),
+    ("pi.lead", "Anouk Mulder", "PI-ZWL", ["manager"]),
+    ("ams", "Sanne Visser", "GM0363", ["coordinator"]),
+    ("ams2", "Bas Kok", "GM0363", ["coordinator"]),
+    ("ams.manager", "Fatima Yilmaz", "GM0363", ["manager"]),
+    ("ams.admin", "Ali Beheer", "GM0363", ["admin"]),
+    ("rdam", "Daan Smit", "GM0599", ["coordinator"]),
+    ("reclassering", "Youssef El Amrani", "RN-OOST", ["probation_officer"]),
+    ("landelijk", "Henk de Vries", "MIN-JV", ["manager"]),
+    ("beheer", "Beheerder", "MIN-JV", ["admin"]),
+)
+
+
+def build_app(database_url: str, clock: ManualClock, **overrides: Any) -> Flask:
+    config = TestConfig(
+        database_url,
+        TERUGKEER_CLOCK=clock,
+        TERUGKEER_FORMS_DIR=MODELS / "forms",
+        TERUGKEER_MAIN_PROCESS="sample_case",
+        **overrides,
+    )
+    app = create_app(config)
+    with app.app_context():
+        current_engine().deploy(SAMPLE_FILES)
+    return app
+
+
+@functools.cache
+def password_hash() -> str:
+    """One argon2 hash of PASSWORD for every test user (hashing costs about 50 ms each)."""
+    return PasswordHasher().hash(PASSWORD)
+
+
+def seed_accounts(app: Flask) -> None:
+    with app.app_context():
+        for code, name, kind in ORGANISATIONS:
+            ensure_organisation(code, name, kind)
+        for username, display_name, code, roles in USERS:
+            account = User(username=username, display_name=display_name, active=True)
+            account.organisation = ensure_organisation(code)
+            account.role_list = roles
+            account.password_hash = password_hash()
+            db.session.add(account)
+        db.session.commit()
+
+
+def dispose(app: Flask) -> None:
+    stop_scheduler(app)
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def start_case(app: Flask, key: str = "NZ-TEST-1", **data: Any) -> InstanceInfo:
+    """A sample case held by PI-ZWL and GM0363 (override with keyword arguments)."""
+    values: dict[str, Any] = {
+        "name": "Jan Jansen",
+        "birth_date": "1990-01-02",
+        "bsn": "111222333",
+        "prison_code": "PI-ZWL",
+        "municipality_code": "GM0363",
+        "entry_date": "2026-05-04",
+    }
+    values.update(data)
+    with app.app_context():
+        return current_engine().start("sample_case", values, key, user="mmd")
+
+
+def task_ids(page: str) -> list[str]:
+    return list(dict.fromkeys(re.findall(r"/taken/([0-9a-f-]{36})", page)))
+
+
+def to_screening(app: Flask, key: str = "NZ-TEST-1", **data: object) -> None:
+    """Start a sample case and work the prison's steps, up to the municipality's screening."""
+    instance = start_case(app, key, **data)
+    with app.app_context():
+        engine = current_engine()
+        register = engine.tasks(instance_id=instance.id)[0]
+        engine.complete(register.id, {"entry_date": "2026-05-04", "stay_days": 40}, "mmd")
+        notify = engine.tasks(instance_id=instance.id)[0]
+        engine.complete(notify.id, {"notified_on": "2026-05-04"}, "mmd")

@@ -1,0 +1,56 @@
+"""Demo data: organisations, one user per role with generated passwords kept in the instance
+folder, and cases at different stages; loading twice changes nothing."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+from flask import Flask
+
+from engine import ManualClock
+from tests.web.support import build_app, dispose
+from web import demo
+from web.engine_access import current_engine
+from web.models import ROLES, User
+
+
+def test_demo_data_is_idempotent(database_url: str, clock: ManualClock, tmp_path: Path) -> None:
+    app: Flask = build_app(database_url, clock)
+    messages: list[str] = []
+    try:
+        with app.app_context():
+            first = demo.ensure_accounts(tmp_path)
+            made = demo.ensure_cases(current_engine(), "sample_case", messages.append)
+            second = demo.ensure_accounts(tmp_path)
+            again = demo.ensure_cases(current_engine(), "sample_case", messages.append)
+            users = {u.username: u for u in User.query.all()}
+            engine = current_engine()
+            stages = {
+                len(engine.tasks(instance_id=engine.instance_by_key(key).id, status="completed"))
+                for key in (f"NZ-DEMO-{n:03d}" for n in range(1, 13))
+            }
+    finally:
+        dispose(app)
+
+    assert made == 12 and again == 0 and messages == []
+    assert first == second  # passwords printed again from the instance folder
+    assert {role for u in users.values() for role in u.role_list} == set(ROLES)
+    for username, password, _organisation, _roles in first:
+        assert users[username].check_password(password)
+    credentials = tmp_path / demo.CREDENTIALS_FILE
+    assert stat.S_IMODE(credentials.stat().st_mode) == 0o600
+    assert len(stages) > 2  # cases at different stages
+
+
+def test_without_the_main_process_there_are_no_demo_cases(
+    database_url: str, clock: ManualClock
+) -> None:
+    app = build_app(database_url, clock)
+    messages: list[str] = []
+    try:
+        with app.app_context():
+            assert demo.ensure_cases(current_engine(), "nazorg_detentie", messages.append) == 0
+    finally:
+        dispose(app)
+    assert messages == ["Process nazorg_detentie is not deployed; no demo cases."]

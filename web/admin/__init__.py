@@ -1,0 +1,1 @@
+"""Managing organisations and users (for admins)."""

@@ -1,0 +1,1 @@
+"""Cases: the projection the lists read, registering an entry, and the case page."""

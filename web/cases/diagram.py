@@ -1,0 +1,112 @@
+"""The BPMN diagrams of a case's process version, read from the engine's stored deployment files,
+and which of their elements are done or active."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from lxml import etree
+from sqlalchemy import select
+
+from engine.db.models import ProcessVersion
+from web.engine_access import current_engine
+from web.extensions import db
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+
+@dataclass(frozen=True)
+class DiagramFile:
+    name: str
+    title: str
+    processes: tuple[str, ...]
+
+
+def version_files(version_id: int) -> list[tuple[str, bytes]]:
+    """The BPMN files a version was deployed from: (file name, content)."""
+    files = current_engine().version_files(version_id)
+    return [(name, content) for name, content in files if name.lower().endswith(".bpmn")]
+
+
+def version_hash(version_id: int) -> str | None:
+    query = select(ProcessVersion.content_hash).where(ProcessVersion.id == version_id)
+    return db.session.scalar(query)
+
+
+def version_forms(version_id: int) -> dict:
+    query = select(ProcessVersion.forms).where(ProcessVersion.id == version_id)
+    return db.session.scalar(query) or {}
+
+
+@dataclass(frozen=True)
+class Described:
+    files: tuple[DiagramFile, ...]
+    names: dict[str, str]  # element id -> name
+    calls: dict[str, str]  # call activity id -> called process id
+    members: dict[str, frozenset[str]]  # process id -> the element ids inside it
+
+
+@functools.lru_cache(maxsize=64)
+def _describe(content_hash: str, files: tuple[tuple[str, bytes], ...]) -> Described:
+    """What the BPMN files of one version hold (content-addressed, so cacheable)."""
+    described = []
+    names: dict[str, str] = {}
+    calls: dict[str, str] = {}
+    members: dict[str, frozenset[str]] = {}
+    for file_name, content in files:
+        try:
+            root = etree.fromstring(content, _PARSER)
+        except etree.XMLSyntaxError:
+            continue
+        processes = root.findall(f"{{{BPMN_NS}}}process")
+        for process in processes:
+            ids = set()
+            for element in process.iter():
+                element_id = element.get("id") if isinstance(element.tag, str) else None
+                if not element_id:
+                    continue
+                ids.add(element_id)
+                if element.tag == f"{{{BPMN_NS}}}callActivity" and element.get("calledElement"):
+                    calls[element_id] = element.get("calledElement")
+            members[process.get("id", "")] = frozenset(ids)
+        for element in root.iter():
+            if isinstance(element.tag, str) and element.get("id") and element.get("name"):
+                names.setdefault(element.get("id"), " ".join(element.get("name").split()))
+        title = next((p.get("name") for p in processes if p.get("name")), None)
+        ids = tuple(p.get("id") for p in processes if p.get("id"))
+        described.append(DiagramFile(file_name, title or file_name, ids))
+    return Described(tuple(described), names, calls, members)
+
+
+def diagrams(version_id: int) -> Described:
+    """The version's BPMN files (what each holds), element names and call activities."""
+    content_hash = version_hash(version_id) or str(version_id)
+    return _describe(content_hash, tuple(version_files(version_id)))
+
+
+def ordered_for(files: list[DiagramFile], process_id: str) -> list[DiagramFile]:
+    """The file defining ``process_id`` first, the others by title."""
+    main = [f for f in files if process_id in f.processes]
+    rest = sorted((f for f in files if f not in main), key=lambda f: f.title.lower())
+    return main + rest
+
+
+def file_content(version_id: int, name: str) -> bytes | None:
+    for file_name, content in version_files(version_id):
+        if file_name == name:
+            return content
+    return None
+
+
+def highlights(element_states: dict[str, dict[str, str]]) -> tuple[list[str], list[str]]:
+    """Element ids that are done and that are active (open tasks, waiting events, errors), from
+    the engine's element states of every process of the case; a call activity is active while
+    its called process runs."""
+    done: set[str] = set()
+    active: set[str] = set()
+    for states in element_states.values():
+        for bpmn_id, state in states.items():
+            (done if state == "completed" else active).add(bpmn_id)
+    return sorted(done - active), sorted(active)

@@ -1,0 +1,155 @@
+"""Named queries over the cases projection. Pages, access control and the API read cases here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, Row, Select, exists, func, insert, or_, select
+
+from engine.db.connect import write_transaction
+from web.cases.tables import case_organisations, case_views, cases, provision_statuses
+from web.extensions import db
+
+
+@dataclass(frozen=True)
+class Case:
+    """One case as the lists and access control see it (a row of the cases projection)."""
+
+    instance_id: int
+    business_key: str
+    process_id: str
+    person_name: str | None
+    birth_date: date | None
+    prison_code: str | None
+    municipality_code: str | None
+    probation_office_code: str | None
+    uwv_office_code: str | None
+    stay_class: str | None
+    entry_date: date | None
+    expected_release_date: date | None
+    release_date: date | None
+    status: str
+    care_consent: bool
+    debts_consent: bool
+    started_at: datetime
+    updated_at: datetime
+    organisations: frozenset[str] = frozenset()
+
+    def has_consent(self, category: str) -> bool:
+        return {"care": self.care_consent, "debts": self.debts_consent}.get(category, False)
+
+    @property
+    def display_name(self) -> str:
+        return self.person_name or self.business_key
+
+
+def _case(row: Row, organisations: frozenset[str]) -> Case:
+    return Case(**row._mapping, organisations=organisations)
+
+
+def _organisations_of(instance_ids: list[int]) -> dict[int, set[str]]:
+    found: dict[int, set[str]] = {i: set() for i in instance_ids}
+    if instance_ids:
+        query = select(case_organisations).where(case_organisations.c.instance_id.in_(instance_ids))
+        for row in db.session.execute(query):
+            found[row.instance_id].add(row.organisation)
+    return found
+
+
+def _with_organisations(rows: list[Row]) -> list[Case]:
+    owners = _organisations_of([row.instance_id for row in rows])
+    return [_case(row, frozenset(owners[row.instance_id])) for row in rows]
+
+
+def case_by_key(business_key: str) -> Case | None:
+    """The case with this case number (the newest, should two processes share one)."""
+    row = db.session.execute(
+        select(cases)
+        .where(cases.c.business_key == business_key)
+        .order_by(cases.c.instance_id.desc())
+        .limit(1)
+    ).first()
+    return _with_organisations([row])[0] if row else None
+
+
+def case_by_instance(instance_id: int) -> Case | None:
+    row = db.session.execute(select(cases).where(cases.c.instance_id == instance_id)).first()
+    return _with_organisations([row])[0] if row else None
+
+
+def _visible(query: Select, organisations: list[str] | None) -> Select:
+    if organisations is None:
+        return query
+    held = exists().where(
+        case_organisations.c.instance_id == cases.c.instance_id,
+        case_organisations.c.organisation.in_(organisations),
+    )
+    return query.where(held)
+
+
+def search_cases(
+    organisations: list[str] | None,
+    *,
+    person: str | None = None,
+    status: str | None = None,
+    limit: int = 25,
+    offset: int = 0,
+) -> list[Case]:
+    """Cases held by ``organisations`` (None: all), most recently changed first."""
+    query = _visible(select(cases), organisations)
+    if person:
+        query = query.where(person_matches(person))
+    if status:
+        query = query.where(cases.c.status == status)
+    query = query.order_by(cases.c.updated_at.desc(), cases.c.instance_id.desc())
+    rows = list(db.session.execute(query.limit(limit).offset(offset)))
+    return _with_organisations(rows)
+
+
+def provision_board(instance_id: int) -> dict[tuple[str, str], str]:
+    """(moment, provision) -> status for one case."""
+    query = select(
+        provision_statuses.c.moment, provision_statuses.c.provision, provision_statuses.c.status
+    ).where(provision_statuses.c.instance_id == instance_id)
+    return {(row.moment, row.provision): row.status for row in db.session.execute(query)}
+
+
+def insert_case_view(
+    *,
+    case: Case,
+    user_id: int,
+    username: str,
+    organisation: str,
+    channel: str,
+    categories: list[str],
+    at: datetime,
+) -> None:
+    """Record one look at a case, committed at once in a transaction of its own (an audit
+    record must not wait for the page, and on SQLite a write on the page's read snapshot can
+    collide with the timer scheduler)."""
+    with write_transaction(db.engine) as conn:
+        conn.execute(
+            insert(case_views).values(
+                instance_id=case.instance_id,
+                business_key=case.business_key,
+                user_id=user_id,
+                username=username,
+                organisation=organisation,
+                channel=channel,
+                categories=",".join(sorted(categories)),
+                at=at,
+            )
+        )
+
+
+def person_matches(person: str) -> ColumnElement[bool]:
+    """A condition on ``cases`` for a person's name or case number containing ``person``."""
+    text = person.strip().lower()
+    for special in ("\\", "%", "_"):
+        text = text.replace(special, "\\" + special)
+    pattern = f"%{text}%"
+    return or_(
+        func.lower(cases.c.person_name).like(pattern, escape="\\"),
+        func.lower(cases.c.business_key).like(pattern, escape="\\"),
+    )

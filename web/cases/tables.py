@@ -1,0 +1,86 @@
+"""The web app's projections of cases and its record of who looked at them.
+
+``cases``, ``case_organisations`` and ``provision_statuses`` are maintained by the cases
+projector (web/cases/projection.py) inside every engine command's transaction, so lists and
+dashboards never load a workflow (architecture principle 3). ``case_views`` is the audit trail
+of who saw which case. Schema changes go through migrations/ (0004).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+)
+
+from engine.db.models import Base, UTCDateTime
+
+metadata = Base.metadata
+
+cases = Table(
+    "cases",
+    metadata,
+    Column("instance_id", Integer, ForeignKey("process_instances.id"), primary_key=True),
+    Column("business_key", String(255), nullable=False),
+    Column("process_id", String(255), nullable=False),
+    Column("person_name", String(255)),
+    Column("birth_date", Date),
+    Column("prison_code", String(64)),
+    Column("municipality_code", String(64)),
+    Column("probation_office_code", String(64)),
+    Column("uwv_office_code", String(64)),
+    Column("stay_class", String(32)),
+    Column("entry_date", Date),
+    Column("expected_release_date", Date),
+    Column("release_date", Date),
+    Column("status", String(16), nullable=False),
+    Column("care_consent", Boolean, nullable=False),
+    Column("debts_consent", Boolean, nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index("ix_cases_business_key", "business_key"),
+    Index("ix_cases_status_release", "status", "expected_release_date"),
+)
+
+case_organisations = Table(
+    "case_organisations",
+    metadata,
+    Column("instance_id", Integer, ForeignKey("process_instances.id"), nullable=False),
+    Column("organisation", String(64), nullable=False),
+    PrimaryKeyConstraint("instance_id", "organisation"),
+    Index("ix_case_organisations_organisation", "organisation", "instance_id"),
+)
+
+provision_statuses = Table(
+    "provision_statuses",
+    metadata,
+    Column("instance_id", Integer, ForeignKey("process_instances.id"), nullable=False),
+    Column("moment", String(8), nullable=False),
+    Column("provision", String(32), nullable=False),
+    Column("status", String(32), nullable=False),
+    PrimaryKeyConstraint("instance_id", "moment", "provision"),
+    Index("ix_provision_statuses_moment", "moment", "provision", "status"),
+)
+
+case_views = Table(
+    "case_views",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("instance_id", Integer, ForeignKey("process_instances.id"), nullable=False),
+    Column("business_key", String(255), nullable=False),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("username", String(64), nullable=False),
+    Column("organisation", String(32), nullable=False),
+    Column("channel", String(8), nullable=False),
+    Column("categories", String(64), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Index("ix_case_views_instance_at", "instance_id", "at"),
+    Index("ix_case_views_user_at", "user_id", "at"),
+)

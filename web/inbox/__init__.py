@@ -1,0 +1,1 @@
+"""The inbox: my organisation's open tasks, mine and unassigned."""

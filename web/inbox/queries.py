@@ -1,0 +1,113 @@
+"""Named queries for the inbox: the human-task projection joined with the cases projection, so a
+page costs one query of the page's size (architecture principle 3)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+
+from engine import TaskInfo
+from engine.db.models import HumanTask
+from web.cases import fields
+from web.cases.queries import person_matches
+from web.cases.tables import cases
+from web.extensions import db
+
+tasks = HumanTask.__table__
+TASK_COLUMNS = [column for column in tasks.c]
+
+
+@dataclass(frozen=True)
+class InboxTask:
+    task: TaskInfo
+    person_name: str | None
+    birth_date: date | None
+
+    @property
+    def provision(self) -> str | None:
+        return fields.provision_of_step(self.task.bpmn_id)
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    step: str | None = None
+    provision: str | None = None
+    person: str | None = None
+
+
+def _workable(organisation: str, roles: Collection[str]) -> ColumnElement[bool]:
+    return and_(
+        tasks.c.organisation == organisation,
+        tasks.c.status == "ready",
+        tasks.c.role.in_(sorted(roles)),
+    )
+
+
+def _filtered(query: Select, chosen: InboxFilter) -> Select:
+    if chosen.step:
+        query = query.where(tasks.c.bpmn_id == chosen.step)
+    if chosen.provision in fields.PROVISIONS:
+        prefix, suffix = fields.step_patterns(chosen.provision)
+        step = tasks.c.bpmn_id
+        query = query.where(or_(step.like(prefix, escape="\\"), step.like(suffix, escape="\\")))
+    if chosen.person:
+        query = query.where(person_matches(chosen.person))
+    return query
+
+
+def inbox_tasks(
+    organisation: str,
+    roles: Collection[str],
+    *,
+    claimed_by: str | None = None,
+    unclaimed: bool = False,
+    chosen: InboxFilter = InboxFilter(),
+    limit: int = 25,
+    offset: int = 0,
+) -> list[InboxTask]:
+    """Open tasks of ``organisation`` for ``roles``, earliest due first."""
+    query = select(*TASK_COLUMNS, cases.c.person_name, cases.c.birth_date).select_from(
+        tasks.outerjoin(cases, cases.c.instance_id == tasks.c.instance_id)
+    )
+    query = query.where(_workable(organisation, roles))
+    if claimed_by is not None:
+        query = query.where(tasks.c.claimed_by == claimed_by)
+    if unclaimed:
+        query = query.where(tasks.c.claimed_by.is_(None))
+    query = _filtered(query, chosen).order_by(
+        tasks.c.due_at.is_(None), tasks.c.due_at, tasks.c.created_at, tasks.c.id
+    )
+    result = []
+    for row in db.session.execute(query.limit(limit).offset(offset)):
+        values = row._mapping
+        task = TaskInfo(**{column.name: values[column] for column in TASK_COLUMNS})
+        result.append(InboxTask(task, values[cases.c.person_name], values[cases.c.birth_date]))
+    return result
+
+
+def inbox_counts(
+    organisation: str, roles: Collection[str], username: str, chosen: InboxFilter = InboxFilter()
+) -> dict[str, int]:
+    """How many open tasks are mine and how many nobody has picked up (with the filters)."""
+    mine = func.count().filter(tasks.c.claimed_by == username)
+    free = func.count().filter(tasks.c.claimed_by.is_(None))
+    query = (
+        select(mine, free)
+        .select_from(tasks.outerjoin(cases, cases.c.instance_id == tasks.c.instance_id))
+        .where(_workable(organisation, roles))
+    )
+    row = db.session.execute(_filtered(query, chosen)).one()
+    return {"mine": int(row[0] or 0), "unclaimed": int(row[1] or 0)}
+
+
+def open_steps(organisation: str, roles: Collection[str]) -> list[tuple[str, str]]:
+    """The steps (element id, name) that have open tasks here: the choices of the step filter."""
+    query = (
+        select(tasks.c.bpmn_id, func.min(tasks.c.name))
+        .where(_workable(organisation, roles))
+        .group_by(tasks.c.bpmn_id)
+    )
+    return sorted(((row[0], row[1]) for row in db.session.execute(query)), key=lambda s: s[1])

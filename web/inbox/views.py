@@ -1,0 +1,74 @@
+"""The inbox: "Mijn taken" and "Niet toegewezen" of the user's organisation, earliest due first,
+with due-date flags in working days, filters and pagination."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user, login_required
+
+from web.access import working_roles
+from web.cases import fields
+from web.deadlines import due_state
+from web.engine_access import current_engine
+from web.inbox.queries import InboxFilter, inbox_counts, inbox_tasks, open_steps
+
+bp = Blueprint("inbox", __name__, template_folder="templates")
+
+PAGE_SIZE = 25
+TABS = ("mijn", "vrij")
+
+
+def _page() -> int:
+    value = request.args.get("pagina", "1")
+    return max(int(value), 1) if value.isdigit() else 1
+
+
+def _filter() -> InboxFilter:
+    def arg(name: str) -> str | None:
+        value = request.args.get(name, "").strip()
+        return value[:100] or None
+
+    provision = arg("voorziening")
+    return InboxFilter(
+        step=arg("stap"),
+        provision=provision if provision in fields.PROVISIONS else None,
+        person=arg("persoon"),
+    )
+
+
+@bp.get("/taken")
+@login_required
+def index() -> str:
+    organisation = current_user.organisation.code
+    roles = working_roles(current_user)
+    chosen = _filter()
+    counts = inbox_counts(organisation, roles, current_user.username, chosen)
+    tab = request.args.get("weergave")
+    if tab not in TABS:
+        tab = "vrij" if counts["mine"] == 0 and counts["unclaimed"] > 0 else "mijn"
+    page = _page()
+    rows = inbox_tasks(
+        organisation,
+        roles,
+        claimed_by=current_user.username if tab == "mijn" else None,
+        unclaimed=tab == "vrij",
+        chosen=chosen,
+        limit=PAGE_SIZE + 1,
+        offset=(page - 1) * PAGE_SIZE,
+    )
+    engine = current_engine()
+    now = engine.clock.now()
+    items = [(row, due_state(row.task.due_at, now, engine.calendar)) for row in rows[:PAGE_SIZE]]
+    return render_template(
+        "inbox/index.html",
+        tab=tab,
+        counts=counts,
+        items=items,
+        chosen=chosen,
+        steps=open_steps(organisation, roles),
+        provisions=[(p, fields.PROVISION_LABELS[p]) for p in fields.PROVISIONS],
+        provision_labels=fields.PROVISION_LABELS,
+        page=page,
+        has_next=len(rows) > PAGE_SIZE,
+        calendar_description=engine.calendar.description,
+    )

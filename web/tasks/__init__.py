@@ -1,0 +1,1 @@
+"""A task's page: its form rendered from JSON Schema, and claim, unclaim and complete."""
