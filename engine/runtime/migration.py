@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
@@ -56,9 +57,10 @@ def move_to(check: MigrationCheck, target: Definition, script_engine: Any) -> Ac
         if problems:
             raise ConflictError("; ".join(problems))
         source = command.definition
-        state = prune_predictions(source.codec.dump_state(command.workflow), target)
+        state, pruned_parents = prune_predictions(source.codec.dump_state(command.workflow), target)
         workflow = target.codec.load_state(state, target.spec, target.subprocess_specs)
         workflow.script_engine = script_engine
+        repredict(workflow, pruned_parents)
         command.workflow, command.definition = workflow, target
         open_tasks = workflow.get_tasks(state=TaskState.READY, manual=True)
         human_tasks.relabel(
@@ -97,19 +99,32 @@ def migration_problems(workflow: BpmnWorkflow, target: Definition) -> list[str]:
     return sorted(set(problems))
 
 
-def prune_predictions(state: str, target: Definition) -> str:
-    """The stored state without predicted tasks whose spec the target version lacks."""
+def prune_predictions(state: str, target: Definition) -> tuple[str, set[str]]:
+    """The stored state without predicted tasks whose spec the target version lacks, and the
+    ids of the tasks that lost children that way (to be predicted again on the new specs)."""
     document = json.loads(state)
-    _prune(document, target.spec.task_specs)
+    parents = _prune(document, target.spec.task_specs)
     for subprocess in document.get("subprocesses", {}).values():
         spec = target.subprocess_specs.get(subprocess["spec"])
         if spec is not None:
-            _prune(subprocess, spec.task_specs)
-    return json.dumps(document)
+            parents |= _prune(subprocess, spec.task_specs)
+    return json.dumps(document), parents
 
 
-def _prune(process: dict, task_specs: dict) -> None:
+def repredict(workflow: BpmnWorkflow, parent_ids: set[str]) -> None:
+    """Grow the branches the new version has below tasks whose old predictions were dropped
+    (e.g. a renamed boundary timer on a task not reached yet)."""
+    for parent_id in parent_ids:
+        task = workflow.get_task_from_id(UUID(parent_id))
+        if task is not None and not task.has_state(TaskState.FINISHED_MASK):
+            # SpiffWorkflow predicts children only for the states in ``mask``: the task's own.
+            task.task_spec._predict(task, mask=task.state)
+
+
+def _prune(process: dict, task_specs: dict) -> set[str]:
     tasks = process["tasks"]
+    parents: set[str] = set()
+    removed: set[str] = set()
     doomed = [
         tid
         for tid, task in tasks.items()
@@ -120,7 +135,10 @@ def _prune(process: dict, task_specs: dict) -> None:
         task = tasks.pop(tid, None)
         if task is None:
             continue
+        removed.add(tid)
         doomed.extend(task["children"])
         parent = tasks.get(task["parent"]) if task["parent"] else None
         if parent is not None and tid in parent["children"]:
             parent["children"].remove(tid)
+            parents.add(task["parent"])
+    return parents - removed

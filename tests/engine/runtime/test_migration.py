@@ -106,3 +106,20 @@ def test_retry_after_migrating_to_a_fixed_version(make_engine) -> None:
     assert resumed.status == "running"
     assert engine.instance(case.id).data["ratio"] == 0
     assert engine.tasks(business_key="fix")[0].bpmn_id == "review"
+
+
+def test_a_boundary_timer_added_ahead_of_the_case_is_armed_after_migration(make_engine) -> None:
+    engine: Engine = make_engine(forms_dir=MODELS / "forms")
+    engine.deploy(sample_version(SAMPLE))
+    case = engine.start("sample_case", {}, "ahead")  # still at register; the timer comes later
+    renamed_timer = SAMPLE.replace('id="notify_late"', 'id="notify_late_v2"').replace(
+        'sourceRef="notify_late"', 'sourceRef="notify_late_v2"'
+    )
+    v2 = next(
+        v for v in engine.deploy(sample_version(renamed_timer)) if v.process_id == "sample_case"
+    )
+    (moved,) = engine.migrate([case.id], v2.id, user="po")
+    assert moved.moved
+    register = engine.tasks(business_key="ahead")[0]
+    engine.complete(register.id, {"entry_date": "2026-05-04", "stay_days": 9}, "m")
+    assert [t.bpmn_id for t in engine.timers(case.id)] == ["notify_late_v2"]
