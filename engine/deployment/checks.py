@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from lxml import etree
+from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.specs.mixins.manual_task import ManualTask
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 
-from engine.deployment.bundle import SourceFile
+from engine.deployment.bundle import SourceFile, form_name
 from engine.deployment.forms import FormError, FormStore, collect_form
 from engine.deployment.xml_safety import XmlDocument
 from engine.errors import DeploymentError
@@ -272,14 +273,21 @@ def check_human_tasks(
     for spec in specs:
         doc = docs.get(spec.file)
         for task in spec.task_specs.values():
-            if not isinstance(task, UserTask | ManualTask):
-                continue
-            messages = [lane_problem(task)]
-            if isinstance(task, UserTask):
+            if isinstance(task, StartEvent) and form_name(task) is not None:
+                messages = []  # a start form: the data a case starts with (and field titles)
                 try:
                     collect_form(task, store, forms, files)
                 except FormError as exc:
-                    messages.append(str(exc))
+                    messages.append(f"start form: {exc}")
+            elif not isinstance(task, UserTask | ManualTask):
+                continue
+            else:
+                messages = [lane_problem(task)]
+                if isinstance(task, UserTask):
+                    try:
+                        collect_form(task, store, forms, files)
+                    except FormError as exc:
+                        messages.append(str(exc))
             line = doc.line_of(task.bpmn_id) if doc else None
             problems.extend(
                 DeploymentError(message, file=spec.file, line=line, element=task.bpmn_id)

@@ -33,7 +33,8 @@ def complete_task(
         task = _ready_user_task(command, task_id)
         form = command.definition.forms.get(current.form) if current.form else None
         if form is not None:
-            validators.validate(form["schema"], data)
+            definition = command.definition
+            validators.validate(form["schema"], data, command.case_data, definition.field_titles)
         task.data.update(data)
         command.completed_task_ids.append(task_id)
         command.record(

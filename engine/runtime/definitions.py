@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +12,7 @@ from sqlalchemy import Connection
 
 from engine.errors import NotFoundError
 from engine.runtime.codec import CODECS, WorkflowCodec
+from engine.runtime.forms import field_titles
 from engine.store import versions
 
 
@@ -21,6 +23,10 @@ class Definition:
     spec: BpmnProcessSpec
     subprocess_specs: dict[str, BpmnProcessSpec]
     forms: dict[str, Any]
+
+    @functools.cached_property
+    def field_titles(self) -> dict[str, str]:
+        return field_titles(self.forms)
 
     @property
     def codec(self) -> WorkflowCodec:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
@@ -47,11 +49,22 @@ class FormValidators:
         self._validators: dict[int, tuple[dict, Draft202012Validator]] = {}
         self._lock = threading.Lock()
 
-    def validate(self, schema: dict, data: dict[str, Any]) -> None:
+    def validate(
+        self,
+        schema: dict,
+        data: dict[str, Any],
+        context: Mapping[str, Any] | None = None,
+        titles: Mapping[str, str] | None = None,
+    ) -> None:
+        """Raise FormValidationError unless ``data`` fits ``schema``. ``context`` (the case data)
+        and ``titles`` (field titles) serve the ``x-after`` rule: a date field marked
+        ``"x-after": "entry_date"`` may not lie before that date in the form or the case."""
         validator = self._validator(schema)
         errors: dict[str, list[str]] = {}
         for error in validator.iter_errors(data):
             field, message = _describe(error)
+            errors.setdefault(field, []).append(message)
+        for field, message in _order_errors(schema, data, context or {}, titles or {}):
             errors.setdefault(field, []).append(message)
         if errors:
             raise FormValidationError(errors)
@@ -79,10 +92,53 @@ def _describe(error: ValidationError) -> tuple[str, str]:
     return field, _MESSAGES.get(error.validator, "Deze waarde is ongeldig.")
 
 
+def _order_errors(
+    schema: dict, data: Mapping[str, Any], context: Mapping[str, Any], titles: Mapping[str, str]
+) -> list[tuple[str, str]]:
+    found = []
+    for field, spec in (schema.get("properties") or {}).items():
+        other = spec.get("x-after") if isinstance(spec, dict) else None
+        value = data.get(field)
+        bound = data.get(other, context.get(other)) if other else None
+        if not (_is_date(value) and _is_date(bound)) or value >= bound:
+            continue
+        label = titles.get(other) or _title(schema, other) or other
+        shown = date.fromisoformat(bound[:10]).strftime("%-d-%-m-%Y")
+        found.append((field, f"Deze datum ligt vóór {label.lower()} ({shown})."))
+    return found
+
+
+def _is_date(value: Any) -> bool:
+    try:
+        return isinstance(value, str) and bool(date.fromisoformat(value[:10]))
+    except ValueError:
+        return False
+
+
+def _title(schema: dict, field: str) -> str | None:
+    spec = (schema.get("properties") or {}).get(field)
+    return spec.get("title") if isinstance(spec, dict) else None
+
+
+def field_titles(forms: Mapping[str, Any]) -> dict[str, str]:
+    """Every field's title across a version's forms (the first one found wins)."""
+    titles: dict[str, str] = {}
+    for form in forms.values():
+        for field, spec in ((form or {}).get("schema", {}).get("properties") or {}).items():
+            if isinstance(spec, dict) and spec.get("title"):
+                titles.setdefault(field, spec["title"])
+    return titles
+
+
 _SHARED = FormValidators()
 
 
-def validate_form_data(schema: dict, data: dict[str, Any]) -> None:
+def validate_form_data(
+    schema: dict,
+    data: dict[str, Any],
+    context: Mapping[str, Any] | None = None,
+    titles: Mapping[str, str] | None = None,
+) -> None:
     """Check task data against a form's JSON Schema as ``Engine.complete`` does; raises
     FormValidationError with Dutch messages per field. Changes nothing."""
-    _SHARED.validate(schema, data)
+    _SHARED.validate(schema, data, context, titles)

@@ -478,3 +478,15 @@ def test_a_task_that_becomes_ready_after_its_deadline_shows_as_overdue(
     notify = case.task("entry_notification")
     assert notify.due_at == MAY_7_END  # overdue at once, not "no deadline"
     assert case.task("entry_notification_escalation").organisation == "PI-ZWL"
+
+
+def test_a_date_before_entry_is_refused_at_the_field(engine: Engine, clock: ManualClock) -> None:
+    case = Case(engine, clock)
+    notify = case.task("entry_notification")
+    engine.claim(notify.id, "mmd")
+    with pytest.raises(FormValidationError) as caught:
+        engine.complete(notify.id, entry_notification(entry_notified_on="2026-05-01"), "mmd")
+    assert caught.value.errors == {
+        "entry_notified_on": ["Deze datum ligt vóór datum van binnenkomst (4-5-2026)."]
+    }
+    assert case.task("entry_notification").id == notify.id  # nothing changed
