@@ -1,0 +1,133 @@
+"""Deployments made in the browser. A model edited in the modeler, a form edited in the form
+editor or an upload goes to the engine together with the other files it needs (the version's
+subprocesses, decisions and forms), so each deployment is complete; the engine checks it
+(Engine.deploy) and stores a new version only for what changed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from werkzeug.exceptions import NotFound
+
+from engine import DeploymentError, VersionInfo
+from engine.deployment import SourceFile
+from web.engine_access import current_engine
+from web.processes import queries, sources
+from web.processes.messages import translate
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a deployment was refused, with where it is."""
+
+    message: str
+    file: str | None
+    line: int | None
+    element: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "element": self.element,
+        }
+
+
+def problems_of(error: DeploymentError) -> list[Problem]:
+    """Every problem of a refused deployment (one error, or the several it lists), in the
+    user's language where web/processes/messages.py knows it."""
+    return [
+        Problem(translate(p.detail), p.file, p.line, p.element) for p in (error.problems or [error])
+    ]
+
+
+def deploy(files: Iterable[SourceFile], user: str) -> list[VersionInfo]:
+    return current_engine().deploy(list(files), user=user)
+
+
+def edited_files(version: VersionInfo, name: str, content: bytes) -> list[SourceFile]:
+    """The files of ``version`` with ``name`` replaced by ``content``, completed with what they
+    call (a file may hold processes beside the version's own); 404 for an unknown name."""
+    files = current_engine().version_files(version.id)
+    if name not in {file_name for file_name, _ in files}:
+        raise NotFound()
+    return complete_upload([SourceFile(n, content if n == name else c) for n, c in files])
+
+
+def complete_upload(uploads: list[SourceFile]) -> list[SourceFile]:
+    """The uploaded files plus what they need from the newest deployed versions: the files of
+    the processes and decisions they call but do not define, and the form files of those
+    versions (a form deployed from the form editor is then kept). An uploaded file always wins."""
+    engine = current_engine()
+    pool = [
+        (info, name, content, sources.facts(content) if sources.is_model(name) else None)
+        for info in queries.latest_versions()
+        for name, content in engine.version_files(info.id)
+    ]
+    taken = {upload.name for upload in uploads}
+    result = list(uploads)
+    defined: set[str] = set()
+    wanted: set[str] = set()
+    for upload in uploads:
+        found = sources.facts(upload.content)
+        defined |= found.defines
+        wanted |= found.refers
+    used = {info for info, *_ in pool if info.process_id in defined}
+    missing = wanted - defined
+    while missing:
+        ref = missing.pop()
+        hits = [hit for hit in pool if hit[3] is not None and ref in hit[3].defines]
+        for info, name, content, found in sorted(hits, key=lambda hit: hit[0].process_id != ref):
+            if name in taken or found is None:
+                continue
+            taken.add(name)
+            result.append(SourceFile(name, content))
+            used.add(info)
+            defined |= found.defines
+            missing |= found.refers - defined
+            break
+    for info, name, content, _ in pool:
+        if info in used and sources.is_form(name) and name not in taken:
+            taken.add(name)
+            result.append(SourceFile(name, content))
+    return result
+
+
+@dataclass(frozen=True)
+class FormChange:
+    name: str
+    schema: bytes
+    ui_name: str | None = None
+    ui: bytes | None = None
+
+
+def form_targets(form_name: str) -> list[VersionInfo]:
+    """The newest versions whose processes use ``form_name``, those holding most files first."""
+    latest = queries.latest_versions()
+    names = queries.form_names([info.id for info in latest])
+    using = [info for info in latest if form_name in names.get(info.id, set())]
+    engine = current_engine()
+    sizes = {info.id: len(engine.version_files(info.id)) for info in using}
+    return sorted(using, key=lambda info: (-sizes[info.id], info.process_id))
+
+
+def deploy_form(change: FormChange, user: str) -> list[VersionInfo]:
+    """A new version of every process that uses the form, in one deployment: the files of the
+    newest versions using it (the versions holding most files first win a name), the form
+    replaced, completed with what they call. DeploymentError says why it is refused."""
+    targets = form_targets(change.name)
+    if not targets:
+        raise NotFound()
+    engine = current_engine()
+    files: dict[str, bytes] = {}
+    for info in targets:
+        for name, content in engine.version_files(info.id):
+            files.setdefault(name, content)
+    files[change.name] = change.schema
+    if change.ui_name and change.ui is not None:
+        files[change.ui_name] = change.ui
+    plan = complete_upload([SourceFile(name, content) for name, content in files.items()])
+    return engine.deploy(plan, user=user)
