@@ -1,0 +1,228 @@
+"""Dashboard benchmark: the dashboard's queries at 1,000 and at 150,000 cases, and the simulator's
+throughput against the raw in-memory engine; both as ratios measured in one run.
+
+    python bench/dashboard.py [--small 1000] [--large 150000] [--postgres URL] [--sim-cases 30]
+
+1. Queries. Two databases per kind (SQLite, and PostgreSQL when it answers) are filled with bulk
+   inserts of realistic rows (bench/dashboard_data.py): cases over five years, their task facts,
+   deadline facts and monitor statuses, and the cubes summed from them. Running 150,000 cases
+   through the engine would take hours (the simulator does a few cases per second), so the
+   projection tables are filled directly, as the projector would have left them. Then every
+   query the dashboard runs (web/dashboard/queries.py and drilldown.py: the elements, one element
+   per organisation, compliance per month/prison/municipality, the outcome monitor in total and per
+   stay class/prison/municipality, and a page of each drill-down) is timed for four scopes: the
+   whole country, a prison, a municipality, and a prison and municipality together; the last 12
+   months. Medians of repeated runs. Target: large at most 1.5x small.
+2. Simulator. `terugkeer simulate`'s engine-driven run (web/simulation/) on a fresh database against
+   raw SpiffWorkflow in memory on the same process (bench/engine.py's RawCase of the nazorg
+   model), in cases per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.dashboard_data import END, MUNICIPALITIES, PRISONS, Filler  # noqa: E402
+from bench.engine import RawCase, postgres_database  # noqa: E402
+from bench.scenarios import NAZORG  # noqa: E402
+from config import TestConfig  # noqa: E402
+from engine import Engine  # noqa: E402
+from engine.db.connect import open_database  # noqa: E402
+from engine.db.migrate import upgrade  # noqa: E402
+from web import create_app  # noqa: E402
+from web.dashboard import drilldown  # noqa: E402
+from web.dashboard.queries import (  # noqa: E402
+    Filters,
+    compliance,
+    element_stats,
+    organisation_stats,
+    outcomes,
+)
+from web.extensions import db  # noqa: E402
+from web.simulation.runner import simulate  # noqa: E402
+
+TODAY = END.date()
+PERIOD = ("2025-11", "2026-10")
+SCOPES = {
+    "national": Filters(*PERIOD),
+    "prison": Filters(*PERIOD, prisons=(PRISONS[3],)),
+    "municipality": Filters(*PERIOD, municipalities=(MUNICIPALITIES[5],)),
+    "both": Filters(*PERIOD, prisons=(PRISONS[0],), municipalities=(MUNICIPALITIES[0],)),
+}
+
+
+def dashboard_queries(filters: Filters) -> None:
+    """Everything the three dashboard pages and a drill-down of each kind read."""
+    page = {"visible": None, "limit": 26, "offset": 0}
+    element_stats(filters, "nazorg_detentie", TODAY)
+    organisation_stats(filters, "nazorg_detentie", "entry_notification", TODAY)
+    for by in ("month", "prison", "municipality"):
+        compliance(filters, by)
+    outcomes(filters)
+    for by in ("stay_class", "prison", "municipality"):
+        outcomes(filters, by)
+    drilldown.deadline_cases(filters, "entry", False, None, **page)
+    drilldown.element_cases(
+        filters, "nazorg_detentie", "entry_notification", "te-laat", None, TODAY, **page
+    )
+    drilldown.element_cases(
+        filters, "nazorg_detentie", "housing_agreement", "afgerond", None, TODAY, **page
+    )
+    drilldown.outcome_cases(filters, "housing", "release", "zonder", None, **page)
+
+
+def fill(url: str, count: int) -> float:
+    began = time.perf_counter()
+    upgrade(url)
+    database = open_database(url)
+    with database.begin() as conn:
+        Filler(count).fill(conn)
+    database.dispose()
+    return time.perf_counter() - began
+
+
+def time_queries(urls: dict[int, str], repeats: int) -> dict[int, dict[str, float]]:
+    """Median time per scope and size; the sizes alternate so that machine noise hits both."""
+    apps = {count: create_app(TestConfig(url)) for count, url in urls.items()}
+    samples: dict[int, dict[str, list[float]]] = {c: {s: [] for s in SCOPES} for c in urls}
+    for count, app in apps.items():
+        with app.app_context():
+            for filters in SCOPES.values():
+                dashboard_queries(filters)  # warm-up: caches, statements, connections
+    for round_ in range(repeats):
+        order = list(urls) if round_ % 2 == 0 else list(reversed(urls))
+        for count in order:
+            with apps[count].app_context():
+                for name, filters in SCOPES.items():
+                    began = time.perf_counter()
+                    dashboard_queries(filters)
+                    samples[count][name].append(time.perf_counter() - began)
+    for app in apps.values():
+        with app.app_context():
+            db.engine.dispose()
+    return {c: {s: statistics.median(v) for s, v in found.items()} for c, found in samples.items()}
+
+
+def queries(kinds: dict[str, Callable[[str], str]], small: int, large: int, repeats: int) -> None:
+    print(f"Dashboard queries, last 12 months, median of {repeats} runs per scope")
+    for kind, make_url in kinds.items():
+        urls = {}
+        for count in (small, large):
+            urls[count] = make_url(f"dash{count}")
+            took = fill(urls[count], count)
+            print(
+                f"  {kind}: {count:>7,} cases filled in {took:5.1f} s ({row_counts(urls[count])})"
+            )
+        timings = time_queries(urls, repeats)
+        for scope in SCOPES:
+            a, b = timings[small][scope], timings[large][scope]
+            print(f"    {scope:<13} {a * 1000:7.1f} ms -> {b * 1000:7.1f} ms  = {b / a:4.2f}x")
+        total_small = sum(timings[small].values())
+        total_large = sum(timings[large].values())
+        print(
+            f"  {kind} all scopes: {total_small * 1000:.1f} ms at {small:,} cases, "
+            f"{total_large * 1000:.1f} ms at {large:,} cases = "
+            f"{total_large / total_small:.2f}x (target <= 1.5)"
+        )
+
+
+def row_counts(url: str) -> str:
+    database = open_database(url)
+    with database.connect() as conn:
+        counts = {
+            name: conn.execute(sa.text(f"SELECT count(*) FROM {name}")).scalar()
+            for name in ("dash_task_facts", "dash_task_stats", "dash_outcome_stats")
+        }
+    database.dispose()
+    return ", ".join(f"{name} {count:,}" for name, count in counts.items())
+
+
+def throughput(kinds: dict[str, Callable[[str], str]], cases: int) -> None:
+    raw = RawCase(NAZORG)
+    for _ in range(3):
+        raw()
+    samples = []
+    for _ in range(10):
+        began = time.perf_counter()
+        raw()
+        samples.append(time.perf_counter() - began)
+    raw_rate = 1 / statistics.median(samples)
+    steps = sum(1 for s in NAZORG.steps if s.kind == "complete")
+    print(f"Simulator throughput ({cases} cases over 365 days) against raw in-memory SpiffWorkflow")
+    print(f"  raw engine, nazorg short stay ({steps} user tasks): {raw_rate:6.1f} cases/s")
+    for kind, make_url in kinds.items():
+        url = make_url("sim")
+        upgrade(url)
+        engine = Engine(url, forms_dir=ROOT / "forms")
+        engine.deploy(NAZORG.files)
+        engine.database.dispose()
+        began = time.perf_counter()
+        result = simulate(
+            url,
+            {"TERUGKEER_FORMS_DIR": str(ROOT / "forms")},
+            cases=cases,
+            start=date(2025, 11, 1),
+            days=365,
+            seed=1,
+            process_id=NAZORG.process_id,
+        )
+        took = time.perf_counter() - began
+        rate = result.cases / took
+        print(
+            f"  simulator on {kind:<10}  {rate:6.1f} cases/s ({result.completed / took:5.1f} "
+            f"tasks/s, {result.completed / result.cases:.0f} tasks per case) = raw / "
+            f"{raw_rate / rate:.1f}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--small", type=int, default=1_000)
+    parser.add_argument("--large", type=int, default=150_000)
+    parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--sim-cases", type=int, default=30)
+    parser.add_argument(
+        "--postgres", default="postgresql://postgres@127.0.0.1:5432/terugkeer_bench_dash"
+    )
+    parser.add_argument("--only", choices=["queries", "simulator"])
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="terugkeer-dash-bench-"))
+    kinds: dict[str, Callable[[str], str]] = {
+        "sqlite": lambda name: f"sqlite:///{workdir}/{name}.db"
+    }
+    base = sa.make_url(args.postgres)
+
+    def postgres(name: str) -> str:
+        url = base.set(database=f"{base.database}_{name}").render_as_string(hide_password=False)
+        made = postgres_database(url)
+        if made is None:
+            raise RuntimeError("PostgreSQL is not reachable")
+        return made
+
+    try:
+        postgres("probe")
+        kinds["postgresql"] = postgres
+    except RuntimeError:
+        print("PostgreSQL skipped: not reachable")
+    if args.only != "simulator":
+        queries(kinds, args.small, args.large, args.repeats)
+    if args.only != "queries":
+        throughput(kinds, args.sim_cases)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+"""In Chromium, on the real nazorg models with simulated cases: the manager's dashboard with the
+heatmap on the BPMN diagram, the organisation split, deadline compliance and the outcome monitor.
+Screenshots: tests/artifacts/dashboard-*.png."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from config import TestConfig
+from engine import ManualClock
+from tests.web.browser.conftest import ARTIFACTS, LiveServer, screenshot, serve, sign_in
+from tests.web.support import dispose, seed_accounts
+from web import create_app
+from web.engine_access import current_engine
+from web.simulation.profile import load_profile
+from web.simulation.runner import simulate
+
+ROOT = Path(__file__).resolve().parents[3]
+PROCESSES = ROOT / "processes"
+START, DAYS = date(2026, 1, 5), 120
+
+
+@pytest.fixture
+def dashboard_server(database_url: str, clock: ManualClock) -> Iterator[LiveServer]:
+    config = TestConfig(
+        database_url,
+        TERUGKEER_CLOCK=clock,
+        TERUGKEER_FORMS_DIR=ROOT / "forms",
+        WTF_CSRF_ENABLED=True,
+    )
+    app = create_app(config)
+    with app.app_context():
+        current_engine().deploy(
+            sorted(p for p in PROCESSES.iterdir() if p.suffix in (".bpmn", ".dmn"))
+        )
+    seed_accounts(app)
+    profile = load_profile()
+    profile["organisations"].update(
+        prisons={"PI-ZWL": 1}, municipalities={"GM0363": 2, "GM0599": 1}
+    )
+    result = simulate(
+        database_url,
+        {"TERUGKEER_FORMS_DIR": str(ROOT / "forms")},
+        cases=24,
+        start=START,
+        days=DAYS,
+        seed=11,
+        process_id="nazorg_detentie",
+        profile=profile,
+    )
+    assert result.problems == []
+    clock.set(datetime(2026, 5, 5, 8, 0, tzinfo=UTC))
+    try:
+        yield from serve(app, clock)
+    finally:
+        dispose(app)
+
+
+def test_the_manager_sees_the_heatmap_on_the_diagram(
+    dashboard_server: LiveServer, new_page: Callable[[], Page]
+) -> None:
+    page = new_page()
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    sign_in(page, dashboard_server, "landelijk")
+    page.get_by_role("link", name="Dashboard").click()
+    expect(page.get_by_role("heading", name="Knelpunten in het proces")).to_be_visible()
+    heatmap = page.locator("#heatmap")
+    expect(heatmap).to_have_attribute("data-ready", "true")
+    expect(heatmap.locator(".djs-element[class*='tk-heat-']:not(.tk-heat-0)")).not_to_have_count(0)
+    badges = heatmap.locator(".heat-badge")
+    expect(badges).not_to_have_count(0)
+    screenshot(page, "dashboard-heatmap")
+    page.locator("#heatmap-title").locator("..").screenshot(
+        path=str(ARTIFACTS / "dashboard-heatmap-diagram.png")
+    )
+
+    page.get_by_role("button", name="Doorlooptijd").click()
+    expect(badges.first).to_have_text(re.compile(r"\d.*(u|d|min)$"))
+    page.get_by_role("button", name="Nu te laat").click()
+    expect(page.locator("#heat-explanation")).to_contain_text("over hun termijn")
+    page.get_by_role("button", name="Basisvoorziening huisvesting").click()
+    expect(heatmap.locator("[data-element-id='housing_screening']")).to_be_visible()
+
+    page.get_by_label("Stap", exact=True).select_option(label="Melding binnenkomst aan gemeente")
+    page.get_by_role("button", name="Toon per organisatie").click()
+    split = page.get_by_role("table", name=re.compile("Melding binnenkomst aan gemeente: per"))
+    expect(split).to_be_visible()
+    expect(split.get_by_role("rowheader", name="PI Zwolle")).to_be_visible()
+    expect(page.locator("canvas.dashboard-chart")).to_have_count(1)
+
+    page.get_by_role("link", name="Termijnen").click()
+    expect(page.get_by_role("table", name="Per maand")).to_be_visible()
+    expect(page.locator("canvas.dashboard-chart")).to_have_count(3)
+    screenshot(page, "dashboard-termijnen")
+    page.get_by_role("link", name="Monitor basisvoorzieningen").click()
+    expect(page.get_by_role("table", name="Aandeel met de basisvoorziening")).to_be_visible()
+    screenshot(page, "dashboard-monitor")
+
+    number = page.get_by_role("table", name="Aandeel met de basisvoorziening").get_by_role("link")
+    number.first.click()
+    expect(page.get_by_role("link", name="Terug naar het dashboard")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile(r"^NZ-SIM-11-"))).not_to_have_count(0)
+
+
+def test_a_caseworker_has_no_dashboard(
+    dashboard_server: LiveServer, new_page: Callable[[], Page]
+) -> None:
+    page = new_page()
+    sign_in(page, dashboard_server, "mmd")
+    expect(page.get_by_role("link", name="Dashboard")).to_have_count(0)

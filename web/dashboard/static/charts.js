@@ -1,0 +1,103 @@
+/* Dashboard charts with Chart.js (served from npm under /vendor/). Each canvas carries its data
+   as JSON in data-chart: {type, labels, series: [{label, data}], unit, target, targetLabel}. A
+   target (the 80% ambition) is drawn as a dashed line by a small plugin. The same figures are
+   in the table under each chart. */
+(function () {
+  "use strict";
+
+  if (!window.Chart) {
+    return;
+  }
+
+  var COLOURS = ["#154273", "#e17000", "#39870c", "#a90061", "#007bc7"];
+  var lang = document.documentElement.lang || "nl";
+
+  var targetLine = {
+    id: "targetLine",
+    afterDatasetsDraw: function (chart, args, options) {
+      if (options.value === undefined || options.value === null) {
+        return;
+      }
+      var scale = chart.scales.y;
+      var area = chart.chartArea;
+      var y = scale.getPixelForValue(options.value);
+      var ctx = chart.ctx;
+      ctx.save();
+      ctx.strokeStyle = "#a4201c";
+      ctx.lineWidth = 2;
+      ctx.setLineDash([6, 4]);
+      ctx.beginPath();
+      ctx.moveTo(area.left, y);
+      ctx.lineTo(area.right, y);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      if (options.label) {
+        ctx.font = "600 12px system-ui, sans-serif";
+        var width = ctx.measureText(options.label).width;
+        ctx.fillStyle = "rgba(255, 255, 255, 0.9)";
+        ctx.fillRect(area.right - width - 12, y - 22, width + 8, 18);
+        ctx.fillStyle = "#a4201c";
+        ctx.textAlign = "right";
+        ctx.fillText(options.label, area.right - 8, y - 8);
+      }
+      ctx.restore();
+    }
+  };
+
+  Array.prototype.slice.call(document.querySelectorAll("canvas.dashboard-chart")).forEach(
+    function (canvas) {
+      var spec = JSON.parse(canvas.getAttribute("data-chart") || "{}");
+      if (!spec.labels || !spec.labels.length) {
+        canvas.parentNode.classList.add("chart-empty");
+        return;
+      }
+      var horizontal = canvas.getAttribute("data-horizontal") === "true";
+      var percent = spec.unit === "%";
+      var valueAxis = {
+        beginAtZero: true,
+        max: percent ? 100 : undefined,
+        ticks: {
+          callback: function (value) {
+            return Number(value).toLocaleString(lang) + (percent ? "%" : "");
+          }
+        }
+      };
+      new window.Chart(canvas, {
+        type: spec.type || "bar",
+        data: {
+          labels: spec.labels,
+          datasets: spec.series.map(function (series, index) {
+            var colour = COLOURS[index % COLOURS.length];
+            return {
+              label: series.label,
+              data: series.data,
+              backgroundColor: colour,
+              borderColor: colour,
+              spanGaps: true,
+              tension: 0.2
+            };
+          })
+        },
+        options: {
+          indexAxis: horizontal ? "y" : "x",
+          maintainAspectRatio: false,
+          animation: false,
+          scales: horizontal ? { x: valueAxis } : { y: valueAxis },
+          plugins: {
+            legend: { position: "bottom" },
+            targetLine: { value: spec.target, label: spec.targetLabel },
+            tooltip: {
+              callbacks: {
+                label: function (item) {
+                  var value = item.raw === null ? "–" : Number(item.raw).toLocaleString(lang);
+                  return item.dataset.label + ": " + value + (percent ? "%" : "");
+                }
+              }
+            }
+          }
+        },
+        plugins: [targetLine]
+      });
+    }
+  );
+})();

@@ -1,0 +1,224 @@
+"""The dashboard's projections: facts per task and per deadline, and pre-aggregated tables
+("cubes") that the dashboard reads, so that no page scans all cases or events (architecture
+principles 3 and 9). Maintained by web/dashboard/projection.py inside every engine command's
+transaction. Schema changes go through migrations/ (0200_dashboard).
+
+A cube row's dimension holds ``ALL`` ("*") when it is summed over that dimension: the row with
+prison "*" and municipality "GM0363" counts every prison's cases of Amsterdam. Every fact is
+added to each rollup the queries need (``TASK_ROLLUPS``, ``CASE_ROLLUPS``, ``OUTCOME_ROLLUPS``),
+so a query reads only rows of one rollup, bounded by months and organisations, never by cases.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+)
+
+from engine.db.models import Base, UTCDateTime
+from web.cases.tables import cases
+
+metadata = Base.metadata
+
+ALL = "*"
+"""A cube dimension summed over."""
+
+NONE = ""
+"""A dimension without a value (a task no organisation holds, a case without a stay class)."""
+
+BUCKET_BOUNDS_HOURS = (0.25, 0.5, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048)
+"""Upper bounds of the time histograms' buckets, in hours (doubling: a fixed log scale). The last
+bucket (over 2048 hours, about 85 days) is open."""
+
+BUCKETS = len(BUCKET_BOUNDS_HOURS) + 1
+DURATIONS = ("wait", "work", "lead")
+"""Waiting time (ready to claimed), work time (claimed to completed), lead time (ready to
+completed)."""
+
+DEADLINE_KINDS = ("entry", "screening", "handover", "release_notice")
+DEADLINE_OUTCOMES = ("met", "missed")
+
+MONITOR_MOMENTS = ("entry", "release", "6m")
+MOMENT_COLUMNS = {"entry": "entry", "release": "release", "6m": "m6"}
+PROVISIONS = ("identity_document", "housing", "work_income", "debts", "care")
+STATUSES = ("arranged", "in_progress", "not_arranged", "not_needed", "unknown")
+
+TASK_ROLLUPS = (
+    (),
+    ("organisation",),
+    ("prison",),
+    ("municipality",),
+    ("prison", "organisation"),
+    ("municipality", "organisation"),
+    ("prison", "municipality", "organisation"),
+)
+"""The dimensions each rollup of the task cubes keeps (the others hold ``ALL``)."""
+
+CASE_ROLLUPS = ((), ("prison",), ("municipality",), ("prison", "municipality"))
+"""The dimensions each rollup of the deadline cube keeps."""
+
+OUTCOME_ROLLUPS = tuple(kept + extra for kept in CASE_ROLLUPS for extra in ((), ("stay_class",)))
+"""The outcome cube's rollups: those of the deadline cube, with and without the stay class."""
+
+ROLLED = ("prison", "municipality", "organisation", "stay_class")
+LETTERS = {"prison": "p", "municipality": "m", "organisation": "o", "stay_class": "s"}
+
+
+def rollup_code(kept: tuple[str, ...] | set[str]) -> str:
+    """A rollup's name in the ``rollup`` column: the letters of the dimensions it keeps ("pmo"),
+    or "all". Every cube's key starts with it, so a query reads exactly one rollup's rows."""
+    return "".join(LETTERS[name] for name in ROLLED if name in kept) or "all"
+
+
+def bucket_column(duration: str, index: int) -> str:
+    return f"{duration}_b{index}"
+
+
+def deadline_column(kind: str, outcome: str) -> str:
+    return f"{kind}_{outcome}"
+
+
+def outcome_column(provision: str, moment: str, status: str) -> str:
+    return f"{provision}_{MOMENT_COLUMNS[moment]}_{status}"
+
+
+TASK_MEASURES = (
+    "completed",
+    "claimed",
+    "late",
+    "cancelled",
+    *(f"{d}_sum" for d in DURATIONS),
+    *(bucket_column(d, i) for d in DURATIONS for i in range(BUCKETS)),
+)
+DEADLINE_MEASURES = tuple(deadline_column(k, o) for k in DEADLINE_KINDS for o in DEADLINE_OUTCOMES)
+OUTCOME_MEASURES = tuple(
+    outcome_column(p, m, s) for p in PROVISIONS for m in MONITOR_MOMENTS for s in STATUSES
+)
+
+task_facts = Table(
+    "dash_task_facts",
+    metadata,
+    Column("task_id", String(36), primary_key=True),
+    Column("instance_id", Integer, ForeignKey("process_instances.id"), nullable=False),
+    Column("process_id", String(255), nullable=False),
+    Column("bpmn_id", String(255), nullable=False),
+    Column("party", String(32), nullable=False),
+    Column("organisation", String(64), nullable=False),
+    Column("prison", String(64), nullable=False),
+    Column("municipality", String(64), nullable=False),
+    Column("status", String(16), nullable=False),  # open, completed, cancelled
+    Column("ready_at", UTCDateTime, nullable=False),
+    Column("claimed_at", UTCDateTime),  # the first claim
+    Column("completed_at", UTCDateTime),
+    Column("cancelled_at", UTCDateTime),
+    Column("due_at", UTCDateTime),
+    Column("overdue", Boolean, nullable=False),
+    Index("ix_dash_task_facts_instance", "instance_id", "status"),
+    Index("ix_dash_task_facts_open", "bpmn_id", "status", "due_at"),
+    Index("ix_dash_task_facts_done", "bpmn_id", "status", "completed_at"),
+    Index("ix_dash_task_facts_prison", "prison", "bpmn_id", "status", "completed_at"),
+    Index("ix_dash_task_facts_municipality", "municipality", "bpmn_id", "status", "completed_at"),
+)
+
+deadline_facts = Table(
+    "dash_deadline_facts",
+    metadata,
+    Column("instance_id", Integer, ForeignKey("process_instances.id"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("due_on", String(10), nullable=False),  # the last day on time, YYYY-MM-DD
+    Column("month", String(7), nullable=False),  # of due_on
+    Column("prison", String(64), nullable=False),
+    Column("municipality", String(64), nullable=False),
+    Column("status", String(16), nullable=False),  # pending, met, missed, lapsed
+    Column("required", Integer, nullable=False),
+    Column("done", Integer, nullable=False),
+    Column("decided_at", UTCDateTime),
+    PrimaryKeyConstraint("instance_id", "kind"),
+    Index("ix_dash_deadline_facts_kind", "kind", "status", "due_on"),
+    Index("ix_dash_deadline_facts_prison", "prison", "kind", "status", "due_on"),
+    Index("ix_dash_deadline_facts_municipality", "municipality", "kind", "status", "due_on"),
+)
+
+_TASK_KEY = ("prison", "municipality", "organisation", "process_id", "bpmn_id", "party")
+
+
+def _rollup() -> Column:
+    return Column("rollup", String(8))
+
+
+task_stats = Table(
+    "dash_task_stats",
+    metadata,
+    _rollup(),
+    *(Column(name, String(255 if name in ("process_id", "bpmn_id") else 64)) for name in _TASK_KEY),
+    Column("month", String(7)),
+    *(
+        Column(name, Float if name.endswith("_sum") else Integer, nullable=False)
+        for name in TASK_MEASURES
+    ),
+    PrimaryKeyConstraint("rollup", *_TASK_KEY[:4], "month", *_TASK_KEY[4:]),
+    Index(
+        "ix_dash_task_stats_element",
+        "rollup",
+        "process_id",
+        "bpmn_id",
+        "prison",
+        "municipality",
+        "month",
+    ),
+)
+
+task_open = Table(
+    "dash_task_open",
+    metadata,
+    _rollup(),
+    *(Column(name, String(255 if name in ("process_id", "bpmn_id") else 64)) for name in _TASK_KEY),
+    Column("due_on", String(10)),  # the last day on time, or "" without a deadline
+    Column("open", Integer, nullable=False),
+    PrimaryKeyConstraint("rollup", *_TASK_KEY, "due_on"),
+    Index("ix_dash_task_open_element", "rollup", "process_id", "bpmn_id", "prison", "municipality"),
+)
+
+deadline_stats = Table(
+    "dash_deadline_stats",
+    metadata,
+    _rollup(),
+    Column("prison", String(64)),
+    Column("municipality", String(64)),
+    Column("month", String(7)),
+    *(Column(name, Integer, nullable=False) for name in DEADLINE_MEASURES),
+    PrimaryKeyConstraint("rollup", "prison", "municipality", "month"),
+    Index("ix_dash_deadline_stats_month", "rollup", "month"),
+)
+
+outcome_stats = Table(
+    "dash_outcome_stats",
+    metadata,
+    _rollup(),
+    Column("prison", String(64)),
+    Column("municipality", String(64)),
+    Column("stay_class", String(32)),
+    Column("month", String(7)),  # of the release
+    *(Column(name, Integer, nullable=False) for name in OUTCOME_MEASURES),
+    PrimaryKeyConstraint("rollup", "prison", "municipality", "stay_class", "month"),
+    Index("ix_dash_outcome_stats_month", "rollup", "month"),
+)
+
+# The outcome monitor's drill-down walks the cases projection by release date (the cases
+# projection's table, extended here).
+Index("ix_cases_release_date", cases.c.release_date)
+Index("ix_cases_prison_release", cases.c.prison_code, cases.c.release_date)
+Index("ix_cases_municipality_release", cases.c.municipality_code, cases.c.release_date)
+
+TASK_STATS_KEY = ("rollup", *_TASK_KEY, "month")
+TASK_OPEN_KEY = ("rollup", *_TASK_KEY, "due_on")
+DEADLINE_STATS_KEY = ("rollup", "prison", "municipality", "month")
+OUTCOME_STATS_KEY = ("rollup", "prison", "municipality", "stay_class", "month")

@@ -1,0 +1,1 @@
+"""`terugkeer simulate`: realistic cases through the real engine with a simulated clock."""

@@ -1,0 +1,79 @@
+"""`terugkeer simulate` and the year of data `terugkeer run` loads: the simulator with a progress
+bar on the terminal."""
+
+from __future__ import annotations
+
+import time as clock
+from datetime import date, timedelta
+
+import click
+
+from config import Config
+from engine.clock import AMSTERDAM, SystemClock
+from engine.db.connect import open_database
+from web.cases import fields
+from web.simulation.queries import SIMULATED_KEY_PREFIX, simulated_cases
+from web.simulation.runner import Result, simulate
+
+RUN_CASES = 80
+"""Cases `terugkeer run` simulates over the past year (about 20 seconds on two cores)."""
+RUN_DAYS = 365
+RUN_SEED = 1
+
+
+def existing(config: Config, prefix: str = SIMULATED_KEY_PREFIX) -> int:
+    database = open_database(config.DATABASE_URL)
+    try:
+        return simulated_cases(database, prefix)
+    finally:
+        database.dispose()
+
+
+def simulate_with_progress(
+    config: Config, *, cases: int, start: date, days: int, seed: int
+) -> Result:
+    """Run the simulator on the configured database, showing a progress bar per simulated day."""
+    process_id = getattr(config, "TERUGKEER_MAIN_PROCESS", None) or fields.MAIN_PROCESS
+    began = clock.perf_counter()
+    label = f"Simulating {cases} cases from {start.isoformat()} over {days} days"
+    with click.progressbar(length=days, label=label, show_pos=True) as bar:
+        result = simulate(
+            config.DATABASE_URL,
+            config.as_dict(),
+            cases=cases,
+            start=start,
+            days=days,
+            seed=seed,
+            process_id=process_id,
+            progress=bar.update,
+        )
+    took = clock.perf_counter() - began
+    click.echo(
+        f"Simulated {result.cases} cases in {took:.1f} s ({result.cases / took:.1f} cases/s): "
+        f"{result.completed} tasks completed ({result.late} late), {result.messages} release "
+        f"messages, {result.timers} timers fired."
+    )
+    for problem in result.problems[:20]:
+        click.echo(f"  problem: {problem}", err=True)
+    return result
+
+
+def today() -> date:
+    """Today in Amsterdam, by the system clock."""
+    return SystemClock().now().astimezone(AMSTERDAM).date()
+
+
+def load_year(config: Config) -> None:
+    """A year of simulated cases up to today, once: skipped when simulated cases exist."""
+    found = existing(config)
+    if found:
+        click.echo(f"Simulated data present ({found} cases); not simulating again.")
+        return
+    today = SystemClock().now().astimezone(AMSTERDAM).date()
+    simulate_with_progress(
+        config,
+        cases=RUN_CASES,
+        start=today - timedelta(days=RUN_DAYS),
+        days=RUN_DAYS,
+        seed=RUN_SEED,
+    )

@@ -1,0 +1,275 @@
+"""The simulator: N people arrive over a period and their detentions run through the real engine
+(the app's Engine wiring, so every projection is filled) with a simulated clock.
+
+Time moves by a queue of planned actions (arrivals, claims, completions, messages about the
+release date); before each action the clock advances and every timer due by then fires, in order,
+as the scheduler would. New tasks are found from the audit events and planned by the response
+model. Randomness comes from generators seeded with the run's seed and stable names (the person's
+number, the task's element and occurrence), so the same seed gives the same figures.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+import itertools
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from engine import (
+    ConflictError,
+    Engine,
+    MessageNotDeliverableError,
+    NotFoundError,
+    TaskInfo,
+)
+from engine.clock import AMSTERDAM, ManualClock
+from web.simulation.answers import answer
+from web.simulation.profile import Person, draw_person
+from web.simulation.queries import last_event_id, new_ready_tasks
+from web.simulation.responses import ResponseModel
+
+USERS = {
+    "PI-ZWL": ("mmd.zwolle", "teamleider.zwolle"),
+    "GM0363": ("nazorg.amsterdam", "teamleider.amsterdam"),
+    "GM0599": ("nazorg.rotterdam", None),
+    "RN-OOST": ("reclassering.oost", None),
+}
+"""Demo users (web/demo.py) who do the simulated work where they exist; elsewhere sim.<code>."""
+
+
+@dataclass
+class Result:
+    cases: int = 0
+    completed: int = 0
+    late: int = 0
+    messages: int = 0
+    timers: int = 0
+    skipped: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+class Simulator:
+    def __init__(
+        self,
+        engine: Engine,
+        profile: dict[str, Any],
+        *,
+        process_id: str,
+        seed: int,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        if not isinstance(engine.clock, ManualClock):
+            raise TypeError("the simulator needs an engine with a ManualClock")
+        self.engine = engine
+        self.clock: ManualClock = engine.clock
+        self.profile = profile
+        self.process_id = process_id
+        self.seed = seed
+        self.progress = progress
+        self.responses = ResponseModel(profile["response"], engine.calendar)
+        self.result = Result()
+        self._queue: list[tuple[datetime, int, Callable[[], None]]] = []
+        self._order = itertools.count()
+        self._people: dict[str, Person] = {}
+        self._seen: dict[tuple[str, str], int] = {}
+        self._forms: dict[int, dict[str, Any]] = {}
+        self._last_event = 0
+        self._day = 0
+
+    def run(self, cases: int, start: date, days: int) -> Result:
+        """Simulate ``cases`` arrivals from ``start`` over ``days`` days; clock ends there."""
+        begin = datetime.combine(start, time(0), AMSTERDAM)
+        end = begin + timedelta(days=days)
+        self._begin = begin
+        self.clock.set(begin)
+        self._last_event = last_event_id(self.engine.database)
+        arrivals = random.Random(f"{self.seed}/arrivals")
+        moments = sorted(
+            begin + timedelta(seconds=arrivals.randrange(int((end - begin).total_seconds())))
+            for _ in range(cases)
+        )
+        for number, moment in enumerate(moments, start=1):
+            self._plan(moment, lambda n=number, m=moment: self._arrive(n, m))
+        while self._queue and self._queue[0][0] <= end:
+            when = self._queue[0][0]
+            if self._fire_timer_before(when):
+                continue  # new work may now come before ``when``
+            when, _, action = heapq.heappop(self._queue)
+            if when > self.clock.now():
+                self.clock.set(when)
+            action()
+            self._discover()
+            self._report(when)
+        while self._fire_timer_before(end):
+            pass
+        self.clock.set(max(end, self.clock.now()))
+        self._report(end)
+        return self.result
+
+    # Time ------------------------------------------------------------------------------------
+
+    def _plan(self, when: datetime, action: Callable[[], None]) -> None:
+        heapq.heappush(self._queue, (when.astimezone(UTC), next(self._order), action))
+
+    def _fire_timer_before(self, moment: datetime) -> bool:
+        """Fire the timers due at the earliest due time before ``moment``, as the scheduler would
+        at that time; False when none is due before it."""
+        due = self.engine.next_timer_due()
+        if due is None or due >= moment:
+            return False
+        # The engine fires timers due before now: stand just past the due time.
+        self.clock.set(max(due + timedelta(microseconds=1), self.clock.now()))
+        fired = self.engine.fire_due_timers(limit=1000)
+        self.result.timers += fired
+        self._discover()
+        self._report(self.clock.now())
+        if not fired:
+            self.result.problems.append(f"a timer due {due.isoformat()} did not fire")
+            return False
+        return True
+
+    def _report(self, moment: datetime) -> None:
+        day = (moment - self._begin).days
+        if self.progress is not None and day > self._day:
+            self.progress(day - self._day)
+            self._day = day
+
+    def _today(self) -> date:
+        return self.clock.now().astimezone(AMSTERDAM).date()
+
+    # People ----------------------------------------------------------------------------------
+
+    def _arrive(self, number: int, moment: datetime) -> None:
+        person = draw_person(self.profile, self.seed, number, moment)
+        self._people[person.key] = person
+        self.engine.start(
+            self.process_id,
+            person.start_data,
+            person.key,
+            user=self._worker(person.prison, "caseworker"),
+        )
+        self.result.cases += 1
+        release = "ontslagdatum_gewijzigd"
+        if person.known_on is not None:
+            payload = {
+                "expected_release_date": person.planned_release.isoformat(),
+                "reason": "Vonnis in eerste aanleg",
+            }
+            self._message(person, person.known_on, release, payload)
+        if person.moved_on is not None and person.moved_to is not None:
+            payload = {
+                "expected_release_date": person.moved_to.isoformat(),
+                "reason": "Ontslagdatum gewijzigd",
+            }
+            self._message(person, person.moved_on, release, payload)
+        if person.immediate_on is not None:
+            payload = {"release_date": person.immediate_on.isoformat(), "reason": "Schorsing"}
+            self._message(person, person.immediate_on, "directe_invrijheidstelling", payload)
+
+    def _message(self, person: Person, day: date, name: str, payload: dict[str, Any]) -> None:
+        rng = random.Random(f"{self.seed}/{person.key}/{name}/{day}")
+        when = datetime.combine(day, time(9), AMSTERDAM) + timedelta(minutes=rng.randint(0, 480))
+
+        def send() -> None:
+            try:
+                self.engine.send_message(name, person.key, payload, user="berichtenbox")
+                self.result.messages += 1
+            except (MessageNotDeliverableError, NotFoundError):
+                self.result.skipped += 1  # released already, or the date was past
+
+        self._plan(when, send)
+
+    # Tasks -----------------------------------------------------------------------------------
+
+    def _discover(self) -> None:
+        tasks, self._last_event = new_ready_tasks(self.engine.database, self._last_event)
+        for task in sorted(tasks, key=lambda t: (t.instance_id, t.bpmn_id, t.created_at)):
+            person = self._people.get(task.business_key)
+            if person is None:
+                continue  # a case of someone else (demo data)
+            occurrence = self._seen.get((task.business_key, task.bpmn_id), 0) + 1
+            self._seen[(task.business_key, task.bpmn_id)] = occurrence
+            rng = random.Random(f"{self.seed}/{task.business_key}/{task.bpmn_id}/{occurrence}")
+            plan = self.responses.plan(task, rng)
+            worker = self._worker(task.organisation, task.role)
+            self._plan(plan.claim_at, lambda t=task, w=worker: self._claim(t, w))
+            self._plan(
+                plan.complete_at,
+                lambda t=task, w=worker, p=person, r=rng, late=plan.late: self._complete(
+                    t, w, p, r, late
+                ),
+            )
+
+    def _claim(self, task: TaskInfo, worker: str) -> None:
+        with contextlib.suppress(ConflictError, NotFoundError):  # cancelled by a release
+            self.engine.claim(task.id, worker)
+
+    def _complete(
+        self, task: TaskInfo, worker: str, person: Person, rng: random.Random, late: bool
+    ) -> None:
+        forms = self._forms.get(task.version_id)
+        if forms is None:
+            forms = self._forms[task.version_id] = self.engine.version_forms(task.version_id)
+        form = forms.get(task.form) if task.form else None
+        codes = {
+            "prison": person.prison,
+            "municipality": person.settle_in or person.municipality,
+            "probation": self.profile["organisations"]["probation"],
+            "uwv": self.profile["organisations"]["uwv"],
+        }
+        data = (
+            answer(form["schema"], task.bpmn_id, person, self._today(), rng, codes)
+            if (form)
+            else {}
+        )
+        try:
+            self.engine.complete(task.id, data, worker)
+        except (ConflictError, NotFoundError):
+            self.result.skipped += 1
+            return
+        except Exception as exc:  # noqa: BLE001  (a model or profile problem: report, go on)
+            self.result.problems.append(f"{task.business_key} {task.bpmn_id}: {exc}")
+            return
+        self.result.completed += 1
+        self.result.late += late
+
+    @staticmethod
+    def _worker(organisation: str | None, role: str | None) -> str:
+        caseworker, lead = USERS.get(organisation or "", (None, None))
+        if role == "team_lead":
+            return lead or f"teamleider.{(organisation or 'onbekend').lower()}"
+        return caseworker or f"sim.{(organisation or 'onbekend').lower()}"
+
+
+def simulate(
+    database: str,
+    settings: dict[str, Any],
+    *,
+    cases: int,
+    start: date,
+    days: int,
+    seed: int,
+    process_id: str,
+    progress: Callable[[int], None] | None = None,
+    profile: dict[str, Any] | None = None,
+) -> Result:
+    """Run a simulation on ``database`` through the app's Engine wiring (web/engine_access.py)
+    with a simulated clock; the processes must be deployed."""
+    from web.engine_access import build_engine  # the app's wiring: projections included
+    from web.simulation.profile import load_profile
+
+    clock = ManualClock(datetime.combine(start, time(0), AMSTERDAM))
+    engine = build_engine(database, {**settings, "TERUGKEER_CLOCK": clock})
+    try:
+        if not engine.versions(process_id):
+            raise NotFoundError(f"process {process_id!r} is not deployed")
+        simulator = Simulator(
+            engine, profile or load_profile(), process_id=process_id, seed=seed, progress=progress
+        )
+        return simulator.run(cases, start, days)
+    finally:
+        engine.database.dispose()
