@@ -93,6 +93,8 @@ class Config:
         url = env.get("DATABASE_URL") or f"sqlite:///{self.INSTANCE_DIR / 'terugkeer.sqlite'}"
         self.DATABASE_URL = absolute_database_url(url)
         self.TERUGKEER_CLOSURE_DAYS = env.get("TERUGKEER_CLOSURE_DAYS", "")
+        # Regional coordination points: "GM0363:GM0362,GM0384;GM0599:GM0542" (dashboard scope).
+        self.TERUGKEER_REGIONS = env.get("TERUGKEER_REGIONS", "")
         self.TERUGKEER_RUN_SCHEDULER = as_bool(
             "TERUGKEER_RUN_SCHEDULER", env.get("TERUGKEER_RUN_SCHEDULER")
         )

@@ -11,8 +11,11 @@ from flask_babel import lazy_gettext as _l
 
 from config import Config, ensure_database_folder
 from web.admin.views import bp as admin
+from web.api.pages import bp as api_tokens
+from web.api.views import bp as api
 from web.auth.views import bp as auth
 from web.cases.views import bp as cases
+from web.dashboard.views import bp as dashboard
 from web.engine_access import ENGINE_KEY, build_engine, start_scheduler
 from web.errors import register_error_handlers
 from web.extensions import babel, csrf, db, login_manager
@@ -21,6 +24,8 @@ from web.i18n import select_locale, template_context
 from web.inbox.views import bp as inbox
 from web.models import load_user
 from web.navigation import navigation_context
+from web.processes.api import bp as processes_api
+from web.processes.routes import bp as processes
 from web.security import register_security_headers
 from web.tasks.views import bp as tasks
 from web.vendor import bp as vendor
@@ -71,5 +76,10 @@ def create_app(config: object | dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
-    for blueprint in (home, auth, inbox, tasks, cases, admin, vendor):
+    for blueprint in (home, auth, inbox, tasks, cases, admin, vendor, api_tokens, api):
         app.register_blueprint(blueprint)
+    app.register_blueprint(processes)
+    app.register_blueprint(processes_api)
+    app.register_blueprint(dashboard)
+    csrf.exempt(processes_api)  # bearer tokens only, like the rest of the API
+    csrf.exempt(api)  # bearer tokens only, never the session cookie (web/api/core.py)

@@ -7,11 +7,14 @@ both ask here; nothing else compares roles or organisation codes.
   roles (``TASK_ROLE_HOLDERS`` says which user roles stand in for a task role such as team_lead).
 - Care and debt details: only roles that need them, only with the person's recorded consent.
 - A case a user may not see does not exist for them: 404, the same as an unknown case number.
+- The management dashboard: managers only, scoped to their prison, their municipality (or its
+  region), or the whole country for a ministry organisation (``dashboard_scope``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from flask import abort
@@ -211,3 +214,46 @@ def require(allowed: bool) -> None:
     """Abort with 403 unless ``allowed`` (for pages whose existence is no secret)."""
     if not allowed:
         abort(403)
+
+
+DASHBOARD_ROLES = frozenset({"manager"})
+"""Roles that see the management dashboard (web/dashboard/)."""
+
+
+@dataclass(frozen=True)
+class DashboardScope:
+    """Whose cases a manager's dashboard counts: the cases of these prisons and of people
+    returning to these municipalities (None: every one)."""
+
+    prisons: tuple[str, ...] | None
+    municipalities: tuple[str, ...] | None
+
+    @property
+    def national(self) -> bool:
+        return self.prisons is None and self.municipalities is None
+
+
+def dashboard_scope(
+    user: Any, regions: Mapping[str, Iterable[str]] | None = None
+) -> DashboardScope | None:
+    """The dashboard ``user`` may see, or None. A manager of a ministry organisation sees the
+    whole country; of a prison, that prison's cases; of a municipality, the cases returning to it
+    or, for a regional coordination point, to every municipality of its region (``regions``:
+    municipality code -> the other municipalities it serves; setting TERUGKEER_REGIONS)."""
+    if not _roles(user) & DASHBOARD_ROLES:
+        return None
+    kind, code = _organisation_kind(user), _organisation_code(user)
+    if kind in NATIONAL_KINDS:
+        return DashboardScope(None, None)
+    if code is None:
+        return None
+    if kind == "prison":
+        return DashboardScope((code,), None)
+    if kind == "municipality":
+        served = [code, *((regions or {}).get(code) or ())]
+        return DashboardScope(None, tuple(dict.fromkeys(served)))
+    return None
+
+
+def can_see_dashboard(user: Any) -> bool:
+    return dashboard_scope(user) is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
@@ -11,16 +12,18 @@ from flask import Flask
 from sqlalchemy import make_url
 
 from config import Config, ensure_database_folder
-from engine import DeploymentError, Engine
+from engine import DeploymentError, Engine, NotFoundError
 from engine.db.migrate import upgrade
 from engine.scheduler import run_scheduler
 from web import create_app, demo
 from web.accounts import AccountError, create_user, ensure_organisation
+from web.api import tokens
 from web.cases.projection import rebuild_all
 from web.cases.registration import main_process
-from web.engine_access import build_engine, current_engine
+from web.engine_access import build_engine, current_engine, start_scheduler
 from web.extensions import db
-from web.models import ORGANISATION_KINDS, ROLES
+from web.models import ORGANISATION_KINDS, ROLES, User
+from web.simulation import command as simulation
 
 MODEL_SUFFIXES = (".bpmn", ".dmn")
 
@@ -148,11 +151,39 @@ def run(host: str, port: int, with_scheduler: bool, with_demo: bool) -> None:
             engine.database.dispose()
     else:
         click.echo(f"No models in {config.TERUGKEER_PROCESSES_DIR}; nothing deployed.")
-    app = create_app(config)
+    if with_demo and files:  # before the app's scheduler starts: the simulation owns its clock
+        simulation.load_year(config)
+    # The scheduler starts after the demo data: on SQLite a timer it fires meanwhile would make
+    # the demo's read-then-write transaction fail ("database is locked").
+    app = create_app(Config(TERUGKEER_RUN_SCHEDULER=False))
     if with_demo:
         load_demo(app)
+    if with_scheduler:
+        start_scheduler(app)
     click.echo(f"Terugkeer runs on http://{host}:{port}/ (stop with Ctrl+C)")
     app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+
+
+@main.command()
+@click.option("--cases", default=200, show_default=True, type=click.IntRange(1), help="Arrivals.")
+@click.option(
+    "--start",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="First day (YYYY-MM-DD); default: DAYS days before today.",
+)
+@click.option("--days", default=365, show_default=True, type=click.IntRange(1), help="Period.")
+@click.option("--seed", default=1, show_default=True, type=int, help="Same seed, same cases.")
+def simulate(cases: int, start: datetime | None, days: int, seed: int) -> None:
+    """Run CASES realistic detentions through the engine with a simulated clock (web/simulation/,
+    profile processes/simulation.json); the processes must be deployed."""
+    config = Config(TERUGKEER_RUN_SCHEDULER=False)
+    if simulation.existing(config, f"NZ-SIM-{seed}-"):
+        raise click.ClickException(f"cases of seed {seed} exist already; choose another --seed")
+    first = start.date() if start else simulation.today() - timedelta(days=days)
+    try:
+        simulation.simulate_with_progress(config, cases=cases, start=first, days=days, seed=seed)
+    except NotFoundError as error:
+        raise click.ClickException(f"{error}; deploy processes/ first") from None
 
 
 @main.command("demo")
@@ -212,4 +243,35 @@ def create_user_command(
             f"Created user {user.username} ({', '.join(user.role_list)}) "
             f"at {organisation.name} ({organisation.code})"
         )
+        db.engine.dispose()
+
+
+@main.command("create-token")
+@click.argument("username")
+@click.option("--name", default="terugkeer create-token", show_default=True, help="What it is for.")
+@click.option(
+    "--days",
+    default=tokens.DEFAULT_VALIDITY_DAYS,
+    show_default=True,
+    type=click.Choice([str(days) for days in tokens.VALIDITY_DAYS]),
+    help="How long it works.",
+)
+def create_token_command(username: str, name: str, days: str) -> None:
+    """Make a personal API token for USERNAME and print its secret (shown only this once)."""
+    app = create_app(Config(TERUGKEER_RUN_SCHEDULER=False))
+    with app.app_context():
+        user = User.by_username(username)
+        if user is None or not user.is_active:
+            raise click.ClickException(f"no active user {username!r}")
+        try:
+            token, secret = tokens.create_token(user, name, int(days))
+        except tokens.TokenError as error:
+            db.session.rollback()
+            raise click.ClickException(str(error)) from None
+        db.session.commit()
+        click.echo(
+            f"Token {token.prefix}... for {user.username}, valid until {token.expires_at:%Y-%m-%d}:"
+        )
+        click.echo(secret)
+        click.echo("Send it as: Authorization: Bearer <token>. It is not shown again.")
         db.engine.dispose()

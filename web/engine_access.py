@@ -13,6 +13,7 @@ from sqlalchemy import Engine as SQLEngine
 from engine import Engine, calendar_from_setting
 from engine.scheduler import TimerScheduler
 from web.cases.projection import project_case
+from web.dashboard.projection import DashboardProjection
 
 ENGINE_KEY = "terugkeer_engine"
 SCHEDULER_KEY = "terugkeer_scheduler"
@@ -20,14 +21,19 @@ SCHEDULER_KEY = "terugkeer_scheduler"
 
 def build_engine(database: str | SQLEngine, settings: Mapping[str, Any]) -> Engine:
     """An Engine with the calendar, forms folder and clock from ``settings``, and the web app's
-    projections (the cases projector) registered."""
+    projections (the cases projector) registered.
+
+    The dashboard's projector runs before the cases projector: it reads a case's previous row."""
     forms_dir = settings.get("TERUGKEER_FORMS_DIR")
+    calendar = calendar_from_setting(settings.get("TERUGKEER_CLOSURE_DAYS"))
+    dashboard = DashboardProjection(calendar)
     return Engine(
         database,
         clock=settings.get("TERUGKEER_CLOCK"),
-        calendar=calendar_from_setting(settings.get("TERUGKEER_CLOSURE_DAYS")),
+        calendar=calendar,
         forms_dir=Path(forms_dir) if forms_dir else None,
-        projectors=[project_case],
+        projectors=[dashboard.project, project_case],
+        event_sinks=[dashboard.record_claims],
     )
 
 

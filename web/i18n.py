@@ -1,5 +1,5 @@
 """Language choice: Dutch unless the user picked English (kept in the session). The JSON API
-follows the request's Accept-Language, English by default."""
+follows the request's Accept-Language (Dutch when it names neither language)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,12 @@ from flask_babel import get_locale
 
 SESSION_KEY = "language"
 API_PREFIX = "/api/"
-API_LANGUAGE = "en"
 
 
 def select_locale() -> str:
-    if request.path.startswith(API_PREFIX):  # no session there: English unless asked for Dutch
-        languages = current_app.config["LANGUAGES"]
-        return request.accept_languages.best_match(languages, default=API_LANGUAGE)
+    if request.path.startswith(API_PREFIX):  # no session there: as the client asks
+        default = current_app.config["BABEL_DEFAULT_LOCALE"]
+        return request.accept_languages.best_match(current_app.config["LANGUAGES"], default)
     chosen = session.get(SESSION_KEY)
     if chosen in current_app.config["LANGUAGES"]:
         return chosen

@@ -11,6 +11,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from web.cases import tables as case_tables  # noqa: F401  (same metadata; env.py imports us)
+from web.dashboard import tables as dashboard_tables  # noqa: F401  (same metadata)
 from web.extensions import db
 
 ORGANISATION_KINDS = ("prison", "municipality", "probation", "uwv", "ministry")

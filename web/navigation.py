@@ -6,7 +6,13 @@ from typing import Any
 
 from flask_login import current_user
 
-from web.access import can_register_entry, is_admin, visible_organisations
+from web.access import (
+    can_manage_processes,
+    can_register_entry,
+    can_see_dashboard,
+    is_admin,
+    visible_organisations,
+)
 
 
 def navigation_context() -> dict[str, Any]:
@@ -18,5 +24,7 @@ def navigation_context() -> dict[str, Any]:
             "cases": visible_organisations(current_user) != [],
             "register": can_register_entry(current_user),
             "admin": is_admin(current_user),
+            "processes": can_manage_processes(current_user),
+            "dashboard": can_see_dashboard(current_user),
         }
     }

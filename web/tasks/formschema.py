@@ -93,6 +93,18 @@ def _read_only(schema: Mapping[str, Any], ui: Mapping[str, Any]) -> bool:
     return bool(schema.get("readOnly") or ui.get("ui:readonly"))
 
 
+def writable_fields(schema: Mapping[str, Any], ui: Mapping[str, Any] | None) -> set[str]:
+    """The top-level fields a submission may set: not hidden, not read-only (what
+    ``parse_submission`` reads from a page; the JSON API refuses any other key)."""
+    ui = ui or {}
+    writable = set()
+    for name, sub in properties(schema).items():
+        sub_ui = ui.get(name) if isinstance(ui.get(name), Mapping) else {}
+        if sub_ui.get("ui:widget") != "hidden" and not _read_only(sub, sub_ui):
+            writable.add(name)
+    return writable
+
+
 def submit_text(ui: Mapping[str, Any] | None) -> str | None:
     """The submit button's text from ``ui:submitButtonOptions``, if the UI schema gives one."""
     options = (ui or {}).get("ui:submitButtonOptions")
