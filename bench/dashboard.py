@@ -49,6 +49,7 @@ from web.dashboard.queries import (  # noqa: E402
     element_stats,
     organisation_stats,
     outcomes,
+    shares,
 )
 from web.extensions import db  # noqa: E402
 from web.simulation.runner import simulate  # noqa: E402
@@ -72,7 +73,7 @@ def dashboard_queries(filters: Filters) -> None:
         compliance(filters, by)
     outcomes(filters)
     for by in ("stay_class", "prison", "municipality"):
-        outcomes(filters, by)
+        shares(filters, by)
     drilldown.deadline_cases(filters, "entry", False, None, **page)
     drilldown.element_cases(
         filters, "nazorg_detentie", "entry_notification", "te-laat", None, TODAY, **page
@@ -97,7 +98,7 @@ def time_queries(urls: dict[int, str], repeats: int) -> dict[int, dict[str, floa
     """Median time per scope and size; the sizes alternate so that machine noise hits both."""
     apps = {count: create_app(TestConfig(url)) for count, url in urls.items()}
     samples: dict[int, dict[str, list[float]]] = {c: {s: [] for s in SCOPES} for c in urls}
-    for count, app in apps.items():
+    for app in apps.values():
         with app.app_context():
             for filters in SCOPES.values():
                 dashboard_queries(filters)  # warm-up: caches, statements, connections
@@ -180,10 +181,11 @@ def throughput(kinds: dict[str, Callable[[str], str]], cases: int) -> None:
         )
         took = time.perf_counter() - began
         rate = result.cases / took
+        task_rate = result.completed / took
         print(
-            f"  simulator on {kind:<10}  {rate:6.1f} cases/s ({result.completed / took:5.1f} "
-            f"tasks/s, {result.completed / result.cases:.0f} tasks per case) = raw / "
-            f"{raw_rate / rate:.1f}"
+            f"  simulator on {kind:<10}  {rate:6.1f} cases/s = raw / {raw_rate / rate:.1f} "
+            f"({task_rate:5.1f} tasks/s, {result.completed / result.cases:.0f} completed per case; "
+            f"per task raw / {raw_rate * steps / task_rate:.1f})"
         )
 
 
@@ -199,6 +201,7 @@ def main() -> None:
         "--postgres", default="postgresql://postgres@127.0.0.1:5432/terugkeer_bench_dash"
     )
     parser.add_argument("--only", choices=["queries", "simulator"])
+    parser.add_argument("--databases", default="sqlite,postgresql", help="Comma-separated.")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="terugkeer-dash-bench-"))
     kinds: dict[str, Callable[[str], str]] = {
@@ -213,11 +216,15 @@ def main() -> None:
             raise RuntimeError("PostgreSQL is not reachable")
         return made
 
-    try:
-        postgres("probe")
-        kinds["postgresql"] = postgres
-    except RuntimeError:
-        print("PostgreSQL skipped: not reachable")
+    wanted = args.databases.split(",")
+    if "sqlite" not in wanted:
+        kinds.clear()
+    if "postgresql" in wanted:
+        try:
+            postgres("probe")
+            kinds["postgresql"] = postgres
+        except RuntimeError:
+            print("PostgreSQL skipped: not reachable")
     if args.only != "simulator":
         queries(kinds, args.small, args.large, args.repeats)
     if args.only != "queries":

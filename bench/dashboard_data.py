@@ -74,6 +74,10 @@ AT_RELEASE = [("release_notice", P), *((f"{p}_release_status", P) for p in PROVI
 LONG = [("request_risc", P, 3), ("risc_assessment", R, 6), ("dr_plan", P, 20)]
 VERY_SHORT = [("entry_notification", P, 0), ("very_short_alignment", G, 1)]
 MEASURE_INDEX = {name: i for i, name in enumerate(TASK_MEASURES)}
+INSTANCE_COLUMNS = """id version_id process_id business_key status revision state serializer_version
+    case_data started_at updated_at"""
+CASE_COLUMNS = """instance_id business_key process_id person_name prison_code municipality_code
+    stay_class entry_date release_date status care_consent debts_consent started_at updated_at"""
 
 
 def weights(count: int) -> list[float]:
@@ -81,9 +85,11 @@ def weights(count: int) -> list[float]:
 
 
 def bulk(
-    conn: sa.Connection, table: sa.Table, rows: Iterable[Sequence], columns: list[str]
+    conn: sa.Connection, table: sa.Table, rows: Iterable[Sequence], columns: list[str] | None = None
 ) -> None:
-    """Rows (tuples in ``columns`` order) into ``table``: COPY on PostgreSQL, executemany else."""
+    """Rows (tuples in ``columns`` order, default the table's) into ``table``: COPY on
+    PostgreSQL, executemany else."""
+    columns = columns or [column.name for column in table.columns]
     if conn.dialect.name == "postgresql":
         cursor = conn.connection.dbapi_connection.cursor()
         names = ", ".join(f'"{c}"' for c in columns)
@@ -152,96 +158,16 @@ class Filler:
                 )
             )
             self._case(number, entry)
-        bulk(
-            conn,
-            ProcessInstance.__table__,
-            instances,
-            [
-                "id",
-                "version_id",
-                "process_id",
-                "business_key",
-                "status",
-                "revision",
-                "state",
-                "serializer_version",
-                "case_data",
-                "started_at",
-                "updated_at",
-            ],
-        )
-        bulk(
-            conn,
-            cases,
-            self.case_rows,
-            [
-                "instance_id",
-                "business_key",
-                "process_id",
-                "person_name",
-                "prison_code",
-                "municipality_code",
-                "stay_class",
-                "entry_date",
-                "release_date",
-                "status",
-                "care_consent",
-                "debts_consent",
-                "started_at",
-                "updated_at",
-            ],
-        )
+        bulk(conn, ProcessInstance.__table__, instances, INSTANCE_COLUMNS.split())
+        bulk(conn, cases, self.case_rows, CASE_COLUMNS.split())
         bulk(
             conn,
             case_organisations,
             ((r[0], code) for r in self.case_rows for code in (r[4], r[5])),
-            ["instance_id", "organisation"],
         )
-        bulk(
-            conn,
-            provision_statuses,
-            self.statuses,
-            ["instance_id", "moment", "provision", "status"],
-        )
-        bulk(
-            conn,
-            task_facts,
-            self.tasks,
-            [
-                "task_id",
-                "instance_id",
-                "process_id",
-                "bpmn_id",
-                "party",
-                "organisation",
-                "prison",
-                "municipality",
-                "status",
-                "ready_at",
-                "claimed_at",
-                "completed_at",
-                "cancelled_at",
-                "due_at",
-                "overdue",
-            ],
-        )
-        bulk(
-            conn,
-            deadline_facts,
-            self.deadlines,
-            [
-                "instance_id",
-                "kind",
-                "due_on",
-                "month",
-                "prison",
-                "municipality",
-                "status",
-                "required",
-                "done",
-                "decided_at",
-            ],
-        )
+        bulk(conn, provision_statuses, self.statuses)
+        bulk(conn, task_facts, self.tasks)
+        bulk(conn, deadline_facts, self.deadlines)
         stats_columns = [*TASK_STATS_KEY, *TASK_MEASURES]
         finest = rollup_code({"prison", "municipality", "organisation"})
         bulk(conn, task_stats, ((finest, *k, *v) for k, v in self.stats.items()), stats_columns)

@@ -20,6 +20,7 @@ from web.accounts import AccountError, create_user, ensure_organisation
 from web.api import tokens
 from web.cases.projection import rebuild_all
 from web.cases.registration import main_process
+from web.dashboard.rebuild import rebuild_dashboard
 from web.engine_access import build_engine, current_engine, start_scheduler
 from web.extensions import db
 from web.models import ORGANISATION_KINDS, ROLES, User
@@ -202,6 +203,16 @@ def rebuild_cases_command() -> None:
     with app.app_context(), db.engine.begin() as conn:
         count = rebuild_all(conn)
     click.echo(f"Projected {count} cases.")
+
+
+@main.command("rebuild-dashboard")
+def rebuild_dashboard_command() -> None:
+    """Rebuild the dashboard's projections from the tasks, events and cases projection."""
+    app = create_app(Config(TERUGKEER_RUN_SCHEDULER=False))
+    with app.app_context(), db.engine.begin() as conn:
+        engine = current_engine()
+        count = rebuild_dashboard(conn, engine.calendar, engine.clock.now())
+    click.echo(f"Rebuilt the dashboard from {count} cases.")
 
 
 @main.command("create-user")

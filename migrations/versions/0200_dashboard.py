@@ -120,8 +120,17 @@ def upgrade() -> None:
             for n in TASK_MEASURES
         ),
         sa.PrimaryKeyConstraint(
-            "rollup", *TASK_KEY[:4], "month", *TASK_KEY[4:], name=op.f("pk_dash_task_stats")
+            "rollup",
+            "prison",
+            "municipality",
+            "process_id",
+            "month",
+            "organisation",
+            "bpmn_id",
+            "party",
+            name=op.f("pk_dash_task_stats"),
         ),
+        sqlite_with_rowid=False,
     )
     op.create_index(
         "ix_dash_task_stats_element",
@@ -135,6 +144,7 @@ def upgrade() -> None:
         sa.Column("due_on", sa.String(length=10), nullable=False),
         sa.Column("open", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("rollup", *TASK_KEY, "due_on", name=op.f("pk_dash_task_open")),
+        sqlite_with_rowid=False,
     )
     op.create_index(
         "ix_dash_task_open_element",
@@ -150,8 +160,17 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint(
             "rollup", "prison", "municipality", "month", name=op.f("pk_dash_deadline_stats")
         ),
+        sqlite_with_rowid=False,
     )
     op.create_index("ix_dash_deadline_stats_month", "dash_deadline_stats", ["rollup", "month"])
+    op.create_index(
+        "ix_dash_deadline_stats_prison", "dash_deadline_stats", ["rollup", "prison", "month"]
+    )
+    op.create_index(
+        "ix_dash_deadline_stats_municipality",
+        "dash_deadline_stats",
+        ["rollup", "municipality", "month"],
+    )
     op.create_table(
         "dash_outcome_stats",
         _rollup(),
@@ -167,8 +186,17 @@ def upgrade() -> None:
             "month",
             name=op.f("pk_dash_outcome_stats"),
         ),
+        sqlite_with_rowid=False,
     )
     op.create_index("ix_dash_outcome_stats_month", "dash_outcome_stats", ["rollup", "month"])
+    op.create_index(
+        "ix_dash_outcome_stats_prison", "dash_outcome_stats", ["rollup", "prison", "month"]
+    )
+    op.create_index(
+        "ix_dash_outcome_stats_municipality",
+        "dash_outcome_stats",
+        ["rollup", "municipality", "month"],
+    )
 
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.create_index("ix_cases_release_date", ["release_date"])

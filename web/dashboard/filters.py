@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from flask import abort, current_app
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -127,8 +128,6 @@ def options(scope: DashboardScope) -> dict[str, list[tuple[str, str]]]:
 
 def scope_label(scope: DashboardScope) -> str:
     """Who the figures are about, in words (names of the organisations)."""
-    from flask_babel import gettext as _
-
     if scope.national:
         return _("Heel Nederland")
     codes = set(scope.prisons or ()) | set(scope.municipalities or ())

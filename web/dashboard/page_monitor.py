@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from web.cases import fields
-from web.dashboard.queries import Filters, Outcome, outcomes
+from web.dashboard.queries import Filters, Outcome, Shares, outcomes, shares
 from web.dashboard.report import Linker, Table, heading, number, share
 from web.dashboard.tables import MONITOR_MOMENTS, PROVISIONS, STATUSES
 
@@ -38,10 +38,9 @@ class MonitorPage:
 
 def build(filters: Filters, link: Linker, names: dict[str, str]) -> MonitorPage:
     total = (outcomes(filters) or [Outcome("*")])[0]
-    at_release = ("release",)
-    by_class = outcomes(filters, "stay_class", at_release)
-    by_prison = outcomes(filters, "prison", at_release)
-    by_municipality = outcomes(filters, "municipality", at_release)
+    by_class = shares(filters, "stay_class")
+    by_prison = shares(filters, "prison")
+    by_municipality = shares(filters, "municipality")
     labels = {p: str(fields.PROVISION_LABELS[p]) for p in PROVISIONS}
     return MonitorPage(
         provisions=_provision_table(total, labels, link),
@@ -159,7 +158,7 @@ def _release_table(
     name: str,
     title: str,
     first: str,
-    rows: list[tuple[str, str, Outcome]],
+    rows: list[tuple[str, str, Shares]],
     labels: dict[str, str],
     row_link: Linker,
 ) -> Table:
@@ -167,15 +166,15 @@ def _release_table(
         name,
         title,
         [first, *(labels[p] for p in PROVISIONS), _("gemeten")],
-        note=_("Aandeel met de voorziening bij ontslag; onder de 80% gemarkeerd."),
+        note=_("Aandeel met de voorziening bij ontslag; onder de ambitie (80%) in rood."),
         empty=_("Geen ontslagen in deze periode en selectie."),
     )
     for code, label, found in rows:
-        measured = max((found.measured(p, "release") for p in PROVISIONS), default=0)
+        measured = max(found.measured.values(), default=0)
         table.rows.append(
             [
                 heading(label, code),
-                *(share(found.share(p, "release"), TARGET) for p in PROVISIONS),
+                *(share(found.share(p), TARGET) for p in PROVISIONS),
                 number(
                     measured, row_link(code, soort="monitor", moment="release", status="gemeten")
                 ),

@@ -315,3 +315,42 @@ def outcomes(
         if any(counts.values()):
             found.append(Outcome(group=values["grp"] if by else ALL, counts=counts))
     return found
+
+
+@dataclass
+class Shares:
+    """Per provision, people who have it and people measured, at one moment, for one group."""
+
+    group: str
+    having: dict[str, int] = field(default_factory=dict)
+    measured: dict[str, int] = field(default_factory=dict)
+
+    def share(self, provision: str) -> float | None:
+        measured = self.measured.get(provision, 0)
+        return self.having.get(provision, 0) / measured if measured else None
+
+
+def shares(filters: Filters, by: str, moment: str = "release") -> list[Shares]:
+    """Having and measured per provision at ``moment``, by "prison", "municipality" or
+    "stay_class": two sums per provision instead of one per status (the per-group tables)."""
+    t = outcome_stats
+    sums = []
+    for p in PROVISIONS:
+        having = [t.c[outcome_column(p, moment, s)] for s in HAS_PROVISION]
+        known = [t.c[outcome_column(p, moment, s)] for s in STATUSES if s != "unknown"]
+        sums.append(func.sum(sum(having[1:], having[0])).label(f"{p}_having"))
+        sums.append(func.sum(sum(known[1:], known[0])).label(f"{p}_measured"))
+    query = (
+        select(t.c[by].label("grp"), *sums)
+        .where(*_period(t, filters), *_dimensions(t, filters, by, organisation=False))
+        .group_by(t.c[by])
+        .order_by(t.c[by])
+    )
+    found = []
+    for row in db.session.execute(query):
+        values = row._mapping
+        measured = {p: int(values[f"{p}_measured"] or 0) for p in PROVISIONS}
+        if any(measured.values()):
+            having = {p: int(values[f"{p}_having"] or 0) for p in PROVISIONS}
+            found.append(Shares(row.grp, having, measured))
+    return found

@@ -51,8 +51,7 @@ def _context() -> tuple[Choice, Filters, dict[str, Any]]:
     scope = current_scope()
     choice = read_choice(request.args, scope, today())
     offered = options(scope)
-    names = dict(offered["prisons"] + offered["municipalities"])
-    names = {code: label.rsplit(" (", 1)[0] for code, label in names.items()}
+    names = organisation_names({code for kind in offered.values() for code, _label in kind})
     common = {
         "choice": choice,
         "scope": scope,

@@ -27,7 +27,14 @@ from sqlalchemy import select
 
 from tests.web.dashboard.eventlog import EventLog, end_of
 from web.dashboard.cube import percentile
-from web.dashboard.queries import Filters, compliance, element_stats, organisation_stats, outcomes
+from web.dashboard.queries import (
+    Filters,
+    compliance,
+    element_stats,
+    organisation_stats,
+    outcomes,
+    shares,
+)
 from web.dashboard.tables import BUCKETS, deadline_facts, task_facts
 from web.extensions import db
 
@@ -302,6 +309,8 @@ def test_outcome_monitor_per_provision_and_moment(web_app: Flask, log: EventLog)
         by_municipality = {o.group: o for o in outcomes(PERIOD, "municipality")}
         by_prison = {o.group: o for o in outcomes(PERIOD, "prison")}
         may = outcomes(Filters("2026-05", "2026-05"))
+        release_by_class = {s.group: s for s in shares(PERIOD, "stay_class")}
+        release_by_municipality = {s.group: s for s in shares(PERIOD, "municipality")}
     expected = {
         ("identity_document", "entry"): 0.5,
         ("identity_document", "release"): 1.0,
@@ -328,3 +337,11 @@ def test_outcome_monitor_per_provision_and_moment(web_app: Flask, log: EventLog)
     assert by_municipality["GM0599"].measured("housing", "release") == 2
     assert by_prison["PI-ZWL"].measured("identity_document", "entry") == 2
     assert [o.measured("housing", "release") for o in may] == [1]  # B released in May
+    # The per-group tables' two sums per provision give the same shares at release.
+    assert release_by_class["short"].share("care") == 1.0
+    assert release_by_class["very_short"].share("work_income") == 0.0
+    assert list(release_by_municipality) == ["GM0599"]
+    assert (
+        release_by_municipality["GM0599"].having["debts"],
+        release_by_municipality["GM0599"].measured["debts"],
+    ) == (1, 2)

@@ -1,7 +1,7 @@
 /* Dashboard charts with Chart.js (served from npm under /vendor/). Each canvas carries its data
    as JSON in data-chart: {type, labels, series: [{label, data}], unit, target, targetLabel}. A
-   target (the 80% ambition) is drawn as a dashed line by a small plugin. The same figures are
-   in the table under each chart. */
+   target (the 80% ambition) is drawn as a dashed line by a small plugin and named in the
+   legend. The same figures are in the table under each chart. */
 (function () {
   "use strict";
 
@@ -31,15 +31,6 @@
       ctx.lineTo(area.right, y);
       ctx.stroke();
       ctx.setLineDash([]);
-      if (options.label) {
-        ctx.font = "600 12px system-ui, sans-serif";
-        var width = ctx.measureText(options.label).width;
-        ctx.fillStyle = "rgba(255, 255, 255, 0.9)";
-        ctx.fillRect(area.right - width - 12, y - 22, width + 8, 18);
-        ctx.fillStyle = "#a4201c";
-        ctx.textAlign = "right";
-        ctx.fillText(options.label, area.right - 8, y - 8);
-      }
       ctx.restore();
     }
   };
@@ -84,8 +75,33 @@
           animation: false,
           scales: horizontal ? { x: valueAxis } : { y: valueAxis },
           plugins: {
-            legend: { position: "bottom" },
-            targetLine: { value: spec.target, label: spec.targetLabel },
+            legend: {
+              position: "bottom",
+              onClick: function (event, item, legend) {
+                if (item.datasetIndex >= 0) {
+                  window.Chart.defaults.plugins.legend.onClick.call(this, event, item, legend);
+                }
+              },
+              labels: {
+                /* The target line has no dataset: add it to the legend as a dashed red line. */
+                generateLabels: function (chart) {
+                  var items = window.Chart.defaults.plugins.legend.labels.generateLabels(chart);
+                  if (spec.target !== undefined && spec.target !== null) {
+                    items.push({
+                      text: spec.targetLabel || "",
+                      fillStyle: "rgba(0, 0, 0, 0)",
+                      strokeStyle: "#a4201c",
+                      lineWidth: 2,
+                      lineDash: [6, 4],
+                      hidden: false,
+                      datasetIndex: -1
+                    });
+                  }
+                  return items;
+                }
+              }
+            },
+            targetLine: { value: spec.target },
             tooltip: {
               callbacks: {
                 label: function (item) {

@@ -1,0 +1,109 @@
+"""Rebuilding the dashboard's projections from what the engine and the cases projection hold:
+for databases from before the dashboard (migration 0200), or after a change of its definitions.
+
+Per instance, the task projection (``human_tasks``: ready, completed and cancelled times) and the
+first claims from the audit events are replayed through the projector in time order, with the
+case's current data; a last pass at ``now`` marks what is overdue. The outcome cube is summed from
+the cases projection directly. Dimensions are the case's current prison and municipality.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy import Connection, delete, func, select
+
+from engine import CaseChange, InstanceInfo, WorkingDayCalendar
+from engine.db.models import Event, HumanTask, ProcessInstance
+from web.cases import fields
+from web.cases.projection import case_row
+from web.dashboard import outcomes
+from web.dashboard.cube import add, merge
+from web.dashboard.projection import DashboardProjection
+from web.dashboard.tables import (
+    OUTCOME_MEASURES,
+    OUTCOME_STATS_KEY,
+    deadline_facts,
+    deadline_stats,
+    outcome_stats,
+    task_facts,
+    task_open,
+    task_stats,
+)
+
+events = Event.__table__
+human_tasks = HumanTask.__table__
+instances = ProcessInstance.__table__
+
+
+def rebuild_dashboard(conn: Connection, calendar: WorkingDayCalendar, now: datetime) -> int:
+    """Empty the dashboard's tables and project every instance again; how many instances."""
+    for table in (task_stats, task_open, deadline_stats, outcome_stats, deadline_facts, task_facts):
+        conn.execute(delete(table))
+    projection = DashboardProjection(calendar)
+    count = 0
+    for row in conn.execute(select(instances).order_by(instances.c.id)).all():
+        info = InstanceInfo(
+            id=row.id,
+            process_id=row.process_id,
+            version_id=row.version_id,
+            business_key=row.business_key,
+            status=row.status,
+            started_at=row.started_at,
+            updated_at=row.updated_at,
+            ended_at=row.ended_at,
+            data=row.case_data or {},
+        )
+        _replay(conn, projection, info, now)
+        _count_outcomes(info, conn)
+        count += 1
+    return count
+
+
+def _replay(
+    conn: Connection, projection: DashboardProjection, info: InstanceInfo, now: datetime
+) -> None:
+    claims = dict(
+        conn.execute(
+            select(events.c.task_id, func.min(events.c.at))
+            .where(events.c.instance_id == info.id, events.c.kind == "task_claimed")
+            .group_by(events.c.task_id)
+        ).all()
+    )
+    moments: dict[datetime, list[dict]] = defaultdict(list)
+    for task in conn.execute(select(human_tasks).where(human_tasks.c.instance_id == info.id)):
+        moments[task.created_at].append(_event("task_ready", task.id, task.bpmn_id))
+        if task.id in claims:
+            at = claims[task.id]
+            moments[at].append(_event("task_claimed", task.id, task.bpmn_id, at))
+        if task.status in ("completed", "cancelled") and task.completed_at is not None:
+            kind = "task_completed" if task.status == "completed" else "task_cancelled"
+            moments[task.completed_at].append(_event(kind, task.id, task.bpmn_id))
+    moments.setdefault(max(now, info.updated_at), [])
+    order = {"task_completed": 0, "task_cancelled": 1, "task_claimed": 2, "task_ready": 3}
+    for moment in sorted(moments):
+        batch = sorted(moments[moment], key=lambda e: (order[e["kind"]], e["task_id"]))
+        claimed = [e for e in batch if e["kind"] == "task_claimed"]
+        commands = [e for e in batch if e["kind"] != "task_claimed"]
+        if commands or not claimed:
+            current = replace(info, updated_at=moment)
+            projection.project(CaseChange(conn, current, commands))
+        projection.record_claims(conn, claimed)
+
+
+def _event(kind: str, task_id: str, bpmn_id: str, at: datetime | None = None) -> dict:
+    return {"kind": kind, "task_id": task_id, "bpmn_id": bpmn_id, "at": at}
+
+
+def _count_outcomes(info: InstanceInfo, conn: Connection) -> None:
+    row = case_row(info)
+    key = outcomes.cell(
+        row["prison_code"], row["municipality_code"], row["stay_class"], row["release_date"]
+    )
+    if key is None:
+        return
+    statuses = outcomes.monitor_statuses(fields.provision_statuses(info.data))
+    merged = merge(outcomes.contributions(key, statuses, +1))
+    add(conn, outcome_stats, OUTCOME_STATS_KEY, OUTCOME_MEASURES, merged)
