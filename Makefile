@@ -25,6 +25,7 @@ pytest: install
 
 bench: install
 	$(PYTHON) bench/engine.py
+	$(PYTHON) bench/dashboard.py
 
 diagrams: install
 	$(PYTHON) -m tests.diagrams.render_diagrams
