@@ -65,7 +65,7 @@
               backgroundColor: colour,
               borderColor: colour,
               spanGaps: true,
-              tension: 0.2
+              tension: 0
             };
           })
         },

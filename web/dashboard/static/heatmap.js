@@ -87,7 +87,7 @@
       badge.className = "heat-badge heat-badge-" + step;
       badge.textContent = format(value);
       badge.title = heat[id].name + ": " + format(value);
-      overlays.add(id, "heat", { position: { top: -12, right: 12 }, html: badge });
+      overlays.add(id, "heat", { position: { top: -10, left: -10 }, html: badge });
     });
     if (explanation) {
       explanation.textContent = explanation.getAttribute("data-" + mode) || "";
