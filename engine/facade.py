@@ -157,9 +157,9 @@ class Engine:
     def instance_by_key(self, business_key: str) -> InstanceInfo:
         with read_transaction(self.database) as conn:
             ids = instances.find_ids_by_key(conn, business_key)
-        if not ids:
-            raise NotFoundError(f"no case with business key {business_key!r}")
-        return self.instance(ids[-1])
+            if not ids:
+                raise NotFoundError(f"no case with business key {business_key!r}")
+            return instances.info(instances.head(conn, ids[-1]), instances.case_data(conn, ids[-1]))
 
     def retry(
         self, instance_id: int, *, data: dict[str, Any] | None = None, user: str = "system"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, insert, select
 
 from engine.db.models import Event
 from engine.store.records import EventInfo
@@ -45,10 +45,3 @@ def append(conn: Connection, rows: list[dict]) -> None:
 def for_instance(conn: Connection, instance_id: int) -> list[EventInfo]:
     query = select(events).where(events.c.instance_id == instance_id).order_by(events.c.id)
     return [EventInfo(**row._mapping) for row in conn.execute(query)]
-
-
-def count(conn: Connection, kind: str, instance_id: int | None = None) -> int:
-    query = select(func.count()).select_from(events).where(events.c.kind == kind)
-    if instance_id is not None:
-        query = query.where(events.c.instance_id == instance_id)
-    return conn.execute(query).scalar_one()

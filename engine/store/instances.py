@@ -161,12 +161,3 @@ def ids_on_version(conn: Connection, version_id: int, *, active_only: bool = Tru
     if active_only:
         query = query.where(instances.c.status != "completed")
     return list(conn.execute(query.order_by(instances.c.id)).scalars())
-
-
-def list_heads(
-    conn: Connection, *, status: str | None = None, limit: int = 50, offset: int = 0
-) -> list[Row]:
-    query = select(*_HEAD).order_by(instances.c.id.desc()).limit(limit).offset(offset)
-    if status is not None:
-        query = query.where(instances.c.status == status)
-    return list(conn.execute(query))
