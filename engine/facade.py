@@ -8,7 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Row
 from sqlalchemy import Engine as SQLEngine
 from sqlalchemy.exc import IntegrityError
 
@@ -21,7 +21,6 @@ from engine.runtime.actions import (
     complete_task,
     deliver_message,
     fire_timer,
-    instance_of_task,
     retry_failed,
 )
 from engine.runtime.cache import WorkflowCache
@@ -137,10 +136,10 @@ class Engine:
     def instance(self, instance_id: int) -> InstanceInfo:
         """A case with its case data (completed tasks' data folded together)."""
         with read_transaction(self.database) as conn:
-            head = instances.head(conn, instance_id)
-            if head is None:
-                raise NotFoundError(f"instance {instance_id} does not exist")
-            return instances.info(head, instances.case_data(conn, instance_id))
+            found = instances.info_by_id(conn, instance_id)
+        if found is None:
+            raise NotFoundError(f"instance {instance_id} does not exist")
+        return found
 
     def element_states(self, instance_id: int) -> dict[str, dict[str, str]]:
         """Per process id, the state of each BPMN element a case has reached: "completed",
@@ -156,10 +155,10 @@ class Engine:
 
     def instance_by_key(self, business_key: str) -> InstanceInfo:
         with read_transaction(self.database) as conn:
-            ids = instances.find_ids_by_key(conn, business_key)
-            if not ids:
-                raise NotFoundError(f"no case with business key {business_key!r}")
-            return instances.info(instances.head(conn, ids[-1]), instances.case_data(conn, ids[-1]))
+            found = instances.latest_info_by_key(conn, business_key)
+        if found is None:
+            raise NotFoundError(f"no case with business key {business_key!r}")
+        return found
 
     def retry(
         self, instance_id: int, *, data: dict[str, Any] | None = None, user: str = "system"
@@ -296,8 +295,8 @@ class Engine:
 
     def complete(self, task_id: str, data: dict[str, Any], user: str) -> InstanceInfo:
         """Validate ``data`` against the task's form, complete the task, run on to the next wait."""
-        action = complete_task(task_id, data, user, self._forms)
-        info, _ = self._pipeline.execute(instance_of_task(task_id), user, action)
+        locate, action = complete_task(task_id, data, user, self._forms)
+        info, _ = self._pipeline.execute(locate, user, action)
         return info
 
     # Messages and timers
@@ -314,14 +313,14 @@ class Engine:
         payload = dict(payload or {})
         candidates: list[int] = []
 
-        def find(conn: Connection) -> int | None:
+        def find(conn: Connection) -> Row | None:
             if not candidates:
-                candidates.extend(instances.find_ids_by_key(conn, business_key, active_only=True))
+                candidates.extend(instances.open_ids_by_key(conn, business_key))
                 if not candidates:
                     raise MessageNotDeliverableError(
                         f"no open case has business key {business_key!r}"
                     )
-            return candidates.pop(0)
+            return instances.lock(conn, candidates.pop(0))
 
         action = deliver_message(name, business_key, payload)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -12,48 +11,45 @@ from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDef
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Row
 
 from engine.errors import ConflictError, MessageNotDeliverableError, NotFoundError
 from engine.runtime.forms import FormValidators
-from engine.runtime.pipeline import Action, Command
-from engine.store import human_tasks, timers
+from engine.runtime.pipeline import Action, Command, Locator
+from engine.store import instances, timers
 
 
 def complete_task(
     task_id: str, data: dict[str, Any], user: str, validators: FormValidators
-) -> Action:
+) -> tuple[Locator, Action]:
+    """Find and lock the task's instance, then complete the task with ``data``."""
+
+    def locate(conn: Connection) -> Row:
+        head = instances.lock_by_task(conn, task_id)
+        if head is None:
+            raise NotFoundError(f"task {task_id} does not exist")
+        return head
+
     def action(command: Command) -> None:
-        current = human_tasks.get(command.conn, task_id, for_update=True)
-        if current is None or current.status != "ready":
-            state = current.status if current else "gone"
-            raise ConflictError(f"task {task_id} is no longer open ({state})")
-        if current.claimed_by not in (None, user):
+        head = command.head
+        if head.task_status != "ready":
+            raise ConflictError(f"task {task_id} is no longer open ({head.task_status})")
+        if head.task_claimed_by not in (None, user):
             raise ConflictError(f"task {task_id} is claimed by someone else")
         task = _ready_user_task(command, task_id)
-        form = command.definition.forms.get(current.form) if current.form else None
+        form = command.definition.forms.get(head.task_form) if head.task_form else None
         if form is not None:
             definition = command.definition
             validators.validate(form["schema"], data, command.case_data, definition.field_titles)
         task.data.update(data)
         command.completed_task_ids.append(task_id)
         command.record(
-            "task_completed", task_id=task_id, bpmn_id=current.bpmn_id, fields=sorted(data)
+            "task_completed", task_id=task_id, bpmn_id=head.task_bpmn_id, fields=sorted(data)
         )
         task.run()
         command.absorb(task)
 
-    return action
-
-
-def instance_of_task(task_id: str) -> Callable[[Connection], int]:
-    def find(conn: Connection) -> int:
-        instance_id = human_tasks.instance_of(conn, task_id)
-        if instance_id is None:
-            raise NotFoundError(f"task {task_id} does not exist")
-        return instance_id
-
-    return find
+    return locate, action
 
 
 def deliver_message(name: str, business_key: str, payload: dict[str, Any]) -> Action:

@@ -15,11 +15,11 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.deep_merge import DeepMerge
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, Row
 
 from engine.clock import Clock, FixedClock, active_clock
 from engine.db.connect import write_transaction
-from engine.errors import NotFoundError
+from engine.errors import ConflictError, NotFoundError
 from engine.runtime.cache import WorkflowCache
 from engine.runtime.definitions import Definition, DefinitionCache
 from engine.runtime.projection import ready_user_tasks, task_row, timer_has_fired, waiting_timers
@@ -49,6 +49,7 @@ class Command:
     events: list[dict] = field(default_factory=list)
     timers_armed: list[datetime] = field(default_factory=list)
     data_on_run: dict[Any, dict] = field(default_factory=dict)
+    head: Row | None = None  # the locked instance row, with what the command's locator added
 
     def record(
         self, kind: str, *, task_id: str | None = None, bpmn_id: str | None = None, **detail: Any
@@ -94,6 +95,7 @@ class CaseChange:
 
 
 Action = Callable[[Command], Any]
+Locator = Callable[[Connection], Row | None]  # finds and locks an instance's head row
 Projector = Callable[[CaseChange], None]
 EventSink = Callable[[Connection, list[dict]], None]
 
@@ -161,17 +163,17 @@ class Pipeline:
         return info
 
     def execute(
-        self, target: int | Callable[[Connection], int | None], actor: str, action: Action
+        self, target: int | Locator, actor: str, action: Action
     ) -> tuple[InstanceInfo, Any]:
         """Run ``action`` on a locked, loaded instance; everything it does commits or nothing does.
 
-        ``target`` is the instance id, or a function that finds it inside the transaction.
+        ``target`` is the instance id, or a function that finds and locks the instance's head row
+        inside the transaction (the action sees that row as ``command.head``).
         """
         with write_transaction(self.database) as conn:
-            instance_id = target(conn) if callable(target) else target
-            head = instances.lock(conn, instance_id) if instance_id is not None else None
+            head = target(conn) if callable(target) else instances.lock(conn, target)
             if head is None:
-                raise NotFoundError(f"instance {instance_id} does not exist")
+                raise NotFoundError(f"instance {target} does not exist")
             definition = self.definitions.get(conn, head.version_id)
             command = Command(
                 conn,
@@ -185,6 +187,7 @@ class Pipeline:
                 self.clock.now(),
                 actor,
                 error=(head.error_message, head.error_element),
+                head=head,
             )
             cached = self.cache.take(head.id, head.revision)
             if cached is not None:
@@ -307,9 +310,11 @@ class Pipeline:
     ) -> None:
         conn = command.conn
         completed = [tid for tid in command.completed_task_ids if tid in open_before]
-        human_tasks.close(conn, completed, "completed", command.now, command.actor)
+        for tid in completed:
+            if not human_tasks.complete(conn, tid, command.now, command.actor):
+                raise ConflictError(f"task {tid} was closed or claimed by someone else meanwhile")
         cancelled = sorted(open_before - ready - set(completed))
-        human_tasks.close(conn, cancelled, "cancelled", command.now, None)
+        human_tasks.cancel(conn, cancelled, command.now)
         for tid in cancelled:
             command.record("task_cancelled", task_id=tid)
         human_tasks.insert_ready(conn, new_rows)

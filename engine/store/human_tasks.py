@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from datetime import datetime
 
-from sqlalchemy import Connection, Row, Select, bindparam, insert, select, update
+from sqlalchemy import Connection, Row, Select, bindparam, insert, or_, select, update
 
 from engine.db.models import HumanTask
 from engine.store.records import TaskInfo
@@ -14,8 +14,6 @@ tasks = HumanTask.__table__
 
 
 _GET = select(tasks).where(tasks.c.id == bindparam("task_id"))
-_GET_FOR_UPDATE = _GET.with_for_update()
-_INSTANCE_OF = select(tasks.c.instance_id).where(tasks.c.id == bindparam("task_id"))
 _INSERT = insert(tasks)
 
 
@@ -23,15 +21,9 @@ def _info(row: Row) -> TaskInfo:
     return TaskInfo(**row._mapping)
 
 
-def get(conn: Connection, task_id: str, *, for_update: bool = False) -> TaskInfo | None:
-    """A task; ``for_update`` holds its row until commit, so no claim slips in meanwhile."""
-    locking = for_update and conn.dialect.name != "sqlite"
-    row = conn.execute(_GET_FOR_UPDATE if locking else _GET, {"task_id": task_id}).first()
+def get(conn: Connection, task_id: str) -> TaskInfo | None:
+    row = conn.execute(_GET, {"task_id": task_id}).first()
     return _info(row) if row else None
-
-
-def instance_of(conn: Connection, task_id: str) -> int | None:
-    return conn.execute(_INSTANCE_OF, {"task_id": task_id}).scalar()
 
 
 def open_ids(conn: Connection, instance_id: int) -> set[str]:
@@ -44,21 +36,34 @@ def insert_ready(conn: Connection, rows: list[dict]) -> None:
         conn.execute(_INSERT, rows)
 
 
-_CLOSE = (
+_CANCEL = (
     update(tasks)
     .where(tasks.c.id == bindparam("task_id"))
-    .values(
-        status=bindparam("b_status"), completed_at=bindparam("b_at"), completed_by=bindparam("b_by")
-    )
+    .values(status="cancelled", completed_at=bindparam("b_at"))
 )
 
 
-def close(conn: Connection, task_ids: list[str], status: str, at: datetime, by: str | None) -> None:
-    """Mark tasks completed or cancelled."""
+def cancel(conn: Connection, task_ids: list[str], at: datetime) -> None:
+    """Mark tasks cancelled: the case moved on without them (a boundary event, a new version)."""
     if task_ids:
-        conn.execute(
-            _CLOSE, [{"task_id": t, "b_status": status, "b_at": at, "b_by": by} for t in task_ids]
-        )
+        conn.execute(_CANCEL, [{"task_id": t, "b_at": at} for t in task_ids])
+
+
+_COMPLETE = (
+    update(tasks)
+    .where(
+        tasks.c.id == bindparam("task_id"),
+        tasks.c.status == "ready",
+        or_(tasks.c.claimed_by.is_(None), tasks.c.claimed_by == bindparam("b_by")),
+    )
+    .values(status="completed", completed_at=bindparam("b_at"), completed_by=bindparam("b_by"))
+)
+
+
+def complete(conn: Connection, task_id: str, at: datetime, by: str) -> bool:
+    """Mark a task completed by ``by`` if it is still open and not claimed by someone else."""
+    result = conn.execute(_COMPLETE, {"task_id": task_id, "b_at": at, "b_by": by})
+    return result.rowcount == 1
 
 
 _RELABEL = (

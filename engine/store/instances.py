@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
-from engine.db.models import ProcessInstance
+from engine.db.models import HumanTask, ProcessInstance
 from engine.errors import ConflictError
 from engine.store.records import InstanceInfo
 
@@ -44,7 +44,7 @@ def info(row: Row, data: dict | None = None) -> InstanceInfo:
 
 
 _SELECT_HEAD = select(*_HEAD).where(instances.c.id == bindparam("instance_id"))
-_LOCK_HEAD = _SELECT_HEAD.with_for_update()
+_LOCK_HEAD = _SELECT_HEAD.with_for_update(key_share=True)  # FOR NO KEY UPDATE
 _SELECT_STATE = select(instances.c.state, instances.c.serializer_version).where(
     instances.c.id == bindparam("instance_id")
 )
@@ -72,6 +72,23 @@ def lock(conn: Connection, instance_id: int) -> Row | None:
     return conn.execute(statement, {"instance_id": instance_id}).first()
 
 
+_tasks = HumanTask.__table__
+_TASK_COLUMNS = ("status", "claimed_by", "form", "bpmn_id")
+_LOCK_BY_TASK = (
+    select(*_HEAD, *(_tasks.c[name].label(f"task_{name}") for name in _TASK_COLUMNS))
+    .join_from(instances, _tasks, _tasks.c.instance_id == instances.c.id)
+    .where(_tasks.c.id == bindparam("task_id"))
+)
+_LOCK_BY_TASK_FOR_UPDATE = _LOCK_BY_TASK.with_for_update(of=instances, key_share=True)
+
+
+def lock_by_task(conn: Connection, task_id: str) -> Row | None:
+    """The head row of the task's instance, locked, with the task's task_status,
+    task_claimed_by, task_form and task_bpmn_id: one round trip for what completing needs."""
+    statement = _LOCK_BY_TASK if conn.dialect.name == "sqlite" else _LOCK_BY_TASK_FOR_UPDATE
+    return conn.execute(statement, {"task_id": task_id}).first()
+
+
 def head(conn: Connection, instance_id: int) -> Row | None:
     return conn.execute(_SELECT_HEAD, {"instance_id": instance_id}).first()
 
@@ -85,11 +102,37 @@ def case_data(conn: Connection, instance_id: int) -> dict:
     return dict(conn.execute(_SELECT_CASE_DATA, {"instance_id": instance_id}).scalar() or {})
 
 
-def find_ids_by_key(conn: Connection, business_key: str, *, active_only: bool = False) -> list[int]:
-    query = select(instances.c.id).where(instances.c.business_key == business_key)
-    if active_only:
-        query = query.where(instances.c.status != "completed")
-    return list(conn.execute(query.order_by(instances.c.id)).scalars())
+_SELECT_INFO = select(*_HEAD, instances.c.case_data)
+_INFO_BY_ID = _SELECT_INFO.where(instances.c.id == bindparam("instance_id"))
+_LATEST_INFO_BY_KEY = (
+    _SELECT_INFO.where(instances.c.business_key == bindparam("business_key"))
+    .order_by(instances.c.id.desc())
+    .limit(1)
+)
+
+
+def info_by_id(conn: Connection, instance_id: int) -> InstanceInfo | None:
+    """The case with its case data, in one statement."""
+    row = conn.execute(_INFO_BY_ID, {"instance_id": instance_id}).first()
+    return info(row, dict(row.case_data or {})) if row else None
+
+
+def latest_info_by_key(conn: Connection, business_key: str) -> InstanceInfo | None:
+    """The newest case with ``business_key``, with its case data, in one statement."""
+    row = conn.execute(_LATEST_INFO_BY_KEY, {"business_key": business_key}).first()
+    return info(row, dict(row.case_data or {})) if row else None
+
+
+_OPEN_IDS_BY_KEY = (
+    select(instances.c.id)
+    .where(instances.c.business_key == bindparam("business_key"), instances.c.status != "completed")
+    .order_by(instances.c.id)
+)
+
+
+def open_ids_by_key(conn: Connection, business_key: str) -> list[int]:
+    """Ids of the cases with ``business_key`` that have not ended, oldest first."""
+    return list(conn.execute(_OPEN_IDS_BY_KEY, {"business_key": business_key}).scalars())
 
 
 def insert_instance(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 from engine import ConflictError, Engine
+from engine.runtime.pipeline import Command
 from tests.engine.conftest import MODELS
 
 
@@ -41,3 +42,55 @@ def test_two_threads_completing_one_task(engine: Engine, make_engine) -> None:
     assert [(t.id, t.completed_by) for t in done] == [(task.id, f"user-{winner}")]
     kinds = [e.kind for e in engine.events(stored.id)]
     assert kinds.count("task_completed") == 1
+
+
+def test_a_claim_landing_during_a_completion(engine: Engine, make_engine, monkeypatch) -> None:
+    """Someone claims the task while another user's completion runs: exactly one of them wins.
+
+    On PostgreSQL the claim commits first (a completion locks the instance, not the task row)
+    and the completion must then fail; on SQLite the claim waits for the writer lock and fails.
+    """
+    engine.start("sample_case", {"prison_code": "PI-ZWL"}, "claim-race")
+    task = engine.tasks(business_key="claim-race")[0]
+    claimer = make_engine(forms_dir=MODELS / "forms")
+    outcomes: dict[str, object] = {}
+
+    def claim() -> None:
+        try:
+            claimer.claim(task.id, "colleague")
+            outcomes["claim"] = "won"
+        except ConflictError as exc:
+            outcomes["claim"] = exc
+
+    thread = threading.Thread(target=claim)
+    absorb = Command.absorb
+
+    def absorb_while_claiming(self: Command, done: object) -> None:
+        if not thread.is_alive() and "claim" not in outcomes:
+            thread.start()
+            thread.join(timeout=1)  # returns at once on PostgreSQL; SQLite's claim waits for us
+        absorb(self, done)
+
+    monkeypatch.setattr(Command, "absorb", absorb_while_claiming)
+    try:
+        engine.complete(task.id, {"entry_date": "2026-05-04", "stay_days": 10}, "caseworker")
+        outcomes["complete"] = "won"
+    except ConflictError as exc:
+        outcomes["complete"] = exc
+    thread.join(timeout=60)
+
+    assert set(outcomes) == {"claim", "complete"}, outcomes  # both ended with an answer
+    assert sorted(k for k, v in outcomes.items() if v == "won") in (["claim"], ["complete"])
+    stored = engine.task(task.id)
+    case = engine.instance_by_key("claim-race")
+    kinds = [e.kind for e in engine.events(case.id)]
+    if outcomes["complete"] == "won":
+        assert (stored.status, stored.completed_by, stored.claimed_by) == (
+            "completed",
+            "caseworker",
+            None,
+        )
+        assert "task_claimed" not in kinds
+    else:
+        assert (stored.status, stored.claimed_by) == ("ready", "colleague")
+        assert "stay_days" not in case.data and "task_completed" not in kinds
