@@ -39,8 +39,10 @@ sys.path.insert(0, str(ROOT))
 from bench.scenarios import NAZORG, SAMPLE, Scenario  # noqa: E402
 from engine import Engine, ManualClock, WorkingDayCalendar  # noqa: E402
 from engine.clock import active_clock  # noqa: E402
+from engine.db.connect import read_transaction, write_transaction  # noqa: E402
 from engine.db.migrate import upgrade  # noqa: E402
 from engine.scripting import RestrictedScriptEngine  # noqa: E402
+from engine.store import events, human_tasks, instances  # noqa: E402
 
 
 class RawCase:
@@ -122,6 +124,44 @@ class PersistedCase:
         assert self.engine.instance_by_key(key).status == "completed"
 
 
+class StoreFloor:
+    """What principle 1 costs by itself, with no workflow work: per command one transaction that
+    locks the instance, writes its state (the size of this case's) and one audit event, and
+    commits; per lookup one query. Any engine persisting every command pays at least this."""
+
+    def __init__(self, case: PersistedCase) -> None:
+        self.database = case.engine.database
+        self.info = case.engine.instance_by_key(f"bench-{case.count}")
+        with read_transaction(self.database) as conn:
+            self.state, _ = instances.state(conn, self.info.id)
+            self.revision = instances.head(conn, self.info.id).revision
+        steps = case.scenario.steps
+        self.commands = 1 + len(steps)  # start, then one per task, message or timer
+        self.lookups = 1 + sum(1 for s in steps if s.kind != "message")
+
+    def __call__(self) -> None:
+        for _ in range(self.commands):
+            with write_transaction(self.database) as conn:
+                instances.lock(conn, self.info.id)
+                self.revision = instances.save(
+                    conn,
+                    instance_id=self.info.id,
+                    expected_revision=self.revision,
+                    state=self.state,
+                    status="running",
+                    now=self.info.updated_at,
+                    ended_at=None,
+                    error_message=None,
+                    error_element=None,
+                    case_data=self.info.data,
+                    version_id=self.info.version_id,
+                )
+                events.append(conn, [events.row("bench", actor="bench", at=self.info.updated_at)])
+        for _ in range(self.lookups):
+            with read_transaction(self.database) as conn:
+                human_tasks.search(conn, business_key=self.info.business_key, limit=1)
+
+
 def timed(function: Callable[[], None]) -> float:
     began = time.perf_counter()
     function()
@@ -155,6 +195,7 @@ def run(scenario: Scenario, urls: dict[str, str], cases: int) -> None:
     for case in persisted.values():
         case.first_complete.clear()
         case.last_complete.clear()
+    variants.update({f"{name} floor": StoreFloor(case) for name, case in persisted.items()})
     samples: dict[str, list[float]] = {name: [] for name in variants}
     for _ in range(cases):
         for name, variant in variants.items():
@@ -175,6 +216,11 @@ def run(scenario: Scenario, urls: dict[str, str], cases: int) -> None:
         print(
             f"    complete() first {first * 1000:6.2f} ms, last {last * 1000:6.2f} ms"
             f"  = {last / first:5.2f}x (target <= 1.5)"
+        )
+        floor = statistics.median(samples[f"{name} floor"])
+        print(
+            f"    store floor {floor * 1000:8.2f} ms per case = {floor / raw:5.2f}x raw: at least"
+            f" {1 + floor / raw:4.2f}x for any engine that persists every command this way"
         )
 
 

@@ -135,6 +135,9 @@ def open_ids_by_key(conn: Connection, business_key: str) -> list[int]:
     return list(conn.execute(_OPEN_IDS_BY_KEY, {"business_key": business_key}).scalars())
 
 
+_INSERT = insert(instances).returning(instances.c.id)
+
+
 def insert_instance(
     conn: Connection,
     *,
@@ -146,20 +149,19 @@ def insert_instance(
     now: datetime,
 ) -> int:
     return conn.execute(
-        insert(instances)
-        .values(
-            version_id=version_id,
-            process_id=process_id,
-            business_key=business_key,
-            status="running",
-            revision=0,
-            state=state,
-            serializer_version=serializer_version,
-            case_data={},
-            started_at=now,
-            updated_at=now,
-        )
-        .returning(instances.c.id)
+        _INSERT,
+        {
+            "version_id": version_id,
+            "process_id": process_id,
+            "business_key": business_key,
+            "status": "running",
+            "revision": 0,
+            "state": state,
+            "serializer_version": serializer_version,
+            "case_data": {},
+            "started_at": now,
+            "updated_at": now,
+        },
     ).scalar_one()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, Row, func, insert, select
+from sqlalchemy import Connection, Row, bindparam, func, insert, select
 
 from engine.db.models import DeploymentFile, ProcessInstance, ProcessVersion
 from engine.store.records import VersionInfo
@@ -57,12 +57,22 @@ def latest(conn: Connection, process_id: str) -> VersionInfo | None:
     return _info(row) if row else None
 
 
+_PICK_LATEST = (
+    select(versions.c.id)
+    .where(versions.c.process_id == bindparam("process_id"))
+    .order_by(versions.c.version.desc())
+    .limit(1)
+)
+_PICK_NUMBER = select(versions.c.id).where(
+    versions.c.process_id == bindparam("process_id"), versions.c.version == bindparam("number")
+)
+
+
 def pick(conn: Connection, process_id: str, version: int | None = None) -> int | None:
     """The id of a version of a process: the given number, or the latest."""
-    query = select(versions.c.id).where(versions.c.process_id == process_id)
-    if version is not None:
-        query = query.where(versions.c.version == version)
-    return conn.execute(query.order_by(versions.c.version.desc()).limit(1)).scalar()
+    if version is None:
+        return conn.execute(_PICK_LATEST, {"process_id": process_id}).scalar()
+    return conn.execute(_PICK_NUMBER, {"process_id": process_id, "number": version}).scalar()
 
 
 def get(conn: Connection, version_id: int) -> VersionInfo | None:
