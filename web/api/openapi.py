@@ -1,9 +1,11 @@
 """The OpenAPI 3.1 document of /api/v1, made by apispec from the marshmallow schemas that
-validate the requests (web/api/schemas.py) and serialise the responses (web/api/resources.py)."""
+validate the requests (web/api/schemas.py, web/processes/api.py) and serialise the responses
+(web/api/resources.py, web/processes/api.py). Every operation is one row of ``OPERATIONS``."""
 
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass, field
 from typing import Any
 
 from apispec import APISpec
@@ -12,12 +14,14 @@ from apispec.ext.marshmallow.common import resolve_schema_cls
 
 from web.api import resources as out
 from web.api import schemas as inp
+from web.processes import api as processes
 
 PREFIX = "/api/v1"
 SECURITY = [{"bearerAuth": []}]
 PROBLEM_JSON = "application/problem+json"
 
-DESCRIPTION = """The actions of Terugkeer's pages as JSON: cases, tasks, messages, events.
+DESCRIPTION = """The actions of Terugkeer's pages as JSON: cases, tasks, messages, events, and
+for process owners the processes, deployments and migrations.
 
 Authenticate with a personal API token (made on the page *API-sleutels*, or with
 `terugkeer create-token USERNAME`): `Authorization: Bearer <token>`. A request acts as the
@@ -25,9 +29,10 @@ token's user, with exactly that user's access: a case or task the user may not s
 the same as one that does not exist.
 
 Every error is an RFC 9457 problem details document (`application/problem+json`) with `type`,
-`title`, `status`, `detail`, `instance` and often `code`; a 422 also has `errors`, mapping each
-field (a dotted path; `_schema` for the body as a whole) to its messages. Texts follow
-`Accept-Language`: Dutch unless it asks for English (`en`)."""
+`title`, `status`, `detail`, `instance` and often `code`; a 422 for invalid input also has
+`errors`, mapping each field (a dotted path; `_schema` for the body as a whole) to its messages
+(a refused deployment has `deployment` instead). Texts follow `Accept-Language`: Dutch unless
+it asks for English (`en`)."""
 
 ERRORS = {
     "400": ("BadRequest", "The body is not valid JSON."),
@@ -43,6 +48,186 @@ ERRORS = {
 ALWAYS = ("401",)
 WITH_BODY = ("400", "413", "415", "422")
 
+DEPLOYMENT_REFUSED = (
+    "DeploymentRefused",
+    "The input is invalid (`errors` says where), or the engine refused the files "
+    "(`deployment` names each problem's file, line and element); nothing is deployed.",
+)
+"""A response component beside ERRORS: the 422 of a deployment, which has two forms."""
+
+
+def _path_parameter(name: str, description: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "description": description,
+        "schema": {"type": "string"},
+    }
+
+
+PATH_PARAMETERS = {
+    "case_number": _path_parameter("case_number", "The case number, e.g. NZ-2026-7KQ4RM."),
+    "task_id": _path_parameter("task_id", "The task's id."),
+}
+
+
+@dataclass(frozen=True)
+class Op:
+    """One operation: ``path`` below PREFIX, the success response ``ok`` (status, schema,
+    description), the error statuses beyond ALWAYS (and WITH_BODY when there is a ``body``:
+    schema and description), a ``query`` schema, response ``headers``, and for an error
+    status the name of a response component other than ERRORS's (``problems``)."""
+
+    method: str
+    path: str
+    operation_id: str
+    summary: str
+    ok: tuple[int, Any, str]
+    tag: str
+    errors: tuple[str, ...] = ()
+    query: type | None = None
+    body: tuple[Any, str] | None = None
+    headers: dict[str, Any] | None = None
+    also: tuple[tuple[int, Any, str], ...] = ()
+    problems: dict[str, str] = field(default_factory=dict)
+
+
+TASK_ACTIONS = (
+    ("claim", "Claim the task (claiming one's own task again changes nothing)"),
+    ("unclaim", "Give the task back (an unclaimed task stays as it is)"),
+)
+
+OPERATIONS: tuple[Op, ...] = (
+    Op("get", "/me", "getMe", "The token's user", (200, out.MeOut, "The user."), "me"),
+    Op(
+        "get",
+        "/cases",
+        "listCases",
+        "The cases the user's organisation holds, most recently changed first",
+        (200, out.CaseListOut, "A page of cases."),
+        "cases",
+        errors=("403", "422"),
+        query=inp.CaseQuery,
+    ),
+    Op(
+        "post",
+        "/cases",
+        "registerEntry",
+        "Register a new detention (entry notification); prison caseworkers only",
+        (201, out.CaseOut, "The new case."),
+        "cases",
+        errors=("403", "409", "503"),
+        body=(inp.EntrySchema, "The entry notification; the prison is the user's."),
+        headers={"Location": {"schema": {"type": "string"}, "description": "The case."}},
+    ),
+    Op(
+        "get",
+        "/cases/{case_number}",
+        "getCase",
+        "A case: person, dates, provisions, deadlines, tasks (the view is recorded)",
+        (200, out.CaseDetailOut, "The case."),
+        "cases",
+        errors=("404",),
+    ),
+    Op(
+        "get",
+        "/cases/{case_number}/events",
+        "listCaseEvents",
+        "The case's timeline, newest first",
+        (200, out.EventListOut, "The events."),
+        "cases",
+        errors=("404",),
+    ),
+    Op(
+        "post",
+        "/cases/{case_number}/messages",
+        "sendMessage",
+        "Deliver a message about the release (by the prison that holds the case)",
+        (200, out.CaseOut, "Delivered; the case as it is now."),
+        "cases",
+        errors=("403", "404", "409"),
+        body=(
+            {"oneOf": [inp.ReleaseDateChangedMessage, inp.ImmediateReleaseMessage]},
+            "A message; 409 when the case does not wait for it.",
+        ),
+    ),
+    Op(
+        "get",
+        "/tasks",
+        "listTasks",
+        "Open tasks of the user's organisation for the user's roles, earliest due first",
+        (200, out.TaskListOut, "A page of tasks with the counts of mine and unassigned."),
+        "tasks",
+        errors=("422",),
+        query=inp.TaskQuery,
+    ),
+    Op(
+        "get",
+        "/tasks/{task_id}",
+        "getTask",
+        "A task with its form (JSON Schema) and what the user may do",
+        (200, out.TaskDetailOut, "The task."),
+        "tasks",
+        errors=("404",),
+    ),
+    *(
+        Op(
+            "post",
+            f"/tasks/{{task_id}}/{action}",
+            f"{action}Task",
+            summary,
+            (200, out.TaskOut, "The task."),
+            "tasks",
+            errors=("403", "404", "409"),
+        )
+        for action, summary in TASK_ACTIONS
+    ),
+    Op(
+        "post",
+        "/tasks/{task_id}/complete",
+        "completeTask",
+        "Complete the task with its form data",
+        (200, out.TaskOut, "The completed task."),
+        "tasks",
+        errors=("403", "404", "409"),
+        body=(inp.FormData, "The form data; the task's form.schema validates it."),
+    ),
+    Op(
+        "get",
+        "/processes",
+        "listProcesses",
+        "Every process with its versions, newest first, and the running cases per version; "
+        "process owners only",
+        (200, processes.ProcessListOut, "The processes."),
+        "processes",
+        errors=("403",),
+    ),
+    Op(
+        "post",
+        "/processes/deployments",
+        "deployProcesses",
+        "Deploy BPMN, DMN and form files, checked as on the pages; process owners only",
+        (201, processes.DeploymentOut, "Deployed: at least one process has a new version."),
+        "processes",
+        errors=("403",),
+        body=(processes.DeploymentIn, "The files; `complete` adds what they call."),
+        also=((200, processes.DeploymentOut, "Nothing new: every process was deployed so."),),
+        problems={"422": DEPLOYMENT_REFUSED[0]},
+    ),
+    Op(
+        "post",
+        "/processes/migrations",
+        "migrateCases",
+        "Which cases can move to another version of their process and why not (dry run, the "
+        "default), or move them; process owners only",
+        (200, processes.MigrationOut, "Each case: whether it can move, or moved, and why not."),
+        "processes",
+        errors=("403", "404"),
+        body=(processes.MigrationIn, "The cases (instance ids) and the version to move to."),
+    ),
+)
+
 
 def schema_name(schema: Any) -> str:
     """Component names without the module's suffixes: CaseOut -> Case, EntrySchema -> Entry."""
@@ -57,184 +242,44 @@ def _json(schema: Any, description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def _operation(
-    operation_id: str,
-    summary: str,
-    ok: tuple[int, Any, str],
-    *,
-    errors: tuple[str, ...] = (),
-    query: type | None = None,
-    body: dict[str, Any] | None = None,
-    tag: str,
-    headers: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    status, schema, description = ok
-    success = _json(schema, description)
-    if headers:
-        success["headers"] = headers
-    codes = sorted(set(ALWAYS + errors + (WITH_BODY if body else ())))
+def _operation(op: Op) -> dict[str, Any]:
+    responses: dict[str, Any] = {}
+    for status, schema, description in sorted((op.ok, *op.also), key=lambda ok: ok[0]):
+        responses[str(status)] = _json(schema, description)
+    if op.headers:
+        responses[str(op.ok[0])]["headers"] = op.headers
+    codes = sorted(set(ALWAYS + op.errors + (WITH_BODY if op.body else ())))
+    responses.update({code: op.problems.get(code, ERRORS[code][0]) for code in codes})
     operation: dict[str, Any] = {
-        "operationId": operation_id,
-        "summary": summary,
-        "tags": [tag],
-        "responses": {str(status): success, **{code: ERRORS[code][0] for code in codes}},
+        "operationId": op.operation_id,
+        "summary": op.summary,
+        "tags": [op.tag],
+        "responses": responses,
     }
-    if query is not None:
-        operation["parameters"] = [{"in": "query", "schema": query}]
-    if body is not None:
-        operation["requestBody"] = body
+    if op.query is not None:
+        operation["parameters"] = [{"in": "query", "schema": op.query}]
+    if op.body is not None:
+        body_schema, body_description = op.body
+        operation["requestBody"] = {
+            "required": True,
+            "description": body_description,
+            "content": {"application/json": {"schema": body_schema}},
+        }
     return operation
 
 
-def _body(schema: Any, description: str) -> dict[str, Any]:
-    return {
-        "required": True,
-        "description": description,
-        "content": {"application/json": {"schema": schema}},
-    }
-
-
-def _path_parameter(name: str, description: str) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "path",
-        "required": True,
-        "description": description,
-        "schema": {"type": "string"},
-    }
-
-
-CASE_NUMBER = _path_parameter("case_number", "The case number, e.g. NZ-2026-7KQ4RM.")
-TASK_ID = _path_parameter("task_id", "The task's id.")
+def _path_parameters(path: str) -> list[dict[str, Any]]:
+    return [spec for name, spec in PATH_PARAMETERS.items() if f"{{{name}}}" in path]
 
 
 def _paths(spec: APISpec) -> None:
-    spec.path(
-        path=f"{PREFIX}/me",
-        operations={
-            "get": _operation("getMe", "The token's user", (200, out.MeOut, "The user."), tag="me")
-        },
-    )
-    spec.path(
-        path=f"{PREFIX}/cases",
-        operations={
-            "get": _operation(
-                "listCases",
-                "The cases the user's organisation holds, most recently changed first",
-                (200, out.CaseListOut, "A page of cases."),
-                errors=("403", "422"),
-                query=inp.CaseQuery,
-                tag="cases",
-            ),
-            "post": _operation(
-                "registerEntry",
-                "Register a new detention (entry notification); prison caseworkers only",
-                (201, out.CaseOut, "The new case."),
-                errors=("403", "409", "503"),
-                body=_body(inp.EntrySchema, "The entry notification; the prison is the user's."),
-                tag="cases",
-                headers={"Location": {"schema": {"type": "string"}, "description": "The case."}},
-            ),
-        },
-    )
-    spec.path(
-        path=f"{PREFIX}/cases/{{case_number}}",
-        parameters=[CASE_NUMBER],
-        operations={
-            "get": _operation(
-                "getCase",
-                "A case: person, dates, provisions, deadlines, tasks (the view is recorded)",
-                (200, out.CaseDetailOut, "The case."),
-                errors=("404",),
-                tag="cases",
-            )
-        },
-    )
-    spec.path(
-        path=f"{PREFIX}/cases/{{case_number}}/events",
-        parameters=[CASE_NUMBER],
-        operations={
-            "get": _operation(
-                "listCaseEvents",
-                "The case's timeline, newest first",
-                (200, out.EventListOut, "The events."),
-                errors=("404",),
-                tag="cases",
-            )
-        },
-    )
-    message = {"oneOf": [inp.ReleaseDateChangedMessage, inp.ImmediateReleaseMessage]}
-    spec.path(
-        path=f"{PREFIX}/cases/{{case_number}}/messages",
-        parameters=[CASE_NUMBER],
-        operations={
-            "post": _operation(
-                "sendMessage",
-                "Deliver a message about the release (by the prison that holds the case)",
-                (200, out.CaseOut, "Delivered; the case as it is now."),
-                errors=("403", "404", "409"),
-                body=_body(message, "A message; 409 when the case does not wait for it."),
-                tag="cases",
-            )
-        },
-    )
-    spec.path(
-        path=f"{PREFIX}/tasks",
-        operations={
-            "get": _operation(
-                "listTasks",
-                "Open tasks of the user's organisation for the user's roles, earliest due first",
-                (200, out.TaskListOut, "A page of tasks with the counts of mine and unassigned."),
-                errors=("422",),
-                query=inp.TaskQuery,
-                tag="tasks",
-            )
-        },
-    )
-    spec.path(
-        path=f"{PREFIX}/tasks/{{task_id}}",
-        parameters=[TASK_ID],
-        operations={
-            "get": _operation(
-                "getTask",
-                "A task with its form (JSON Schema) and what the user may do",
-                (200, out.TaskDetailOut, "The task."),
-                errors=("404",),
-                tag="tasks",
-            )
-        },
-    )
-    for action, summary in (
-        ("claim", "Claim the task (claiming one's own task again changes nothing)"),
-        ("unclaim", "Give the task back (an unclaimed task stays as it is)"),
-    ):
-        spec.path(
-            path=f"{PREFIX}/tasks/{{task_id}}/{action}",
-            parameters=[TASK_ID],
-            operations={
-                "post": _operation(
-                    f"{action}Task",
-                    summary,
-                    (200, out.TaskOut, "The task."),
-                    errors=("403", "404", "409"),
-                    tag="tasks",
-                )
-            },
-        )
-    spec.path(
-        path=f"{PREFIX}/tasks/{{task_id}}/complete",
-        parameters=[TASK_ID],
-        operations={
-            "post": _operation(
-                "completeTask",
-                "Complete the task with its form data",
-                (200, out.TaskOut, "The completed task."),
-                errors=("403", "404", "409"),
-                body=_body(inp.FormData, "The form data; the task's form.schema validates it."),
-                tag="tasks",
-            )
-        },
-    )
+    """One path item per path, in the order of OPERATIONS, with its path parameters."""
+    paths: dict[str, dict[str, Any]] = {}
+    for op in OPERATIONS:
+        paths.setdefault(op.path, {})[op.method] = _operation(op)
+    for path, operations in paths.items():
+        parameters = _path_parameters(path)
+        spec.path(path=PREFIX + path, operations=operations, parameters=parameters or None)
     spec.path(
         path=f"{PREFIX}/openapi.json",
         operations={
@@ -249,6 +294,10 @@ def _paths(spec: APISpec) -> None:
     )
 
 
+def _problem_response(schema: Any, description: str) -> dict[str, Any]:
+    return {"description": description, "content": {PROBLEM_JSON: {"schema": schema}}}
+
+
 def _components(spec: APISpec) -> None:
     spec.components.security_scheme(
         "bearerAuth",
@@ -256,12 +305,10 @@ def _components(spec: APISpec) -> None:
     )
     spec.components.schema("Problem", schema=out.ProblemOut)
     spec.components.schema("ValidationProblem", schema=out.ValidationProblemOut)
+    spec.components.schema("DeploymentProblem", schema=processes.DeploymentProblemOut)
     for status, (name, description) in ERRORS.items():
         schema = "ValidationProblem" if status == "422" else "Problem"
-        response: dict[str, Any] = {
-            "description": description,
-            "content": {PROBLEM_JSON: {"schema": schema}},
-        }
+        response = _problem_response(schema, description)
         if status == "401":
             response["headers"] = {
                 "WWW-Authenticate": {
@@ -270,6 +317,15 @@ def _components(spec: APISpec) -> None:
                 }
             }
         spec.components.response(name, response)
+    refused = {
+        "oneOf": [
+            {"$ref": "#/components/schemas/ValidationProblem"},
+            {"$ref": "#/components/schemas/DeploymentProblem"},
+        ]
+    }
+    spec.components.response(
+        DEPLOYMENT_REFUSED[0], _problem_response(refused, DEPLOYMENT_REFUSED[1])
+    )
 
 
 @functools.cache

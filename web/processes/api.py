@@ -11,10 +11,10 @@ from flask import Blueprint, Response, current_app
 from marshmallow import Schema, fields
 from marshmallow.validate import Length, Range
 
-from engine import MigrationCheck, VersionInfo
 from engine.deployment import SourceFile
 from web.access import can_manage_processes
 from web.api.core import api_user, authenticate, forbidden, json_body
+from web.api.resources import ProblemOut
 from web.engine_access import current_engine
 from web.processes import deploying, queries
 
@@ -28,6 +28,9 @@ def only_process_owners() -> None:
     authenticate()
     if not can_manage_processes(api_user()):
         raise forbidden("Only process owners may see, deploy or migrate processes.")
+
+
+MAX_ID = 2**31 - 1  # the databases' integer ids
 
 
 class FileIn(Schema):
@@ -48,41 +51,87 @@ class DeploymentIn(Schema):
 
 class MigrationIn(Schema):
     instance_ids = fields.List(
-        fields.Integer(validate=Range(min=1)), required=True, validate=Length(min=1, max=5000)
+        fields.Integer(validate=Range(min=1, max=MAX_ID)),
+        required=True,
+        validate=Length(min=1, max=5000),
     )
-    to_version_id = fields.Integer(required=True, validate=Range(min=1))
+    to_version_id = fields.Integer(required=True, validate=Range(min=1, max=MAX_ID))
     dry_run = fields.Boolean(load_default=True)
 
 
-def version_out(info: VersionInfo, open_cases: int | None = None) -> dict[str, Any]:
-    out = {
-        "id": info.id,
-        "process_id": info.process_id,
-        "version": info.version,
-        "name": info.name,
-        "content_hash": info.content_hash,
-        "deployed_by": info.deployed_by,
-        "deployed_at": info.deployed_at.isoformat(),
-    }
-    if open_cases is not None:
-        out["open_cases"] = open_cases
-    return out
+class VersionOut(Schema):
+    id = fields.Integer(required=True, metadata={"description": "The version's id."})
+    process_id = fields.String(required=True)
+    version = fields.Integer(required=True, metadata={"description": "1, 2, ... per process."})
+    name = fields.String(required=True)
+    content_hash = fields.String(required=True, metadata={"description": "SHA-256, hex."})
+    deployed_by = fields.String(required=True)
+    deployed_at = fields.DateTime(required=True)
 
 
-def check_out(check: MigrationCheck) -> dict[str, Any]:
-    return {
-        "instance_id": check.instance_id,
-        "case_number": check.business_key,
-        "from_version_id": check.from_version_id,
-        "to_version_id": check.to_version_id,
-        "can_move": check.can_move,
-        "moved": check.moved,
-        "reasons": list(check.reasons),
-    }
+class ProcessVersionOut(VersionOut):
+    open_cases = fields.Integer(required=True, metadata={"description": "Running cases."})
 
 
-def _json(data: Any, status: int = 200) -> Response:
-    response = current_app.json.response(data)
+class ProcessOut(Schema):
+    process_id = fields.String(required=True)
+    name = fields.String(required=True)
+    versions = fields.List(fields.Nested(ProcessVersionOut), required=True)
+
+
+class ProcessListOut(Schema):
+    items = fields.List(fields.Nested(ProcessOut), required=True)
+
+
+class DeployedVersionOut(VersionOut):
+    created = fields.Boolean(
+        required=True, metadata={"description": "A new version; false: deployed so before."}
+    )
+
+
+class DeploymentOut(Schema):
+    versions = fields.List(fields.Nested(DeployedVersionOut), required=True)
+
+
+class MigrationCheckOut(Schema):
+    instance_id = fields.Integer(required=True)
+    case_number = fields.String(required=True, attribute="business_key")
+    from_version_id = fields.Integer(required=True)
+    to_version_id = fields.Integer(required=True)
+    can_move = fields.Boolean(required=True)
+    moved = fields.Boolean(required=True)
+    reasons = fields.List(
+        fields.String(), required=True, metadata={"description": "Why it cannot move."}
+    )
+
+
+class MigrationOut(Schema):
+    dry_run = fields.Boolean(required=True)
+    results = fields.List(fields.Nested(MigrationCheckOut), required=True)
+
+
+class DeploymentIssueOut(Schema):
+    message = fields.String(required=True)
+    file = fields.String(allow_none=True)
+    line = fields.Integer(allow_none=True)
+    element = fields.String(allow_none=True, metadata={"description": "The element's id."})
+
+
+class DeploymentErrorOut(DeploymentIssueOut):
+    problems = fields.List(
+        fields.Nested(DeploymentIssueOut), metadata={"description": "When there are several."}
+    )
+
+
+class DeploymentProblemOut(ProblemOut):
+    """The problem details of a deployment the engine refused (web/errors.py)."""
+
+    deployment = fields.Nested(DeploymentErrorOut, required=True)
+
+
+def _json(schema: Schema, data: Any, status: int = 200) -> Response:
+    """``data`` serialised by ``schema``: what the OpenAPI document says it is."""
+    response = current_app.json.response(schema.dump(data))
     response.status_code = status
     return response
 
@@ -93,14 +142,9 @@ def processes() -> Response:
     items = []
     for summary in queries.overview():
         rows = queries.version_rows(summary.process_id)
-        items.append(
-            {
-                "process_id": summary.process_id,
-                "name": summary.name,
-                "versions": [version_out(row.info, row.open_cases) for row in rows],
-            }
-        )
-    return _json({"items": items})
+        versions = [{**vars(row.info), "open_cases": row.open_cases} for row in rows]
+        items.append({"process_id": summary.process_id, "name": summary.name, "versions": versions})
+    return _json(ProcessListOut(), {"items": items})
 
 
 @bp.post("/deployments")
@@ -111,8 +155,8 @@ def deploy() -> Response:
     uploads = [SourceFile(f["name"], f["content"].encode("utf-8")) for f in body["files"]]
     files = deploying.complete_upload(uploads) if body["complete"] else uploads
     stored = deploying.deploy(files, api_user().username)
-    items = [{**version_out(info), "created": info.created} for info in stored]
-    return _json({"versions": items}, 201 if any(info.created for info in stored) else 200)
+    status = 201 if any(info.created for info in stored) else 200
+    return _json(DeploymentOut(), {"versions": stored}, status)
 
 
 @bp.post("/migrations")
@@ -126,4 +170,4 @@ def migrate() -> Response:
         checks = engine.migration_report(ids, body["to_version_id"])
     else:
         checks = engine.migrate(ids, body["to_version_id"], user=api_user().username)
-    return _json({"dry_run": body["dry_run"], "results": [check_out(c) for c in checks]})
+    return _json(MigrationOut(), {"dry_run": body["dry_run"], "results": checks})

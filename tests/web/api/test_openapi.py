@@ -14,6 +14,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 from tests.web.api.conftest import make_token
+from tests.web.processes.conftest import OWNER, add_process_owner
 from tests.web.support import start_case, to_screening
 from web.engine_access import current_engine
 
@@ -34,7 +35,7 @@ def test_every_api_route_is_documented_with_its_errors(web_app: Flask) -> None:
     routes = {
         (rule.rule.replace("<", "{").replace(">", "}"), method.lower())
         for rule in web_app.url_map.iter_rules()
-        if rule.endpoint.startswith("api.")
+        if rule.endpoint.startswith(("api.", "processes_api."))
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
     documented = {
@@ -64,6 +65,42 @@ def test_every_api_route_is_documented_with_its_errors(web_app: Flask) -> None:
     assert "WWW-Authenticate" in responses["Unauthorized"]["headers"]
 
 
+def test_the_process_owners_operations_have_their_schemas(web_app: Flask) -> None:
+    document = web_app.test_client().get("/api/v1/openapi.json").get_json()
+    paths = document["paths"]
+
+    def ref(schema: str) -> dict[str, str]:
+        return {"$ref": f"#/components/schemas/{schema}"}
+
+    def body_of(operation: dict) -> dict:
+        return operation["requestBody"]["content"]["application/json"]["schema"]
+
+    def success(operation: dict, status: str) -> dict:
+        return operation["responses"][status]["content"]["application/json"]["schema"]
+
+    listing = paths["/api/v1/processes"]["get"]
+    assert success(listing, "200") == ref("ProcessList")
+    assert set(listing["responses"]) == {"200", "401", "403"}
+    deployment = paths["/api/v1/processes/deployments"]["post"]
+    assert body_of(deployment) == ref("DeploymentIn")
+    assert success(deployment, "201") == success(deployment, "200") == ref("Deployment")
+    assert deployment["responses"]["422"] == {"$ref": "#/components/responses/DeploymentRefused"}
+    migration = paths["/api/v1/processes/migrations"]["post"]
+    assert body_of(migration) == ref("MigrationIn")
+    assert success(migration, "200") == ref("Migration")
+    assert {"403", "404", "422"} <= set(migration["responses"])
+
+    schemas = document["components"]["schemas"]
+    refused = document["components"]["responses"]["DeploymentRefused"]["content"]
+    assert refused["application/problem+json"]["schema"]["oneOf"] == [
+        ref("ValidationProblem"),
+        ref("DeploymentProblem"),
+    ]
+    assert "deployment" in schemas["DeploymentProblem"]["required"]
+    version = schemas["ProcessVersion"]["properties"]
+    assert {"id", "process_id", "version", "content_hash", "open_cases"} <= set(version)
+
+
 @pytest.fixture
 def api_schema(web_app: Flask) -> Iterator[schemathesis.BaseSchema]:
     """The document loaded from the app, with cases and tasks to find, and known ids in the
@@ -91,9 +128,12 @@ def api_schema(web_app: Flask) -> Iterator[schemathesis.BaseSchema]:
 
 @pytest.fixture
 def bearer(web_app: Flask) -> dict[str, dict[str, str]]:
-    """Authorization headers of a prison caseworker and a municipality coordinator."""
+    """Authorization headers of a prison caseworker, a municipality coordinator and a process
+    owner."""
+    add_process_owner(web_app)
     return {
-        name: {"Authorization": f"Bearer {make_token(web_app, name)}"} for name in ("mmd", "ams")
+        name: {"Authorization": f"Bearer {make_token(web_app, name)}"}
+        for name in ("mmd", "ams", OWNER)
     }
 
 
@@ -109,7 +149,10 @@ schema = schemathesis.pytest.from_fixture("api_schema")
     database=None,
 )
 def test_no_server_error(case: schemathesis.Case, bearer: dict[str, dict[str, str]]) -> None:
-    headers = bearer["ams" if "/tasks" in case.path else "mmd"]
+    if "/processes" in case.path:
+        headers = bearer[OWNER]
+    else:
+        headers = bearer["ams" if "/tasks" in case.path else "mmd"]
     case.call_and_validate(
         headers=headers,
         checks=[not_a_server_error, status_code_conformance, response_schema_conformance],

@@ -203,6 +203,11 @@ def test_a_form_is_edited_with_a_live_preview(
 
     preview.get_by_role("button", name="Melding versturen").click()
     expect(preview.get_by_role("alert")).to_contain_text("Dit veld is verplicht.")
+    page.evaluate("window.scrollTo(0, 600)")  # down the preview: the columns stay level
+    source_box = page.locator(".form-editor > .source-panel").bounding_box()
+    preview_box = page.locator(".form-editor > section:has(#form-preview)").bounding_box()
+    assert source_box and preview_box
+    assert abs(source_box["y"] - preview_box["y"]) < 1, (source_box, preview_box)
     screenshot(page, "processes-form-preview")
 
     page.get_by_role("button", name="Formulier uitrollen").click()
