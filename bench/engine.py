@@ -133,8 +133,8 @@ class StoreFloor:
         self.database = case.engine.database
         self.info = case.engine.instance_by_key(f"bench-{case.count}")
         with read_transaction(self.database) as conn:
-            self.state, _ = instances.state(conn, self.info.id)
-            self.revision = instances.head(conn, self.info.id).revision
+            head = instances.head_with_state(conn, self.info.id)
+        self.state, self.revision = head.state, head.revision
         steps = case.scenario.steps
         self.commands = 1 + len(steps)  # start, then one per task, message or timer
         self.lookups = 1 + sum(1 for s in steps if s.kind != "message")

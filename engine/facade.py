@@ -145,12 +145,13 @@ class Engine:
         """Per process id, the state of each BPMN element a case has reached: "completed",
         "active" (ready or started), "waiting" or "error"; for highlighting a diagram."""
         with read_transaction(self.database) as conn:
-            head = instances.head(conn, instance_id)
+            head = instances.head_with_state(conn, instance_id)
             if head is None:
                 raise NotFoundError(f"instance {instance_id} does not exist")
             definition = self._definitions.get(conn, head.version_id)
-            state, _ = instances.state(conn, instance_id)
-        workflow = definition.codec.load_state(state, definition.spec, definition.subprocess_specs)
+        workflow = definition.codec.load_state(
+            head.state, definition.spec, definition.subprocess_specs
+        )
         return element_states(workflow)
 
     def instance_by_key(self, business_key: str) -> InstanceInfo:
@@ -178,12 +179,11 @@ class Engine:
             target = self._definitions.get(conn, to_version_id)
             target_info = versions.get(conn, to_version_id)
             for instance_id in instance_ids:
-                head = instances.head(conn, instance_id)
+                head = instances.head_with_state(conn, instance_id)
                 if head is None:
                     raise NotFoundError(f"instance {instance_id} does not exist")
                 source = self._definitions.get(conn, head.version_id)
-                state, _ = instances.state(conn, instance_id)
-                workflow = source.codec.load_state(state, source.spec, source.subprocess_specs)
+                workflow = source.codec.load_state(head.state, source.spec, source.subprocess_specs)
                 reasons = version_problems(head, target_info, to_version_id)
                 reasons += migration_problems(workflow, target) if not reasons else []
                 checks.append(

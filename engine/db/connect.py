@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from sqlalchemy import Connection, Engine, create_engine, event
 
 WRITE_OPTION = "terugkeer_write"
+READ_OPTION = "terugkeer_read"
 _prepared: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
@@ -45,10 +46,12 @@ def prepare(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
+        options = connection.get_execution_options()
+        if options.get(READ_OPTION):
+            return  # each read statement is its own transaction
         # Straight to the driver: this runs once per command and SQLAlchemy's path is slower.
-        writing = connection.get_execution_options().get(WRITE_OPTION)
         connection.connection.driver_connection.execute(  # type: ignore[union-attr]
-            "BEGIN IMMEDIATE" if writing else "BEGIN"
+            "BEGIN IMMEDIATE" if options.get(WRITE_OPTION) else "BEGIN"
         )
 
 
@@ -63,10 +66,13 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
 
 @contextlib.contextmanager
 def read_transaction(engine: Engine) -> Iterator[Connection]:
-    """Reads. SQLite reads in one snapshot. PostgreSQL reads without BEGIN and COMMIT: under READ
-    COMMITTED every statement takes its own snapshot anyway, and this saves two round trips."""
+    """Reads, without BEGIN and COMMIT: every statement sees what was committed when it started
+    (as under PostgreSQL's READ COMMITTED), which saves two round trips per read. What must be
+    read consistently is read in one statement."""
     with engine.connect() as connection:
-        if engine.dialect.name == "postgresql":
+        if engine.dialect.name == "sqlite":
+            connection = connection.execution_options(**{READ_OPTION: True})
+        else:
             connection = connection.execution_options(isolation_level="AUTOCOMMIT")
         with connection.begin():
             yield connection

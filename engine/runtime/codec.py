@@ -117,8 +117,9 @@ class WorkflowCodec:
         if process is process.top_workflow:
             shell[BpmnWorkflowSerializer.VERSION_KEY] = self.version
         tasks = []
-        for task_id, task in process.tasks.items():
-            parent = task.parent
+        by_id = process.tasks
+        for task_id, task in by_id.items():
+            parent = by_id.get(task._parent) if task._parent is not None else None
             fingerprint = (
                 task.state,
                 task.last_state_change,
@@ -129,11 +130,12 @@ class WorkflowCodec:
                 len(task.internal_data),
                 (parent.state, parent.last_state_change) if parent is not None else None,
             )
-            cached = known.get(task_id)
+            cached = known.get(task)  # keyed by the task object: hashing it is cheap
             if cached is None or cached[0] != fingerprint:
-                cached = (fingerprint, json.dumps(registry.convert(task), cls=self._encoder))
-            fresh[task_id] = cached
-            tasks.append(f'"{task_id}":{cached[1]}')
+                encoded = json.dumps(registry.convert(task), cls=self._encoder)
+                cached = (fingerprint, f'"{task_id}":{encoded}')
+            fresh[task] = cached
+            tasks.append(cached[1])
         head = json.dumps(shell, cls=self._encoder)
         return f'{head[:-1]},"tasks":{{{",".join(tasks)}}}{tail}}}'
 

@@ -89,8 +89,14 @@ def lock_by_task(conn: Connection, task_id: str) -> Row | None:
     return conn.execute(statement, {"task_id": task_id}).first()
 
 
-def head(conn: Connection, instance_id: int) -> Row | None:
-    return conn.execute(_SELECT_HEAD, {"instance_id": instance_id}).first()
+_SELECT_HEAD_WITH_STATE = select(*_HEAD, instances.c.state).where(
+    instances.c.id == bindparam("instance_id")
+)
+
+
+def head_with_state(conn: Connection, instance_id: int) -> Row | None:
+    """The head row and the stored state, read together in one statement."""
+    return conn.execute(_SELECT_HEAD_WITH_STATE, {"instance_id": instance_id}).first()
 
 
 def state(conn: Connection, instance_id: int) -> tuple[str, str]:
