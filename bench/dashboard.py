@@ -2,6 +2,7 @@
 throughput against the raw in-memory engine; both as ratios measured in one run.
 
     python bench/dashboard.py [--small 1000] [--large 150000] [--postgres URL] [--sim-cases 30]
+        [--verbose]
 
 1. Queries. Two databases per kind (SQLite, and PostgreSQL when it answers) are filled with bulk
    inserts of realistic rows (bench/dashboard_data.py): cases over five years, their task facts,
@@ -12,7 +13,8 @@ throughput against the raw in-memory engine; both as ratios measured in one run.
    per organisation, compliance per month/prison/municipality, the outcome monitor in total and per
    stay class/prison/municipality, and a page of each drill-down) is timed for four scopes: the
    whole country, a prison, a municipality, and a prison and municipality together; the last 12
-   months. Medians of repeated runs. Target: large at most 1.5x small.
+   months. Medians of repeated runs. Target: large at most 1.5x small. --verbose adds each
+   query's medians (summed over the scopes), to see which ones grow.
 2. Simulator. `terugkeer simulate`'s engine-driven run (web/simulation/) on a fresh database against
    raw SpiffWorkflow in memory on the same process (bench/engine.py's RawCase of the nazorg
    model), in cases per second.
@@ -21,6 +23,7 @@ throughput against the raw in-memory engine; both as ratios measured in one run.
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
 import sys
 import tempfile
@@ -64,24 +67,43 @@ SCOPES = {
 }
 
 
-def dashboard_queries(filters: Filters) -> None:
-    """Everything the three dashboard pages and a drill-down of each kind read."""
-    page = {"visible": None, "limit": 26, "offset": 0}
-    element_stats(filters, "nazorg_detentie", TODAY)
-    organisation_stats(filters, "nazorg_detentie", "entry_notification", TODAY)
-    for by in ("month", "prison", "municipality"):
-        compliance(filters, by)
-    outcomes(filters)
-    for by in ("stay_class", "prison", "municipality"):
-        shares(filters, by)
-    drilldown.deadline_cases(filters, "entry", False, None, **page)
-    drilldown.element_cases(
-        filters, "nazorg_detentie", "entry_notification", "te-laat", None, TODAY, **page
-    )
-    drilldown.element_cases(
-        filters, "nazorg_detentie", "housing_agreement", "afgerond", None, TODAY, **page
-    )
-    drilldown.outcome_cases(filters, "housing", "release", "zonder", None, **page)
+PAGE = {"visible": None, "limit": 26, "offset": 0}
+OPEN, DONE = ("entry_notification", "te-laat"), ("housing_agreement", "afgerond")
+QUERIES: dict[str, Callable[[Filters], object]] = {
+    "elements": lambda f: element_stats(f, "nazorg_detentie", TODAY),
+    "organisations": lambda f: organisation_stats(
+        f, "nazorg_detentie", "entry_notification", TODAY
+    ),
+    **{
+        f"compliance/{by}": functools.partial(compliance, by=by)
+        for by in ("month", "prison", "municipality")
+    },
+    "outcomes": lambda f: outcomes(f),
+    **{
+        f"shares/{by}": functools.partial(shares, by=by)
+        for by in ("stay_class", "prison", "municipality")
+    },
+    "cases/deadline": lambda f: drilldown.deadline_cases(f, "entry", False, None, **PAGE),
+    "cases/open-late": lambda f: drilldown.element_cases(
+        f, "nazorg_detentie", *OPEN, None, TODAY, **PAGE
+    ),
+    "cases/completed": lambda f: drilldown.element_cases(
+        f, "nazorg_detentie", *DONE, None, TODAY, **PAGE
+    ),
+    "cases/outcome": lambda f: drilldown.outcome_cases(
+        f, "housing", "release", "zonder", None, **PAGE
+    ),
+}
+"""Everything the three dashboard pages and a drill-down of each kind read."""
+
+
+def dashboard_queries(filters: Filters, times: dict[str, list[float]] | None = None) -> None:
+    """Every query once; with ``times``, each query's duration appended under its name."""
+    for name, query in QUERIES.items():
+        began = time.perf_counter()
+        query(filters)
+        if times is not None:
+            times.setdefault(name, []).append(time.perf_counter() - began)
 
 
 def fill(url: str, count: int) -> float:
@@ -94,10 +116,15 @@ def fill(url: str, count: int) -> float:
     return time.perf_counter() - began
 
 
-def time_queries(urls: dict[int, str], repeats: int) -> dict[int, dict[str, float]]:
-    """Median time per scope and size; the sizes alternate so that machine noise hits both."""
+Timings = dict[int, dict[str, float]]
+
+
+def time_queries(urls: dict[int, str], repeats: int) -> tuple[Timings, Timings]:
+    """Median time per scope and size, and per query (summed over the scopes) and size; the sizes
+    alternate so that machine noise hits both."""
     apps = {count: create_app(TestConfig(url)) for count, url in urls.items()}
     samples: dict[int, dict[str, list[float]]] = {c: {s: [] for s in SCOPES} for c in urls}
+    each: dict[int, dict[tuple[str, str], list[float]]] = {c: {} for c in urls}
     for app in apps.values():
         with app.app_context():
             for filters in SCOPES.values():
@@ -107,16 +134,28 @@ def time_queries(urls: dict[int, str], repeats: int) -> dict[int, dict[str, floa
         for count in order:
             with apps[count].app_context():
                 for name, filters in SCOPES.items():
+                    times: dict[str, list[float]] = {}
                     began = time.perf_counter()
-                    dashboard_queries(filters)
+                    dashboard_queries(filters, times)
                     samples[count][name].append(time.perf_counter() - began)
+                    for query, took in times.items():
+                        each[count].setdefault((name, query), []).extend(took)
     for app in apps.values():
         with app.app_context():
             db.engine.dispose()
-    return {c: {s: statistics.median(v) for s, v in found.items()} for c, found in samples.items()}
+    scopes = {
+        c: {s: statistics.median(v) for s, v in found.items()} for c, found in samples.items()
+    }
+    per_query: Timings = {c: dict.fromkeys(QUERIES, 0.0) for c in urls}
+    for count, found in each.items():
+        for (_, query), took in found.items():
+            per_query[count][query] += statistics.median(took)
+    return scopes, per_query
 
 
-def queries(kinds: dict[str, Callable[[str], str]], small: int, large: int, repeats: int) -> None:
+def queries(
+    kinds: dict[str, Callable[[str], str]], small: int, large: int, repeats: int, verbose: bool
+) -> None:
     print(f"Dashboard queries, last 12 months, median of {repeats} runs per scope")
     for kind, make_url in kinds.items():
         urls = {}
@@ -126,7 +165,14 @@ def queries(kinds: dict[str, Callable[[str], str]], small: int, large: int, repe
             print(
                 f"  {kind}: {count:>7,} cases filled in {took:5.1f} s ({row_counts(urls[count])})"
             )
-        timings = time_queries(urls, repeats)
+        timings, per_query = time_queries(urls, repeats)
+        if verbose:
+            print("    per query, medians summed over the four scopes:")
+            for query in QUERIES:
+                a, b = per_query[small][query], per_query[large][query]
+                print(
+                    f"      {query:<22} {a * 1000:7.2f} ms -> {b * 1000:7.2f} ms  = {b / a:4.2f}x"
+                )
         for scope in SCOPES:
             a, b = timings[small][scope], timings[large][scope]
             print(f"    {scope:<13} {a * 1000:7.1f} ms -> {b * 1000:7.1f} ms  = {b / a:4.2f}x")
@@ -201,6 +247,9 @@ def main() -> None:
         "--postgres", default="postgresql://postgres@127.0.0.1:5432/terugkeer_bench_dash"
     )
     parser.add_argument("--only", choices=["queries", "simulator"])
+    parser.add_argument(
+        "--verbose", action="store_true", help="Also each query's times (summed over scopes)."
+    )
     parser.add_argument("--databases", default="sqlite,postgresql", help="Comma-separated.")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="terugkeer-dash-bench-"))
@@ -226,7 +275,7 @@ def main() -> None:
         except RuntimeError:
             print("PostgreSQL skipped: not reachable")
     if args.only != "simulator":
-        queries(kinds, args.small, args.large, args.repeats)
+        queries(kinds, args.small, args.large, args.repeats, args.verbose)
     if args.only != "queries":
         throughput(kinds, args.sim_cases)
 

@@ -1,5 +1,6 @@
 """The cases behind a dashboard number, a page at a time, only those the user may see
-(web/access.py). Each query walks an index in the order shown and stops after the page."""
+(web/access.py). Each query walks an index in the order shown, tie-breaker included, and stops
+after the page (web/dashboard/tables.py)."""
 
 from __future__ import annotations
 
@@ -134,10 +135,12 @@ def element_cases(
     if organisation is not None:
         conditions.append(t.c.organisation == organisation)
     if state in ("open", "te-laat"):
-        conditions.append(t.c.status == "open")
+        # An open task has no completion: said here, so that the indexes per organisation
+        # (status, completed_at, due_at, task_id) give the order without sorting.
+        conditions += [t.c.status == "open", t.c.completed_at.is_(None)]
         if state == "te-laat":
             conditions.append(t.c.due_at <= _moment(on))
-        when, order = t.c.due_at, (t.c.due_at.asc(), t.c.task_id)
+        when, order = t.c.due_at, (t.c.due_at.asc(), t.c.task_id.asc())
     else:
         conditions += [
             t.c.status == "completed",
@@ -146,7 +149,7 @@ def element_cases(
         ]
         if state == "afgerond-te-laat":
             conditions.append(t.c.overdue.is_(True))
-        when, order = t.c.completed_at, (t.c.completed_at.desc(), t.c.task_id)
+        when, order = t.c.completed_at, (t.c.completed_at.desc(), t.c.task_id.desc())
     query = (
         select(*_CASE_COLUMNS, when.label("when"))
         .join(cases, cases.c.instance_id == t.c.instance_id)

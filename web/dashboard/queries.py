@@ -48,20 +48,17 @@ class Filters:
     municipalities: tuple[str, ...] | None = None
 
 
-def _dimensions(
-    table: Table, filters: Filters, split: str | None, *, organisation: bool
-) -> list[ColumnElement[bool]]:
+def _dimensions(table: Table, filters: Filters, split: str | None) -> list[ColumnElement[bool]]:
     """Conditions that pick the one rollup answering ``filters`` (grouped by ``split``): its name,
     the organisations chosen, and ALL for the dimensions it sums over (so the key's prefix is
-    used)."""
+    used). Every cube has each rollup a query needs, so no query reads rows of organisations
+    outside its filters."""
     kept = {split} if split else set()
     conditions = []
     for name, values in (("prison", filters.prisons), ("municipality", filters.municipalities)):
         if values is not None:
             kept.add(name)
             conditions.append(table.c[name].in_(values))
-    if organisation and {"prison", "municipality"} <= kept:
-        kept.add("organisation")  # tasks have no (prison, municipality) rollup: sum this one
     for name in ROLLED:
         if name in table.c and name not in kept:
             conditions.append(table.c[name] == ALL)
@@ -118,30 +115,34 @@ def _element_rows(
             *(func.sum(t.c[m]).label(m) for m in measures + _BUCKET_COLUMNS),
         )
         .where(t.c.process_id == process_id, *_period(t, filters))
-        .where(*_dimensions(t, filters, split, organisation=True))
+        .where(*_dimensions(t, filters, split))
         .group_by(*(t.c[g] for g in group))
     )
     if bpmn_id is not None:
         query = query.where(t.c.bpmn_id == bpmn_id)
     found: dict[tuple[str, ...], ElementStats] = {}
-    for row in db.session.execute(query):
-        values = row._mapping
-        ident = tuple(values[g] for g in group)
-        stats = ElementStats(
+    width = len(group)
+    counts = slice(width, width + 4)
+    sums = slice(width + 4, width + 4 + len(DURATIONS))
+    first = width + 4 + len(DURATIONS)
+    for row in db.session.execute(query):  # by position: cheap per row
+        ident = tuple(row[:width])
+        values = dict(zip(group, ident, strict=True))
+        completed, claimed, late, cancelled = (int(n or 0) for n in row[counts])
+        found[ident] = ElementStats(
             bpmn_id=values.get("bpmn_id", bpmn_id or ""),
             party=values.get("party", ""),
             organisation=values.get("organisation", ALL),
-            completed=int(values["completed"] or 0),
-            claimed=int(values["claimed"] or 0),
-            late=int(values["late"] or 0),
-            cancelled=int(values["cancelled"] or 0),
-            sums={d: float(values[f"{d}_sum"] or 0) for d in DURATIONS},
+            completed=completed,
+            claimed=claimed,
+            late=late,
+            cancelled=cancelled,
+            sums={d: float(n or 0) for d, n in zip(DURATIONS, row[sums], strict=True)},
             buckets={
-                d: [int(values[bucket_column(d, i)] or 0) for i in range(BUCKETS)]
-                for d in DURATIONS
+                d: [int(n or 0) for n in row[first + i * BUCKETS : first + (i + 1) * BUCKETS]]
+                for i, d in enumerate(DURATIONS)
             },
         )
-        found[ident] = stats
     return found
 
 
@@ -164,7 +165,7 @@ def _open_rows(
             func.sum(case((late, t.c.open), else_=0)).label("overdue_now"),
         )
         .where(t.c.process_id == process_id)
-        .where(*_dimensions(t, filters, split, organisation=True))
+        .where(*_dimensions(t, filters, split))
         .group_by(*(t.c[g] for g in group))
     )
     if bpmn_id is not None:
@@ -248,7 +249,7 @@ def compliance(filters: Filters, by: str) -> list[Compliance]:
     columns = [deadline_column(k, o) for k in DEADLINE_KINDS for o in ("met", "missed")]
     query = (
         select(t.c[by].label("grp"), *(func.sum(t.c[c]).label(c) for c in columns))
-        .where(*_period(t, filters), *_dimensions(t, filters, split, organisation=False))
+        .where(*_period(t, filters), *_dimensions(t, filters, split))
         .group_by(t.c[by])
         .order_by(t.c[by])
     )
@@ -304,7 +305,7 @@ def outcomes(
     ]
     group = [t.c[by].label("grp")] if by else []
     query = select(*group, *(func.sum(t.c[c]).label(c) for *_, c in columns)).where(
-        *_period(t, filters), *_dimensions(t, filters, by, organisation=False)
+        *_period(t, filters), *_dimensions(t, filters, by)
     )
     if by:
         query = query.group_by(t.c[by]).order_by(t.c[by])
@@ -342,7 +343,7 @@ def shares(filters: Filters, by: str, moment: str = "release") -> list[Shares]:
         sums.append(func.sum(sum(known[1:], known[0])).label(f"{p}_measured"))
     query = (
         select(t.c[by].label("grp"), *sums)
-        .where(*_period(t, filters), *_dimensions(t, filters, by, organisation=False))
+        .where(*_period(t, filters), *_dimensions(t, filters, by))
         .group_by(t.c[by])
         .order_by(t.c[by])
     )
