@@ -236,7 +236,7 @@ def main() -> None:
     args = parser.parse_args()
 
     for scenario in (SAMPLE, NAZORG):
-        if args.only and scenario.name != args.only:
+        if args.only and not scenario.name.startswith(args.only):
             continue
         workdir = Path(tempfile.mkdtemp(prefix="terugkeer-bench-"))
         urls = {"sqlite": f"sqlite:///{workdir / 'bench.sqlite'}"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from engine.db.connect import open_database
@@ -39,3 +40,25 @@ def test_models_and_migrations_agree(database_url: str) -> None:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     database.dispose()
     assert diff == []
+
+
+def test_instance_state_is_written_with_lz4_on_postgresql(make_engine) -> None:
+    from tests.engine.conftest import MODELS, SAMPLE_FILES
+
+    engine = make_engine(forms_dir=MODELS / "forms")
+    if engine.database.dialect.name != "postgresql":
+        pytest.skip("SQLite keeps text as it is: there is no compression to choose")
+    engine.deploy(SAMPLE_FILES)
+    case = engine.start("sample_case", {"prison_code": "PI-ZWL"}, "lz4")
+    with engine.database.connect() as conn:
+        supported = conn.execute(
+            sa.text(
+                "SELECT 'lz4' = ANY(enumvals) FROM pg_settings "
+                "WHERE name = 'default_toast_compression'"
+            )
+        ).scalar()
+        method = conn.execute(
+            sa.text("SELECT pg_column_compression(state) FROM process_instances WHERE id = :id"),
+            {"id": case.id},
+        ).scalar()
+    assert method == ("lz4" if supported else "pglz")

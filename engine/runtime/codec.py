@@ -56,7 +56,7 @@ class WorkflowCodec:
             BpmnWorkflowSerializer.configure(deepcopy(config))
         )
         self.version = self._serializer.VERSION
-        self._encoder = self._serializer._encoder_cls
+        self._encode = self._serializer._encoder_cls().encode  # one encoder, made once
         self._task_json: weakref.WeakKeyDictionary[BpmnWorkflow, dict] = weakref.WeakKeyDictionary()
 
     def dump_state(self, workflow: BpmnWorkflow) -> str:
@@ -132,11 +132,11 @@ class WorkflowCodec:
             )
             cached = known.get(task)  # keyed by the task object: hashing it is cheap
             if cached is None or cached[0] != fingerprint:
-                encoded = json.dumps(registry.convert(task), cls=self._encoder)
+                encoded = self._encode(registry.convert(task))
                 cached = (fingerprint, f'"{task_id}":{encoded}')
             fresh[task] = cached
             tasks.append(cached[1])
-        head = json.dumps(shell, cls=self._encoder)
+        head = self._encode(shell)
         return f'{head[:-1]},"tasks":{{{",".join(tasks)}}}{tail}}}'
 
     def load_state(
