@@ -31,6 +31,7 @@ class TimerScheduler:
         self.batch = batch
         self._scheduler = BackgroundScheduler(timezone=UTC)
         self._lock = threading.Lock()
+        self._written: datetime | None = None  # earliest due time armed since the last tick began
 
     def start(self) -> None:
         self._scheduler.start()
@@ -43,42 +44,54 @@ class TimerScheduler:
 
     def wake(self) -> None:
         """Fire what is due now and plan the next wake-up."""
-        self._plan(datetime.now(UTC))
+        with self._lock:
+            self._plan(datetime.now(UTC))
 
     def _on_timer_written(self, due_at: datetime) -> None:
-        job = self._scheduler.get_job(JOB_ID)
-        if job is None or job.next_run_time is None or due_at < job.next_run_time:
-            self._plan(max(due_at, datetime.now(UTC)))
+        with self._lock:
+            if self._written is None or due_at < self._written:
+                self._written = due_at
+            when = self._real_time(due_at)
+            job = self._scheduler.get_job(JOB_ID)
+            if job is None or job.next_run_time is None or when < job.next_run_time:
+                self._plan(when)
 
     def _plan(self, when: datetime) -> None:
-        with self._lock:
-            self._scheduler.add_job(
-                self._tick,
-                trigger=DateTrigger(run_date=when, timezone=UTC),
-                id=JOB_ID,
-                replace_existing=True,
-                misfire_grace_time=None,
-                coalesce=True,
-                max_instances=1,
-            )
+        """Wake at ``when``; the caller holds the lock."""
+        self._scheduler.add_job(
+            self._tick,
+            trigger=DateTrigger(run_date=when, timezone=UTC),
+            id=JOB_ID,
+            replace_existing=True,
+            misfire_grace_time=None,
+            coalesce=True,
+            max_instances=1,
+        )
 
     def _tick(self) -> None:
+        with self._lock:
+            self._written = None
         try:
             while self.engine.fire_due_timers(limit=self.batch) == self.batch:
                 pass
         except Exception:
             log.exception("firing due timers failed; trying again at the next wake-up")
-        self._plan(self._next_wake())
+        when = self._next_wake()
+        with self._lock:
+            # A timer armed after this tick read the table would otherwise be planned over.
+            if self._written is not None:
+                when = min(when, self._real_time(self._written))
+            self._plan(when)
 
     def _next_wake(self) -> datetime:
-        real_now = datetime.now(UTC)
-        latest = real_now + self.recheck
+        latest = datetime.now(UTC) + self.recheck
         due = self.engine.next_timer_due()
-        if due is None:
-            return latest
-        # Due times follow the engine's clock; wait in real time for the same distance.
-        wait = due - self.engine.clock.now()
-        return min(latest, real_now + max(wait, timedelta(0)) + timedelta(milliseconds=5))
+        return latest if due is None else min(latest, self._real_time(due))
+
+    def _real_time(self, due: datetime) -> datetime:
+        """Due times follow the engine's clock; wait in real time for the same distance."""
+        wait = max(due - self.engine.clock.now(), timedelta(0))
+        return datetime.now(UTC) + wait + timedelta(milliseconds=5)
 
 
 def run_scheduler(engine: Engine, *, recheck_seconds: float = 5.0) -> None:

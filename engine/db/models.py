@@ -116,6 +116,7 @@ class HumanTask(Base):
     __table_args__ = (
         Index("ix_human_tasks_inbox", "organisation", "status", "due_at"),
         Index("ix_human_tasks_instance_status", "instance_id", "status"),
+        Index("ix_human_tasks_business_key_status", "business_key", "status"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

@@ -91,6 +91,33 @@ def test_timer_fires_within_seconds_of_its_due_time(make_engine) -> None:
     assert timedelta(0) <= lateness < timedelta(seconds=2), lateness
 
 
+def test_a_timer_armed_while_the_scheduler_plans_is_not_planned_over(
+    make_engine, monkeypatch
+) -> None:
+    """A tick reads the next due time, a command arms an earlier timer and wakes the scheduler,
+    then the tick plans its (stale) next wake-up: the earlier timer must still be planned."""
+    engine = make_engine(clock=SystemClock(), forms_dir=MODELS / "forms")
+    engine.deploy([MODELS / "short_timer.bpmn"])
+    scheduler = TimerScheduler(engine, recheck_seconds=3600)
+    engine.add_timer_listener(scheduler._on_timer_written)
+    read_table = engine.next_timer_due
+
+    def stale_read():  # type: ignore[no-untyped-def]
+        seen = read_table()
+        engine.start("short_timer", {"wait_for": "PT5S"}, "armed-meanwhile")
+        return seen
+
+    monkeypatch.setattr(engine, "next_timer_due", stale_read)
+    scheduler._scheduler.start(paused=True)
+    try:
+        scheduler._tick()
+        planned = scheduler._scheduler.get_job("terugkeer-fire-due-timers").next_run_time
+    finally:
+        scheduler._scheduler.shutdown(wait=False)
+    (timer,) = engine.timers(engine.instance_by_key("armed-meanwhile").id)
+    assert planned - timer.due_at < timedelta(seconds=1), (planned, timer.due_at)
+
+
 @pytest.mark.parametrize("advance", [timedelta(hours=1), timedelta(days=2)])
 def test_nothing_fires_before_due(engine: Engine, clock, advance) -> None:
     ids = start_waiting_cases(engine, 1)
