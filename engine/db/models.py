@@ -162,9 +162,9 @@ class Event(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id"), index=True)
     version_id: Mapped[int | None] = mapped_column(ForeignKey("process_versions.id"))
-    at: Mapped[datetime] = mapped_column(index=True)
+    at: Mapped[datetime]
     actor: Mapped[str] = mapped_column(String(255))
-    kind: Mapped[str] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
     task_id: Mapped[str | None] = mapped_column(String(36))
     bpmn_id: Mapped[str | None] = mapped_column(String(255))
     detail: Mapped[dict | None]
