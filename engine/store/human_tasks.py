@@ -26,9 +26,13 @@ def get(conn: Connection, task_id: str) -> TaskInfo | None:
     return _info(row) if row else None
 
 
+_OPEN_IDS = select(tasks.c.id).where(
+    tasks.c.instance_id == bindparam("instance_id"), tasks.c.status == "ready"
+)
+
+
 def open_ids(conn: Connection, instance_id: int) -> set[str]:
-    query = select(tasks.c.id).where(tasks.c.instance_id == instance_id, tasks.c.status == "ready")
-    return set(conn.execute(query).scalars())
+    return set(conn.execute(_OPEN_IDS, {"instance_id": instance_id}).scalars())
 
 
 def insert_ready(conn: Connection, rows: list[dict]) -> None:
@@ -82,6 +86,15 @@ def relabel(conn: Connection, version_id: int, names: dict[str, str]) -> None:
         )
 
 
+_SET_CLAIM = (
+    update(tasks)
+    .where(tasks.c.id == bindparam("task_id"), tasks.c.status == "ready")
+    .values(claimed_by=bindparam("b_by"), claimed_at=bindparam("b_at"))
+)
+_CLAIM_UNCLAIMED = _SET_CLAIM.where(tasks.c.claimed_by.is_(None))
+_CLAIM_FROM = _SET_CLAIM.where(tasks.c.claimed_by == bindparam("expected"))
+
+
 def set_claim(
     conn: Connection,
     task_id: str,
@@ -91,17 +104,11 @@ def set_claim(
     at: datetime | None,
 ) -> bool:
     """Claim or release a ready task if its claimant is still what the caller saw."""
-    result = conn.execute(
-        update(tasks)
-        .where(
-            tasks.c.id == task_id,
-            tasks.c.status == "ready",
-            tasks.c.claimed_by.is_(None)
-            if expected_claimant is None
-            else tasks.c.claimed_by == expected_claimant,
-        )
-        .values(claimed_by=claimant, claimed_at=at)
-    )
+    params = {"task_id": task_id, "b_by": claimant, "b_at": at}
+    if expected_claimant is None:
+        result = conn.execute(_CLAIM_UNCLAIMED, params)
+    else:
+        result = conn.execute(_CLAIM_FROM, {**params, "expected": expected_claimant})
     return result.rowcount == 1
 
 

@@ -15,11 +15,14 @@ from engine.store.records import TimerInfo
 timers = Timer.__table__
 
 
+_WAITING_FOR_INSTANCE = select(timers.c.id, timers.c.due_at).where(
+    timers.c.instance_id == bindparam("instance_id"), timers.c.status == "waiting"
+)
+
+
 def waiting_for_instance(conn: Connection, instance_id: int) -> dict[str, datetime]:
-    query = select(timers.c.id, timers.c.due_at).where(
-        timers.c.instance_id == instance_id, timers.c.status == "waiting"
-    )
-    return {row.id: row.due_at for row in conn.execute(query)}
+    rows = conn.execute(_WAITING_FOR_INSTANCE, {"instance_id": instance_id})
+    return {row.id: row.due_at for row in rows}
 
 
 def _upsert(dialect_insert: Callable[[Table], Insert]) -> Insert:
@@ -73,29 +76,33 @@ def mark_fired(conn: Connection, timer_ids: list[str], at: datetime) -> None:
         conn.execute(_MARK_FIRED, [{"timer_id": t, "b_at": at} for t in timer_ids])
 
 
+_DUE = (
+    select(timers.c.id, timers.c.instance_id)
+    .where(timers.c.status == "waiting", timers.c.due_at < bindparam("now"))
+    .order_by(timers.c.due_at)
+    .limit(bindparam("limit"))
+)
+_CLAIM = select(timers.c.id).where(
+    timers.c.id == bindparam("timer_id"), timers.c.status == "waiting"
+)
+_CLAIM_SKIP_LOCKED = _CLAIM.with_for_update(skip_locked=True)
+_NEXT_DUE = select(func.min(timers.c.due_at)).where(timers.c.status == "waiting")
+
+
 def due(conn: Connection, now: datetime, limit: int) -> list[tuple[str, int]]:
     """Waiting timers due at ``now``: (timer id, instance id), earliest first."""
-    query = (
-        select(timers.c.id, timers.c.instance_id)
-        .where(timers.c.status == "waiting", timers.c.due_at < now)
-        .order_by(timers.c.due_at)
-        .limit(limit)
-    )
-    return [(row.id, row.instance_id) for row in conn.execute(query)]
+    rows = conn.execute(_DUE, {"now": now, "limit": limit})
+    return [(row.id, row.instance_id) for row in rows]
 
 
 def claim(conn: Connection, timer_id: str) -> bool:
     """Lock a waiting timer row for this transaction; False if gone or held by another scheduler."""
-    query = select(timers.c.id).where(timers.c.id == timer_id, timers.c.status == "waiting")
-    if conn.dialect.name != "sqlite":
-        query = query.with_for_update(skip_locked=True)
-    return conn.execute(query).first() is not None
+    statement = _CLAIM if conn.dialect.name == "sqlite" else _CLAIM_SKIP_LOCKED
+    return conn.execute(statement, {"timer_id": timer_id}).first() is not None
 
 
 def next_due(conn: Connection) -> datetime | None:
-    return conn.execute(
-        select(func.min(timers.c.due_at)).where(timers.c.status == "waiting")
-    ).scalar()
+    return conn.execute(_NEXT_DUE).scalar()
 
 
 def for_instance(conn: Connection, instance_id: int) -> list[TimerInfo]:
