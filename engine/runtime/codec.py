@@ -130,11 +130,12 @@ class WorkflowCodec:
                 len(task.internal_data),
                 (parent.state, parent.last_state_change) if parent is not None else None,
             )
-            cached = known.get(task)  # keyed by the task object: hashing it is cheap
+            # Keyed by id, not by task: a task refers to its workflow, the key of _task_json.
+            cached = known.get(task_id)
             if cached is None or cached[0] != fingerprint:
                 encoded = self._encode(registry.convert(task))
                 cached = (fingerprint, f'"{task_id}":{encoded}')
-            fresh[task] = cached
+            fresh[task_id] = cached
             tasks.append(cached[1])
         head = self._encode(shell)
         return f'{head[:-1]},"tasks":{{{",".join(tasks)}}}{tail}}}'

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import weakref
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -108,3 +110,20 @@ def harness_specs():  # type: ignore[no-untyped-def]
     from tests.processes.harness import specs
 
     return specs()
+
+
+def test_the_codec_lets_go_of_workflows_nobody_holds() -> None:
+    """The codec keeps each workflow's task JSON beside it, weakly: a workflow the engine dropped
+    (its cache evicted it) must not live on through what the codec kept of it."""
+    codec = CODECS["spiff"]
+    spec, subprocess_specs = sample_specs()
+    clock = ManualClock(datetime(2026, 5, 4, 7, 0, tzinfo=UTC))
+    workflow = BpmnWorkflow(
+        spec, subprocess_specs, script_engine=RestrictedScriptEngine(WorkingDayCalendar(), clock)
+    )
+    workflow.do_engine_steps()
+    codec.dump_state(workflow)
+    gone = weakref.ref(workflow)
+    del workflow
+    gc.collect()
+    assert gone() is None
