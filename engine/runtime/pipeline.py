@@ -173,7 +173,11 @@ class Pipeline:
         with write_transaction(self.database) as conn:
             head = target(conn) if callable(target) else instances.lock(conn, target)
             if head is None:
-                raise NotFoundError(f"instance {target} does not exist")
+                raise NotFoundError(
+                    "the case does not exist"
+                    if callable(target)
+                    else f"instance {target} does not exist"
+                )
             definition = self.definitions.get(conn, head.version_id)
             command = Command(
                 conn,
