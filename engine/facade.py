@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -140,6 +140,18 @@ class Engine:
         if found is None:
             raise NotFoundError(f"instance {instance_id} does not exist")
         return found
+
+    def each_instance(self, *, page: int = 500) -> Iterator[InstanceInfo]:
+        """Every case with its case data, oldest first, read a page at a time (for rebuilding
+        projections)."""
+        after = 0
+        while True:
+            with read_transaction(self.database) as conn:
+                found = instances.info_page(conn, after, page)
+            yield from found
+            if len(found) < page:
+                return
+            after = found[-1].id
 
     def element_states(self, instance_id: int) -> dict[str, dict[str, str]]:
         """Per process id, the state of each BPMN element a case has reached: "completed",

@@ -201,7 +201,7 @@ def rebuild_cases_command() -> None:
     """Rebuild the cases projection from every instance's case data."""
     app = create_app(Config(TERUGKEER_RUN_SCHEDULER=False))
     with app.app_context(), db.engine.begin() as conn:
-        count = rebuild_all(conn)
+        count = rebuild_all(conn, current_engine().each_instance())
     click.echo(f"Projected {count} cases.")
 
 
@@ -211,7 +211,7 @@ def rebuild_dashboard_command() -> None:
     app = create_app(Config(TERUGKEER_RUN_SCHEDULER=False))
     with app.app_context(), db.engine.begin() as conn:
         engine = current_engine()
-        count = rebuild_dashboard(conn, engine.calendar, engine.clock.now())
+        count = rebuild_dashboard(conn, engine.each_instance(), engine.calendar, engine.clock.now())
     click.echo(f"Rebuilt the dashboard from {count} cases.")
 
 

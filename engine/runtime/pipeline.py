@@ -202,14 +202,13 @@ class Pipeline:
                     command.case_data,
                 ) = cached
             else:
-                state, _ = instances.state(conn, head.id)
+                state, command.case_data = instances.stored(conn, head.id)
                 command.workflow = definition.codec.load_state(
                     state, definition.spec, definition.subprocess_specs
                 )
                 command.workflow.script_engine = self.script_engine
                 command.open_tasks = human_tasks.open_ids(conn, head.id)
                 command.waiting_timers = timers.waiting_for_instance(conn, head.id)
-                command.case_data = instances.case_data(conn, head.id)
             info, revision, result = self._run(command, head.revision, action)
         self._committed(command, revision)
         return info, result

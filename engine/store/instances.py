@@ -27,7 +27,8 @@ _HEAD = (
 )
 
 
-def info(row: Row, data: dict | None = None) -> InstanceInfo:
+def info(row: Row) -> InstanceInfo:
+    """A head row with its case_data as the record the facade returns."""
     return InstanceInfo(
         id=row.id,
         process_id=row.process_id,
@@ -39,13 +40,13 @@ def info(row: Row, data: dict | None = None) -> InstanceInfo:
         ended_at=row.ended_at,
         error_message=row.error_message,
         error_element=row.error_element,
-        data=data or {},
+        data=dict(row.case_data or {}),
     )
 
 
 _SELECT_HEAD = select(*_HEAD).where(instances.c.id == bindparam("instance_id"))
 _LOCK_HEAD = _SELECT_HEAD.with_for_update(key_share=True)  # FOR NO KEY UPDATE
-_SELECT_STATE = select(instances.c.state, instances.c.serializer_version).where(
+_SELECT_STORED = select(instances.c.state, instances.c.case_data).where(
     instances.c.id == bindparam("instance_id")
 )
 _SAVE = (
@@ -63,7 +64,6 @@ _SAVE = (
         version_id=bindparam("b_version_id"),
     )
 )
-_SELECT_CASE_DATA = select(instances.c.case_data).where(instances.c.id == bindparam("instance_id"))
 
 
 def lock(conn: Connection, instance_id: int) -> Row | None:
@@ -99,13 +99,10 @@ def head_with_state(conn: Connection, instance_id: int) -> Row | None:
     return conn.execute(_SELECT_HEAD_WITH_STATE, {"instance_id": instance_id}).first()
 
 
-def state(conn: Connection, instance_id: int) -> tuple[str, str]:
-    row = conn.execute(_SELECT_STATE, {"instance_id": instance_id}).one()
-    return row.state, row.serializer_version
-
-
-def case_data(conn: Connection, instance_id: int) -> dict:
-    return dict(conn.execute(_SELECT_CASE_DATA, {"instance_id": instance_id}).scalar() or {})
+def stored(conn: Connection, instance_id: int) -> tuple[str, dict]:
+    """The saved workflow state and case data, for loading a workflow the cache does not hold."""
+    row = conn.execute(_SELECT_STORED, {"instance_id": instance_id}).one()
+    return row.state, dict(row.case_data or {})
 
 
 _SELECT_INFO = select(*_HEAD, instances.c.case_data)
@@ -120,13 +117,25 @@ _LATEST_INFO_BY_KEY = (
 def info_by_id(conn: Connection, instance_id: int) -> InstanceInfo | None:
     """The case with its case data, in one statement."""
     row = conn.execute(_INFO_BY_ID, {"instance_id": instance_id}).first()
-    return info(row, dict(row.case_data or {})) if row else None
+    return info(row) if row else None
 
 
 def latest_info_by_key(conn: Connection, business_key: str) -> InstanceInfo | None:
     """The newest case with ``business_key``, with its case data, in one statement."""
     row = conn.execute(_LATEST_INFO_BY_KEY, {"business_key": business_key}).first()
-    return info(row, dict(row.case_data or {})) if row else None
+    return info(row) if row else None
+
+
+_INFO_PAGE = (
+    _SELECT_INFO.where(instances.c.id > bindparam("after"))
+    .order_by(instances.c.id)
+    .limit(bindparam("limit"))
+)
+
+
+def info_page(conn: Connection, after: int, limit: int) -> list[InstanceInfo]:
+    """Up to ``limit`` cases with ids above ``after``, oldest first."""
+    return [info(row) for row in conn.execute(_INFO_PAGE, {"after": after, "limit": limit})]
 
 
 _OPEN_IDS_BY_KEY = (

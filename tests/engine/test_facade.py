@@ -172,3 +172,11 @@ def test_element_states_for_the_diagram(engine: Engine) -> None:
     assert states["sample_case"]["notify_municipality"] == "active"
     assert states["sample_case"]["notify_late"] == "waiting"
     assert "screening" not in states["sample_case"]
+
+
+def test_each_instance_reads_every_case_page_by_page(engine: Engine) -> None:
+    for n in range(5):
+        engine.start("sample_case", {"prison_code": "PI-ZWL", "n": n}, f"each-{n}")
+    found = list(engine.each_instance(page=2))
+    assert [c.business_key for c in found] == [f"each-{n}" for n in range(5)]
+    assert [c.data["n"] for c in found] == list(range(5))

@@ -131,5 +131,5 @@ def test_rebuild_projects_every_instance_again(web_app: Flask) -> None:
             for table in (provision_statuses, case_organisations, cases):
                 conn.execute(sa.delete(table))
         with db.engine.begin() as conn:
-            assert rebuild_all(conn) == 2
+            assert rebuild_all(conn, current_engine().each_instance()) == 2
         assert case_by_key("NZ-B").organisations == {"PI-ZWL", "GM0363"}

@@ -7,17 +7,17 @@ here: one update (or insert), two small selects, and writes only for what change
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, and_, delete, insert, select, tuple_, update
 
 from engine import CaseChange, InstanceInfo
-from engine.db.models import HumanTask, ProcessInstance
+from engine.db.models import HumanTask
 from web.cases import fields
 from web.cases.tables import case_organisations, cases, provision_statuses
 
 human_tasks = HumanTask.__table__
-instances = ProcessInstance.__table__
 
 
 def project_case(change: CaseChange) -> None:
@@ -140,23 +140,10 @@ def _sync_statuses(conn: Connection, instance_id: int, wanted: dict[tuple[str, s
             )
 
 
-def rebuild_all(conn: Connection) -> int:
+def rebuild_all(conn: Connection, instances: Iterable[InstanceInfo]) -> int:
     """Project every instance again (after a migration, or when the field mapping changed)."""
     count = 0
-    for row in conn.execute(select(instances).order_by(instances.c.id)):
-        write_case(
-            conn,
-            InstanceInfo(
-                id=row.id,
-                process_id=row.process_id,
-                version_id=row.version_id,
-                business_key=row.business_key,
-                status=row.status,
-                started_at=row.started_at,
-                updated_at=row.updated_at,
-                ended_at=row.ended_at,
-                data=row.case_data or {},
-            ),
-        )
+    for info in instances:
+        write_case(conn, info)
         count += 1
     return count

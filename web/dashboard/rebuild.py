@@ -10,13 +10,14 @@ the cases projection directly. Dimensions are the case's current prison and muni
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import Connection, delete, func, select
 
 from engine import CaseChange, InstanceInfo, WorkingDayCalendar
-from engine.db.models import Event, HumanTask, ProcessInstance
+from engine.db.models import Event, HumanTask
 from web.cases import fields
 from web.cases.projection import case_row
 from web.dashboard import outcomes
@@ -35,27 +36,17 @@ from web.dashboard.tables import (
 
 events = Event.__table__
 human_tasks = HumanTask.__table__
-instances = ProcessInstance.__table__
 
 
-def rebuild_dashboard(conn: Connection, calendar: WorkingDayCalendar, now: datetime) -> int:
+def rebuild_dashboard(
+    conn: Connection, instances: Iterable[InstanceInfo], calendar: WorkingDayCalendar, now: datetime
+) -> int:
     """Empty the dashboard's tables and project every instance again; how many instances."""
     for table in (task_stats, task_open, deadline_stats, outcome_stats, deadline_facts, task_facts):
         conn.execute(delete(table))
     projection = DashboardProjection(calendar)
     count = 0
-    for row in conn.execute(select(instances).order_by(instances.c.id)).all():
-        info = InstanceInfo(
-            id=row.id,
-            process_id=row.process_id,
-            version_id=row.version_id,
-            business_key=row.business_key,
-            status=row.status,
-            started_at=row.started_at,
-            updated_at=row.updated_at,
-            ended_at=row.ended_at,
-            data=row.case_data or {},
-        )
+    for info in instances:
         _replay(conn, projection, info, now)
         _count_outcomes(info, conn)
         count += 1

@@ -177,7 +177,8 @@ def test_a_rebuild_gives_the_figures_the_projector_kept(database_url: str) -> No
     database = open_database(url)
     with database.begin() as conn:
         now = conn.execute(sa.select(sa.func.max(task_facts.c.ready_at))).scalar_one()
-        assert rebuild_dashboard(conn, WorkingDayCalendar(), now) == 10
+        cases = Engine(database).each_instance()
+        assert rebuild_dashboard(conn, cases, WorkingDayCalendar(), now) == 10
     database.dispose()
     rebuilt = figures(url)
     for name in kept:
