@@ -18,7 +18,7 @@
     container.appendChild(message);
   }
 
-  if (!window.BpmnJS || !window.fetch) {
+  if (!window.BpmnJS || !window.fetch || !window.TerugkeerDiagram) {
     say(container.getAttribute("data-failed"));
     return;
   }
@@ -137,30 +137,14 @@
     });
   }
 
-  function show(url) {
-    container.setAttribute("aria-busy", "true");
-    fetch(url, { credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) {
-          throw new Error("HTTP " + response.status);
-        }
-        return response.text();
-      })
-      .then(function (xml) {
-        marked = [];
-        return viewer.importXML(xml);
-      })
-      .then(function () {
-        paint();
-        focusOnHeat();
-      })
-      .catch(function () {
-        say(container.getAttribute("data-failed"));
-      })
-      .then(function () {
-        container.removeAttribute("aria-busy");
-        container.setAttribute("data-ready", "true");
-      });
+  function show(button) {
+    marked = [];
+    window.TerugkeerDiagram.load(viewer, container, button.getAttribute("data-url"), function () {
+      paint();
+      focusOnHeat();
+    }, function () {
+      say(container.getAttribute("data-failed"));
+    });
   }
 
   viewer.on("element.click", function (event) {
@@ -175,26 +159,8 @@
   });
 
   var choices = Array.prototype.slice.call(document.querySelectorAll(".diagram-choice"));
-  choices.forEach(function (button) {
-    button.addEventListener("click", function () {
-      choices.forEach(function (other) {
-        other.setAttribute("aria-pressed", other === button ? "true" : "false");
-      });
-      show(button.getAttribute("data-url"));
-    });
-  });
-
-  Array.prototype.slice.call(document.querySelectorAll("[data-zoom]")).forEach(function (button) {
-    button.addEventListener("click", function () {
-      var canvas = viewer.get("canvas");
-      var how = button.getAttribute("data-zoom");
-      if (how === "fit") {
-        canvas.zoom("fit-viewport", "auto");
-      } else {
-        canvas.zoom(canvas.zoom() * (how === "in" ? 1.25 : 0.8));
-      }
-    });
-  });
+  window.TerugkeerDiagram.bindChoices(choices, show);
+  window.TerugkeerDiagram.bindZoom(viewer);
 
   var modes = Array.prototype.slice.call(document.querySelectorAll(".heat-mode"));
   modes.forEach(function (button) {
@@ -208,6 +174,6 @@
   });
 
   if (choices.length) {
-    show(choices[0].getAttribute("data-url"));
+    show(choices[0]);
   }
 })();

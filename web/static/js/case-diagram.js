@@ -16,7 +16,7 @@
     container.appendChild(message);
   }
 
-  if (!window.BpmnJS || !window.fetch) {
+  if (!window.BpmnJS || !window.fetch || !window.TerugkeerDiagram) {
     say(container.getAttribute("data-failed"));
     return;
   }
@@ -69,55 +69,19 @@
     });
   }
 
-  function show(url) {
-    container.setAttribute("aria-busy", "true");
-    fetch(url, { credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) {
-          throw new Error("HTTP " + response.status);
-        }
-        return response.text();
-      })
-      .then(function (xml) {
-        return viewer.importXML(xml);
-      })
-      .then(function () {
-        mark();
-        focusOnWork();
-      })
-      .catch(function (error) {
-        var text = String((error && error.message) || "");
-        var noDiagram = text.indexOf("no diagram") !== -1;
-        say(container.getAttribute(noDiagram ? "data-no-diagram" : "data-failed"));
-      })
-      .then(function () {
-        container.removeAttribute("aria-busy");
-        container.setAttribute("data-ready", "true");
-      });
+  function show(button) {
+    window.TerugkeerDiagram.load(viewer, container, button.getAttribute("data-url"), function () {
+      mark();
+      focusOnWork();
+    }, function (message) {
+      say(container.getAttribute(message));
+    });
   }
 
-  choices.forEach(function (button) {
-    button.addEventListener("click", function () {
-      choices.forEach(function (other) {
-        other.setAttribute("aria-pressed", other === button ? "true" : "false");
-      });
-      show(button.getAttribute("data-url"));
-    });
-  });
-
-  Array.prototype.slice.call(document.querySelectorAll("[data-zoom]")).forEach(function (button) {
-    button.addEventListener("click", function () {
-      var canvas = viewer.get("canvas");
-      var how = button.getAttribute("data-zoom");
-      if (how === "fit") {
-        canvas.zoom("fit-viewport", "auto");
-      } else {
-        canvas.zoom(canvas.zoom() * (how === "in" ? 1.25 : 0.8));
-      }
-    });
-  });
+  window.TerugkeerDiagram.bindChoices(choices, show);
+  window.TerugkeerDiagram.bindZoom(viewer);
 
   if (choices.length) {
-    show(choices[0].getAttribute("data-url"));
+    show(choices[0]);
   }
 })();

@@ -20,7 +20,7 @@
     container.classList.toggle("diagram-says", Boolean(text));
   }
 
-  if (!window.BpmnJS || !window.fetch) {
+  if (!window.BpmnJS || !window.fetch || !window.TerugkeerDiagram) {
     say(container.getAttribute("data-failed"));
     return;
   }
@@ -45,56 +45,20 @@
     canvas.viewbox({ x: box.inner.x - 20, y: y, width: box.width, height: box.height });
   }
 
-
   function show(button) {
-    container.setAttribute("aria-busy", "true");
     if (editLink) {
       editLink.setAttribute("href", button.getAttribute("data-edit"));
     }
-    fetch(button.getAttribute("data-url"), { credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) {
-          throw new Error("HTTP " + response.status);
-        }
-        return response.text();
-      })
-      .then(function (xml) {
-        return viewer.importXML(xml);
-      })
-      .then(function () {
-        say("");
-        readable();
-      })
-      .catch(function (error) {
-        var text = String((error && error.message) || "");
-        say(container.getAttribute(text.indexOf("no diagram") !== -1 ? "data-no-diagram" : "data-failed"));
-      })
-      .then(function () {
-        container.removeAttribute("aria-busy");
-        container.setAttribute("data-ready", "true");
-      });
+    window.TerugkeerDiagram.load(viewer, container, button.getAttribute("data-url"), function () {
+      say("");
+      readable();
+    }, function (message) {
+      say(container.getAttribute(message));
+    });
   }
 
-  choices.forEach(function (button) {
-    button.addEventListener("click", function () {
-      choices.forEach(function (other) {
-        other.setAttribute("aria-pressed", other === button ? "true" : "false");
-      });
-      show(button);
-    });
-  });
-
-  Array.prototype.slice.call(document.querySelectorAll("[data-zoom]")).forEach(function (button) {
-    button.addEventListener("click", function () {
-      var canvas = viewer.get("canvas");
-      var how = button.getAttribute("data-zoom");
-      if (how === "fit") {
-        canvas.zoom("fit-viewport", "auto");
-      } else {
-        canvas.zoom(canvas.zoom() * (how === "in" ? 1.25 : 0.8));
-      }
-    });
-  });
+  window.TerugkeerDiagram.bindChoices(choices, show);
+  window.TerugkeerDiagram.bindZoom(viewer);
 
   if (choices.length) {
     show(choices[0]);
