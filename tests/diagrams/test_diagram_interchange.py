@@ -1,6 +1,6 @@
 """The shipped models open cleanly and legibly in a modeler: full diagram interchange, shapes in
-their lanes, nothing on top of anything else, every element documented with its source section,
-and the files equal to what the generator (build_models.py, build_forms.py) produces.
+their lanes, nothing on top of anything else, every element documented with its source section.
+The files are the source (people edit them); these tests check properties of the files only.
 """
 
 from __future__ import annotations
@@ -249,22 +249,6 @@ def test_the_decision_table_cites_its_sources() -> None:
     )
     assert len(descriptions) == 6
     assert all(SECTION.search(d.text) for d in descriptions)
-
-
-def test_models_and_forms_equal_their_generators() -> None:
-    from tests.diagrams import build_models
-    from tests.processes import build_forms
-
-    files, problems = build_models.generate()
-    assert problems == []
-    for name, content in files.items():
-        assert (PROCESSES / name).read_text("utf-8") == content, (
-            f"processes/{name} differs from the generator"
-        )
-    for name, content in build_forms.generate().items():
-        assert (ROOT / "forms" / name).read_text("utf-8") == content, (
-            f"forms/{name} differs from the generator"
-        )
 
 
 def _chromium() -> str | None:

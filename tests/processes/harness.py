@@ -29,12 +29,12 @@ from engine.deployment.bundle import due_date_expression, form_name
 from engine.runtime.forms import FormValidators
 from engine.runtime.projection import as_deadline, timer_due
 from engine.scripting import RestrictedScriptEngine
+from web.cases.fields import PROVISIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 PROCESSES = ROOT / "processes"
 FORMS = ROOT / "forms"
 MAIN = "nazorg_detentie"
-PROVISIONS = ("identity_document", "housing", "work_income", "debts", "care")
 
 
 @cache
