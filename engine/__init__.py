@@ -14,6 +14,7 @@ from engine.errors import (
 from engine.facade import Engine
 from engine.runtime.forms import validate_form_data
 from engine.runtime.migration import MigrationCheck
+from engine.runtime.organisations import OrganisationDirectory, organisation_kind
 from engine.runtime.pipeline import CaseChange, EventSink, Projector
 from engine.store.records import EventInfo, InstanceInfo, TaskInfo, TimerInfo, VersionInfo
 
@@ -28,6 +29,8 @@ __all__ = [
     "EventSink",
     "FormValidationError",
     "InstanceInfo",
+    "OrganisationDirectory",
+    "organisation_kind",
     "ManualClock",
     "MigrationCheck",
     "MessageNotDeliverableError",

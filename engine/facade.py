@@ -28,6 +28,7 @@ from engine.runtime.definitions import DefinitionCache
 from engine.runtime.deploying import store_bundles
 from engine.runtime.forms import FormValidators
 from engine.runtime.migration import MigrationCheck, migration_problems, move_to, version_problems
+from engine.runtime.organisations import OrganisationDirectory
 from engine.runtime.pipeline import EventSink, Pipeline, Projector
 from engine.runtime.projection import element_states
 from engine.scripting import RestrictedScriptEngine
@@ -50,9 +51,12 @@ class Engine:
         cache_size: int = 512,
         projectors: Iterable[Projector] = (),
         event_sinks: Iterable[EventSink] = (),
+        organisations: OrganisationDirectory | None = None,
     ) -> None:
         """``projectors`` see each command's case (data and status) and ``event_sinks`` every
-        audit event (commands, claims, deployments), both inside the writing transaction."""
+        audit event (commands, claims, deployments), both inside the writing transaction.
+        ``organisations`` answers whether a code is an active organisation of a kind: start data
+        and completed tasks that name another are refused (engine/runtime/organisations.py)."""
         if isinstance(database, str):
             database = open_database(database)
         else:
@@ -69,6 +73,7 @@ class Engine:
         )
         self._pipeline.projectors.extend(projectors)
         self._pipeline.event_sinks.extend(event_sinks)
+        self._pipeline.organisations = organisations
 
     # Deployments
 
@@ -306,8 +311,11 @@ class Engine:
             return human_tasks.get(conn, task_id)  # type: ignore[return-value]
 
     def complete(self, task_id: str, data: dict[str, Any], user: str) -> InstanceInfo:
-        """Validate ``data`` against the task's form, complete the task, run on to the next wait."""
-        locate, action = complete_task(task_id, data, user, self._forms)
+        """Validate ``data`` against the task's form (organisation fields included), complete the
+        task, run on to the next wait."""
+        locate, action = complete_task(
+            task_id, data, user, self._forms, self._pipeline.organisations
+        )
         info, _ = self._pipeline.execute(locate, user, action)
         return info
 

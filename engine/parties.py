@@ -56,3 +56,12 @@ def party_for_lane(lane: str | None) -> Party | None:
 
 def party_by_code(code: str) -> Party:
     return _BY_CODE[code]
+
+
+def party_of_key(key: str) -> Party | None:
+    """The party whose organisation code a data key holds: a party's own key
+    (``probation_office_code``) or one ending in it (``entry_requested_municipality_code``)."""
+    for party in PARTIES:
+        if key == party.organisation_key or key.endswith("_" + party.organisation_key):
+            return party
+    return None

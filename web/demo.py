@@ -17,7 +17,14 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from engine import Engine, EngineError, FormValidationError, NotFoundError, validate_form_data
+from engine import (
+    Engine,
+    EngineError,
+    FormValidationError,
+    NotFoundError,
+    organisation_kind,
+    validate_form_data,
+)
 from engine.bsn import generate_bsn
 from engine.clock import AMSTERDAM
 from web.accounts import create_user, ensure_organisation
@@ -247,9 +254,9 @@ def _sample_value(name: str, prop: Mapping[str, Any], rng: random.Random, case: 
             return case.get(name) or case.get(fields.ENTRY_DATE)
         if prop.get("format") == "bsn":
             return case.get(fields.BSN)
-        organisation_kind = fields.organisation_kind_of_key(name)
-        if organisation_kind is not None:
-            return _code_for(organisation_kind, case)
+        expected = organisation_kind(name, prop)
+        if expected is not None:
+            return _code_for(expected, case)
         if "pattern" in prop:
             return case.get(name)
         return "Besproken met betrokkene (demo)."[: int(prop.get("maxLength", 200))]

@@ -14,6 +14,7 @@ from engine import Engine, calendar_from_setting
 from engine.scheduler import TimerScheduler
 from web.cases.projection import project_case
 from web.dashboard.projection import DashboardProjection
+from web.models import is_organisation
 
 ENGINE_KEY = "terugkeer_engine"
 SCHEDULER_KEY = "terugkeer_scheduler"
@@ -21,7 +22,8 @@ SCHEDULER_KEY = "terugkeer_scheduler"
 
 def build_engine(database: str | SQLEngine, settings: Mapping[str, Any]) -> Engine:
     """An Engine with the calendar, forms folder and clock from ``settings``, and the web app's
-    projections (the cases projector) registered.
+    projections (the cases projector) registered, and the organisations table as the directory
+    that organisation fields are checked against.
 
     The dashboard's projector runs before the cases projector: it reads a case's previous row."""
     forms_dir = settings.get("TERUGKEER_FORMS_DIR")
@@ -34,6 +36,7 @@ def build_engine(database: str | SQLEngine, settings: Mapping[str, Any]) -> Engi
         forms_dir=Path(forms_dir) if forms_dir else None,
         projectors=[dashboard.project, project_case],
         event_sinks=[dashboard.record_claims],
+        organisations=is_organisation,
     )
 
 

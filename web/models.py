@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, select
+from sqlalchemy import Boolean, CheckConstraint, Connection, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from web.cases import tables as case_tables  # noqa: F401  (same metadata; env.py imports us)
@@ -155,3 +155,11 @@ class ApiToken(db.Model):
 
     def __repr__(self) -> str:
         return f"<ApiToken {self.prefix} of user {self.user_id}>"
+
+
+def is_organisation(conn: Connection, kind: str, code: str) -> bool:
+    """The engine's organisation directory (engine/runtime/organisations.py): whether ``code``
+    is an organisation of ``kind``, read on the engine's connection inside its command."""
+    table = Organisation.__table__
+    query = select(table.c.id).where(table.c.code == code, table.c.kind == kind)
+    return conn.execute(query).first() is not None

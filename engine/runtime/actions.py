@@ -13,16 +13,27 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Connection, Row
 
-from engine.errors import ConflictError, MessageNotDeliverableError, NotFoundError
+from engine.errors import (
+    ConflictError,
+    FormValidationError,
+    MessageNotDeliverableError,
+    NotFoundError,
+)
 from engine.runtime.forms import FormValidators
+from engine.runtime.organisations import OrganisationDirectory, organisation_errors
 from engine.runtime.pipeline import Action, Command, Locator
 from engine.store import instances, timers
 
 
 def complete_task(
-    task_id: str, data: dict[str, Any], user: str, validators: FormValidators
+    task_id: str,
+    data: dict[str, Any],
+    user: str,
+    validators: FormValidators,
+    directory: OrganisationDirectory | None = None,
 ) -> tuple[Locator, Action]:
-    """Find and lock the task's instance, then complete the task with ``data``."""
+    """Find and lock the task's instance, then complete the task with ``data``: it must fit the
+    task's form, and its organisation fields must name organisations ``directory`` knows."""
 
     def locate(conn: Connection) -> Row:
         head = instances.lock_by_task(conn, task_id)
@@ -39,8 +50,7 @@ def complete_task(
         task = _ready_user_task(command, task_id)
         form = command.definition.forms.get(head.task_form) if head.task_form else None
         if form is not None:
-            definition = command.definition
-            validators.validate(form["schema"], data, command.case_data, definition.field_titles)
+            _validate(command, form["schema"], data, validators, directory)
         task.data.update(data)
         command.completed_task_ids.append(task_id)
         command.record(
@@ -50,6 +60,27 @@ def complete_task(
         command.absorb(task)
 
     return locate, action
+
+
+def _validate(
+    command: Command,
+    schema: dict,
+    data: dict[str, Any],
+    validators: FormValidators,
+    directory: OrganisationDirectory | None,
+) -> None:
+    errors: dict[str, list[str]] = {}
+    try:
+        validators.validate(schema, data, command.case_data, command.definition.field_titles)
+    except FormValidationError as exc:
+        errors = dict(exc.errors)
+    if directory is not None:
+        conn = command.conn
+        found = organisation_errors(schema, data, lambda kind, code: directory(conn, kind, code))
+        for field, messages in found.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise FormValidationError(errors)
 
 
 def deliver_message(name: str, business_key: str, payload: dict[str, Any]) -> Action:

@@ -10,6 +10,7 @@ from typing import Any
 from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
 from sqlalchemy import Connection
 
+from engine.deployment.bundle import form_name
 from engine.errors import NotFoundError
 from engine.runtime.codec import CODECS, WorkflowCodec
 from engine.runtime.forms import field_titles
@@ -27,6 +28,16 @@ class Definition:
     @functools.cached_property
     def field_titles(self) -> dict[str, str]:
         return field_titles(self.forms)
+
+    @functools.cached_property
+    def start_schema(self) -> dict[str, Any] | None:
+        """The JSON Schema of the process's start form (the data a case starts with), if any."""
+        for start_event in self.spec.start.outputs:
+            name = form_name(start_event)
+            form = self.forms.get(name) if name else None
+            if form is not None:
+                return form["schema"]
+        return None
 
     @property
     def codec(self) -> WorkflowCodec:

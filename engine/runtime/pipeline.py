@@ -22,6 +22,7 @@ from engine.db.connect import write_transaction
 from engine.errors import ConflictError, NotFoundError
 from engine.runtime.cache import WorkflowCache
 from engine.runtime.definitions import Definition, DefinitionCache
+from engine.runtime.organisations import OrganisationDirectory, check_organisations
 from engine.runtime.projection import ready_user_tasks, task_row, timer_has_fired, waiting_timers
 from engine.store import events, human_tasks, instances, timers
 from engine.store.records import InstanceInfo
@@ -117,6 +118,7 @@ class Pipeline:
         self.timer_listeners: list[Callable[[datetime], None]] = []
         self.projectors: list[Projector] = []
         self.event_sinks: list[EventSink] = []
+        self.organisations: OrganisationDirectory | None = None
 
     def start(
         self,
@@ -130,6 +132,7 @@ class Pipeline:
         with write_transaction(self.database) as conn:
             version_id = choose_version(conn)
             definition = self.definitions.get(conn, version_id)
+            check_organisations(self.organisations, conn, definition.start_schema, data)
             workflow = BpmnWorkflow(
                 definition.spec, definition.subprocess_specs, script_engine=self.script_engine
             )

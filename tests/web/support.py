@@ -18,7 +18,8 @@ from web.engine_access import current_engine, stop_scheduler
 from web.extensions import db
 from web.models import User
 
-MODELS = Path(__file__).resolve().parents[1] / "engine" / "models"
+ROOT = Path(__file__).resolve().parents[2]
+MODELS = ROOT / "tests" / "engine" / "models"
 SAMPLE_FILES = [MODELS / "sample.bpmn", MODELS / "stay_class.dmn"]
 PASSWORD = "correct horse battery"
 
@@ -54,6 +55,20 @@ def build_app(database_url: str, clock: ManualClock, **overrides: Any) -> Flask:
     app = create_app(config)
     with app.app_context():
         current_engine().deploy(SAMPLE_FILES)
+    return app
+
+
+def build_real_app(database_url: str, clock: ManualClock, **overrides: Any) -> Flask:
+    """The app on the shipped nazorg models (processes/ and forms/), deployed."""
+    config = TestConfig(
+        database_url, TERUGKEER_CLOCK=clock, TERUGKEER_FORMS_DIR=ROOT / "forms", **overrides
+    )
+    app = create_app(config)
+    processes = ROOT / "processes"
+    with app.app_context():
+        current_engine().deploy(
+            sorted(p for p in processes.iterdir() if p.suffix in (".bpmn", ".dmn"))
+        )
     return app
 
 

@@ -32,14 +32,6 @@ REMARKS = "remarks"
 # Organisation codes of the parties that hold a case (engine/parties.py, docs/modelling.md).
 PARTY_KEYS = (PRISON, MUNICIPALITY, PROBATION_OFFICE, UWV_OFFICE)
 
-# Form fields that hold an organisation code, by the kind of organisation (a choice list).
-ORGANISATION_KEY_SUFFIXES = (
-    ("municipality_code", "municipality"),
-    ("probation_office_code", "probation"),
-    ("prison_code", "prison"),
-    ("uwv_office_code", "uwv"),
-)
-
 STAY_CLASS = "stay_class"
 RELEASE_DATE = "release_date"
 RELEASE_INFO = "release_info"  # the release signal's payload: {"release_date", "immediate", ...}
@@ -145,11 +137,6 @@ def category_of_key(key: str) -> str | None:
         return key
     provision = provision_of_step(key)
     return provision if provision in SPECIAL_CATEGORIES else None
-
-
-def organisation_kind_of_key(key: str) -> str | None:
-    """The kind of organisation a data key holds the code of (``requested_municipality_code``)."""
-    return next((kind for suffix, kind in ORGANISATION_KEY_SUFFIXES if key.endswith(suffix)), None)
 
 
 def provision_of_step(bpmn_id: str) -> str | None:

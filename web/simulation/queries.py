@@ -3,16 +3,21 @@ simulation already ran (`terugkeer run` loads one only once)."""
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, func, select
+from collections.abc import Iterable
+
+from sqlalchemy import Engine, func, insert, select
 
 from engine import TaskInfo
+from engine.db.connect import write_transaction
 from engine.db.models import Event, HumanTask, ProcessInstance
+from web.models import Organisation
 
 events = Event.__table__
 human_tasks = HumanTask.__table__
 instances = ProcessInstance.__table__
 
 SIMULATED_KEY_PREFIX = "NZ-SIM-"
+organisations = Organisation.__table__
 
 
 def new_ready_tasks(database: Engine, after_event: int) -> tuple[list[TaskInfo], int]:
@@ -40,3 +45,18 @@ def simulated_cases(database: Engine, prefix: str = SIMULATED_KEY_PREFIX) -> int
     query = select(func.count()).where(instances.c.business_key.like(f"{prefix}%"))
     with database.connect() as conn:
         return conn.execute(query).scalar_one()
+
+
+def register_missing_organisations(
+    database: Engine, wanted: Iterable[tuple[str, str, str]]
+) -> None:
+    """Add the organisations (code, name, kind) that are not registered yet."""
+    with write_transaction(database) as conn:
+        known = set(conn.execute(select(organisations.c.code)).scalars())
+        missing = [
+            {"code": code, "name": name, "kind": kind}
+            for code, name, kind in wanted
+            if code not in known
+        ]
+        if missing:
+            conn.execute(insert(organisations), missing)

@@ -27,9 +27,14 @@ from engine import (
     TaskInfo,
 )
 from engine.clock import AMSTERDAM, ManualClock
+from web.demo import ORGANISATIONS
 from web.simulation.answers import answer
 from web.simulation.profile import Person, draw_person
-from web.simulation.queries import last_event_id, new_ready_tasks
+from web.simulation.queries import (
+    last_event_id,
+    new_ready_tasks,
+    register_missing_organisations,
+)
 from web.simulation.responses import ResponseModel
 
 USERS = {
@@ -264,12 +269,24 @@ def simulate(
 
     clock = ManualClock(datetime.combine(start, time(0), AMSTERDAM))
     engine = build_engine(database, {**settings, "TERUGKEER_CLOCK": clock})
+    profile = profile or load_profile()
     try:
         if not engine.versions(process_id):
             raise NotFoundError(f"process {process_id!r} is not deployed")
-        simulator = Simulator(
-            engine, profile or load_profile(), process_id=process_id, seed=seed, progress=progress
-        )
+        # The engine hands cases only to registered organisations (web/models.is_organisation).
+        register_missing_organisations(engine.database, profile_organisations(profile))
+        simulator = Simulator(engine, profile, process_id=process_id, seed=seed, progress=progress)
         return simulator.run(cases, start, days)
     finally:
         engine.database.dispose()
+
+
+def profile_organisations(profile: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(code, name, kind) of the organisations the profile sends cases to; the demo's names
+    where it has them (web/demo.py), else the code."""
+    names = {code: name for code, name, _kind in ORGANISATIONS}
+    orgs = profile["organisations"]
+    wanted = [(code, "prison") for code in orgs["prisons"]]
+    wanted += [(code, "municipality") for code in orgs["municipalities"]]
+    wanted += [(orgs["probation"], "probation"), (orgs["uwv"], "uwv")]
+    return [(code, names.get(code, code), kind) for code, kind in wanted]

@@ -4,6 +4,7 @@ everything typed kept; nothing changes then (architecture principle 10)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -11,7 +12,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from engine import ConflictError, FormValidationError, TaskInfo, validate_form_data
+from engine import (
+    ConflictError,
+    FormValidationError,
+    TaskInfo,
+    organisation_kind,
+    validate_form_data,
+)
 from web.access import can_claim, can_complete, can_unclaim, can_work_task, task_for
 from web.auth.views import safe_target
 from web.cases import fields as case_fields
@@ -42,7 +49,7 @@ def _render(
     if form:
         known = engine.instance(task.instance_id).data
         field_list = build_fields(form["schema"], form.get("ui"), raw, errors, known)
-        offer_organisations(field_list)
+        offer_organisations(field_list, form["schema"])
     named = _field_names(field_list)
     general = [m for key, found in (errors or {}).items() if key not in named for m in found]
     names = display_names({n for n in (task.claimed_by, task.completed_by) if n})
@@ -68,11 +75,14 @@ def _render(
     return page, status
 
 
-def offer_organisations(field_list: list[Field]) -> None:
-    """Free-text fields for an organisation code (``..._municipality_code``) become a choice
-    of the known organisations of that kind; a typed code that is not known stays available."""
+def offer_organisations(field_list: list[Field], schema: Mapping[str, Any] | None = None) -> None:
+    """Free-text fields for an organisation code (``"x-organisation": "probation"`` in
+    ``schema``, or a party's key such as ``..._municipality_code``) become a choice of the known
+    organisations of that kind. A code typed earlier that is not known stays shown; the engine
+    refuses it on completion (engine/runtime/organisations.py)."""
+    properties = (schema or {}).get("properties") or {}
     for item in field_list:
-        kind = case_fields.organisation_kind_of_key(item.name)
+        kind = organisation_kind(item.name, properties.get(item.name))
         if item.kind != "text" or item.read_only or kind is None:
             continue
         options = [(code, label) for code, label in organisation_options(kind)]
