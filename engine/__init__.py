@@ -3,22 +3,32 @@
 from engine.calendar import WorkingDayCalendar, calendar_from_setting
 from engine.clock import ManualClock, SystemClock
 from engine.errors import (
+    BusyError,
+    CommandFailedError,
     ConflictError,
     DeploymentError,
     EngineError,
     FormValidationError,
+    Incident,
     MessageNotDeliverableError,
     NotFoundError,
     ScriptError,
 )
 from engine.facade import Engine
 from engine.runtime.forms import validate_form_data
+from engine.runtime.limits import CommandLimits
 from engine.runtime.migration import MigrationCheck
 from engine.runtime.organisations import OrganisationDirectory, organisation_kind
 from engine.runtime.pipeline import CaseChange, EventSink, Projector
+from engine.script_limits import ScriptLimits
 from engine.store.records import EventInfo, InstanceInfo, TaskInfo, TimerInfo, VersionInfo
 
 __all__ = [
+    "BusyError",
+    "CommandFailedError",
+    "CommandLimits",
+    "Incident",
+    "ScriptLimits",
     "CaseChange",
     "Projector",
     "ConflictError",

@@ -1,12 +1,25 @@
-"""The errors the engine raises. Callers catch these, never SpiffWorkflow's own."""
+"""The errors the engine raises. Callers catch these, never SpiffWorkflow's own.
+
+Each error has a ``code`` and ``params`` (plain JSON values) from which a caller writes its own
+text in its own language; the English message (``str(error)``) is for logs and developers.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
 
 
 class EngineError(Exception):
     """Base class: every error the facade raises is one of these."""
 
     code = "engine_error"
+
+    def __init__(self, message: str = "", *, code: str | None = None, **params: Any) -> None:
+        super().__init__(message)
+        if code is not None:
+            self.code = code
+        self.params: dict[str, Any] = params
 
 
 class DeploymentError(EngineError):
@@ -41,7 +54,13 @@ class DeploymentError(EngineError):
             )
             if part
         )
-        super().__init__(f"{message} ({where})" if where else message)
+        super().__init__(
+            f"{message} ({where})" if where else message,
+            file=file,
+            line=line,
+            element=element,
+            detail=message,
+        )
 
     def as_dict(self) -> dict:
         result = {
@@ -76,7 +95,7 @@ class FormValidationError(EngineError):
     def __init__(self, errors: dict[str, list[str]]) -> None:
         self.errors = errors
         fields = ", ".join(sorted(errors))
-        super().__init__(f"form data is invalid: {fields}")
+        super().__init__(f"form data is invalid: {fields}", fields=sorted(errors))
 
 
 class MessageNotDeliverableError(EngineError):
@@ -92,4 +111,36 @@ class ScriptError(EngineError):
 
     def __init__(self, message: str, *, element: str | None = None) -> None:
         self.element = element
-        super().__init__(f"{message} (element {element})" if element else message)
+        super().__init__(
+            f"{message} (element {element})" if element else message,
+            element=element,
+            detail=message,
+        )
+
+
+class BusyError(EngineError):
+    """The database did not answer in time (a lock held too long, a statement past its time
+    limit) or could not be reached. The command was rolled back: nothing changed; try again."""
+
+    code = "busy"
+
+
+class CommandFailedError(EngineError):
+    """The engine failed outside the workflow (a defect in the engine, not in the model or the
+    input). The command was rolled back and the failure was recorded on the case."""
+
+    code = "command_failed"
+
+
+@dataclass(frozen=True)
+class Incident:
+    """Why a case stands still: a model defect found while a command ran its workflow.
+
+    ``code`` and ``params`` are what a user interface translates (see docs/engine.md for the
+    codes); ``message`` is the English text for logs; ``element`` is the BPMN id of the step.
+    """
+
+    code: str
+    message: str
+    element: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)

@@ -10,11 +10,16 @@ from typing import Any
 
 from sqlalchemy import Connection, Row
 from sqlalchemy import Engine as SQLEngine
-from sqlalchemy.exc import IntegrityError
 
 from engine.calendar import WorkingDayCalendar
 from engine.clock import Clock, SystemClock
-from engine.db.connect import open_database, prepare, read_transaction, write_transaction
+from engine.db.connect import (
+    limit_write_transactions,
+    open_database,
+    prepare,
+    read_transaction,
+    write_transaction,
+)
 from engine.deployment import SourceFile, parse_deployment
 from engine.errors import ConflictError, MessageNotDeliverableError, NotFoundError
 from engine.runtime.actions import (
@@ -27,6 +32,7 @@ from engine.runtime.cache import WorkflowCache
 from engine.runtime.definitions import DefinitionCache
 from engine.runtime.deploying import store_bundles
 from engine.runtime.forms import FormValidators
+from engine.runtime.limits import CommandLimits
 from engine.runtime.migration import MigrationCheck, migration_problems, move_to, version_problems
 from engine.runtime.organisations import OrganisationDirectory
 from engine.runtime.pipeline import EventSink, Pipeline, Projector
@@ -52,24 +58,35 @@ class Engine:
         projectors: Iterable[Projector] = (),
         event_sinks: Iterable[EventSink] = (),
         organisations: OrganisationDirectory | None = None,
+        limits: CommandLimits | None = None,
     ) -> None:
         """``projectors`` see each command's case (data and status) and ``event_sinks`` every
         audit event (commands, claims, deployments), both inside the writing transaction.
         ``organisations`` answers whether a code is an active organisation of a kind: start data
-        and completed tasks that name another are refused (engine/runtime/organisations.py)."""
+        and completed tasks that name another are refused (engine/runtime/organisations.py).
+        ``limits`` bound every command (scripts, engine steps, database waits)."""
+        self.limits = limits or CommandLimits()
         if isinstance(database, str):
             database = open_database(database)
         else:
             prepare(database)
+        limit_write_transactions(
+            database, self.limits.lock_timeout_ms, self.limits.statement_timeout_ms
+        )
         self.database = database
         self.clock = clock or SystemClock()
         self.calendar = calendar or WorkingDayCalendar()
         self.forms_dir = Path(forms_dir) if forms_dir else None
-        self.script_engine = RestrictedScriptEngine(self.calendar, self.clock)
+        self.script_engine = RestrictedScriptEngine(self.calendar, self.clock, self.limits.scripts)
         self._definitions = DefinitionCache()
         self._forms = FormValidators()
         self._pipeline = Pipeline(
-            database, self.clock, self.script_engine, self._definitions, WorkflowCache(cache_size)
+            database,
+            self.clock,
+            self.script_engine,
+            self._definitions,
+            WorkflowCache(cache_size),
+            self.limits,
         )
         self._pipeline.projectors.extend(projectors)
         self._pipeline.event_sinks.extend(event_sinks)
@@ -131,12 +148,7 @@ class Engine:
                 raise NotFoundError(f"{wanted}process {process_id!r} is not deployed")
             return found
 
-        try:
-            return self._pipeline.start(choose_version, process_id, business_key, dict(data), user)
-        except IntegrityError as exc:
-            raise ConflictError(
-                f"a case with business key {business_key!r} already exists"
-            ) from exc
+        return self._pipeline.start(choose_version, process_id, business_key, dict(data), user)
 
     def instance(self, instance_id: int) -> InstanceInfo:
         """A case with its case data (completed tasks' data folded together)."""

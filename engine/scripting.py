@@ -2,11 +2,13 @@
 
 Helpers and guards live in the code's ``__builtins__``, never in its global namespace, so they
 cannot leak into task data; task data fields are the globals. A script works on a deep copy of
-the task data and its results are written back only when it succeeds.
+the task data and its results are written back only when it succeeds. Every loop pass, function
+call and operator that can build a big value draws on a budget (engine/script_limits.py).
 """
 
 from __future__ import annotations
 
+import ast
 import copy
 import functools
 import operator
@@ -33,8 +35,10 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
+from engine import script_limits
 from engine.calendar import DateLike, WorkingDayCalendar, as_date, end_of_day
 from engine.clock import AMSTERDAM, Clock
+from engine.script_limits import ScriptLimits, evaluation_budget
 
 _FILENAME = "<string>"  # SpiffWorkflow finds the failing script line by this frame name
 _LINE = re.compile(r"Line (\d+)")
@@ -67,6 +71,11 @@ _FORBIDDEN_ATTRIBUTES = INSPECT_ATTRIBUTES | {"format", "format_map", "mro"} | _
 
 _DATA_CLASSES = (date, datetime, timedelta, str, int, float, bool, list, dict, set)
 _DATA_TYPES = (str, int, float, list, tuple, dict, set, frozenset, date, time, timedelta)
+
+_OPERATOR_SYMBOLS = {ast.Mult: "*", ast.Pow: "**", ast.LShift: "<<", ast.Add: "+", ast.Mod: "%"}
+_FORMAT_NUMBER = re.compile(r"\d+")
+# datetime's C code imports these itself (strptime, strftime); scripts cannot import anything.
+_INTERNAL_IMPORTS = frozenset({"_strptime", "time"})
 
 _INPLACE = {
     "+=": operator.iadd,
@@ -121,6 +130,59 @@ class _Policy(RestrictingNodeTransformer):
         if node.attr in _FORBIDDEN_ATTRIBUTES:
             self.error(node, _attribute_message(node.attr))
         return super().visit_Attribute(node)
+
+    # The budget: a count at the top of every loop pass and function body, and guarded calls
+    # for the operators that can build big values. The injected names start with "_", which
+    # scripts themselves may not use.
+
+    def visit_While(self, node: Any) -> Any:
+        node = super().visit_While(node)
+        node.body.insert(0, _budget_step(node))
+        return node
+
+    def visit_FunctionDef(self, node: Any) -> Any:
+        node = super().visit_FunctionDef(node)
+        node.body.insert(0, _budget_step(node))
+        return node
+
+    def visit_Lambda(self, node: Any) -> Any:
+        node = super().visit_Lambda(node)
+        node.body = _located(_call("_counted_", [node.body]), node.body)
+        return node
+
+    def visit_BinOp(self, node: Any) -> Any:
+        node = super().visit_BinOp(node)
+        symbol = _OPERATOR_SYMBOLS.get(type(node.op))
+        if symbol is None:
+            return node
+        return _located(_call("_operation_", [ast.Constant(symbol), node.left, node.right]), node)
+
+    def visit_FormattedValue(self, node: Any) -> Any:
+        spec = node.format_spec
+        if spec is not None:
+            parts = spec.values if isinstance(spec, ast.JoinedStr) else [spec]
+            if not all(isinstance(part, ast.Constant) for part in parts):
+                self.error(node, "a format specification must be written out, not computed")
+            elif any(
+                int(number) > ScriptLimits.size
+                for part in parts
+                for number in _FORMAT_NUMBER.findall(str(part.value))
+            ):
+                self.error(node, "a format width is too large")
+        return super().visit_FormattedValue(node)
+
+
+def _call(name: str, args: list[Any]) -> ast.Call:
+    return ast.Call(func=ast.Name(id=name, ctx=ast.Load()), args=args, keywords=[])
+
+
+def _located(new: Any, old: Any) -> Any:
+    """``new`` at ``old``'s place in the source, so that errors name the script's line."""
+    return ast.fix_missing_locations(ast.copy_location(new, old))
+
+
+def _budget_step(node: Any) -> ast.stmt:
+    return _located(ast.Expr(_call("_step_", [])), node)
 
 
 def _attribute_message(name: str) -> str:
@@ -179,7 +241,13 @@ def _guarded_getattr(obj: Any, name: str) -> Any:
         raise SandboxViolation(
             f'".{name}" is not allowed: scripts may only use attributes of data values'
         )
-    return getattr(obj, name)
+    return script_limits.guarded_method(obj, name, getattr(obj, name))
+
+
+def _internal_import(name: str, *args: Any, **kwargs: Any) -> Any:
+    if name not in _INTERNAL_IMPORTS:
+        raise SandboxViolation("imports are not allowed in scripts")
+    return __import__(name, *args, **kwargs)
 
 
 def _guarded_getitem(obj: Any, key: Any) -> Any:
@@ -190,6 +258,7 @@ def _inplace(op: str, target: Any, value: Any) -> Any:
     function = _INPLACE.get(op)
     if function is None:
         raise SandboxViolation(f"the operator {op} is not allowed in scripts")
+    script_limits.check_inplace(op, target, value)
     return function(target, value)
 
 
@@ -228,7 +297,8 @@ def _sandbox_builtins(calendar: WorkingDayCalendar, clock: Clock) -> dict[str, A
         "True": True,
         "False": False,
         **{cls.__name__: cls for cls in _DATA_CLASSES},
-        **{f.__name__: f for f in (len, min, max, sorted, any, all, sum, round, abs)},
+        **{f.__name__: f for f in (len, min, max, sorted, any, all, round, abs)},
+        "sum": script_limits.guarded_sum,
         "add_working_days": calendar.add_working_days,
         "working_days_between": calendar.working_days_between,
         "is_working_day": calendar.is_working_day,
@@ -241,7 +311,11 @@ def _sandbox_builtins(calendar: WorkingDayCalendar, clock: Clock) -> dict[str, A
         "now": now,
         "_getattr_": _guarded_getattr,
         "_getitem_": _guarded_getitem,
-        "_getiter_": iter,
+        "_getiter_": script_limits.counted_iter,
+        "_step_": script_limits.step,
+        "_counted_": script_limits.counted,
+        "_operation_": script_limits.guarded_operation,
+        "__import__": _internal_import,
         "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
         "_unpack_sequence_": guarded_unpack_sequence,
         "_write_": full_write_guard,
@@ -256,6 +330,7 @@ def _visible(name: Any) -> bool:
 
 def _to_task_data(value: Any, where: str) -> Any:
     """``value`` as JSON-like task data: dates become ISO strings, anything else not JSON fails."""
+    script_limits.count_result_value()
     if value is None or isinstance(value, (str, bool, int, float)):
         return value
     if isinstance(value, datetime):
@@ -284,9 +359,10 @@ def _unchanged(value: Any, original: Any) -> bool:
 class RestrictedEnvironment(TaskDataEnvironment):
     """Evaluates and executes with RestrictedPython; task data fields are the variables."""
 
-    def __init__(self, builtins: Mapping[str, Any]) -> None:
+    def __init__(self, builtins: Mapping[str, Any], limits: ScriptLimits) -> None:
         super().__init__({})
         self.builtins = dict(builtins)
+        self.limits = limits
 
     def _namespace(self, context: Mapping[str, Any], external: Mapping[str, Any]) -> dict:
         namespace = {k: v for k, v in external.items() if _visible(k)}
@@ -296,15 +372,17 @@ class RestrictedEnvironment(TaskDataEnvironment):
 
     def evaluate(self, expression: str, context: dict, external_context: dict | None = None):
         code = _code(expression, "eval")
-        return eval(code, self._namespace(context, external_context or {}))
+        with evaluation_budget(self.limits):
+            return eval(code, self._namespace(context, external_context or {}))
 
     def execute(self, script: str, context: dict, external_context: dict | None = None) -> bool:
         external = external_context or {}
         self.check_for_overwrite(context, external)
         code = _code(script, "exec")
-        namespace = self._namespace(copy.deepcopy(context), external)
-        exec(code, namespace)
-        self._write_back(namespace, context, external)
+        with evaluation_budget(self.limits):
+            namespace = self._namespace(copy.deepcopy(context), external)
+            exec(code, namespace)
+            self._write_back(namespace, context, external)
         return True
 
     def _write_back(self, namespace: dict, context: dict, external: Mapping[str, Any]) -> None:
@@ -324,10 +402,15 @@ class RestrictedEnvironment(TaskDataEnvironment):
 class RestrictedScriptEngine(PythonScriptEngine):
     """The engine's script engine: sandboxed Python with the Terugkeer helpers."""
 
-    def __init__(self, calendar: WorkingDayCalendar, clock: Clock) -> None:
+    def __init__(
+        self, calendar: WorkingDayCalendar, clock: Clock, limits: ScriptLimits | None = None
+    ) -> None:
         self.calendar = calendar
         self.clock = clock
-        super().__init__(environment=RestrictedEnvironment(_sandbox_builtins(calendar, clock)))
+        self.limits = limits or ScriptLimits()
+        super().__init__(
+            environment=RestrictedEnvironment(_sandbox_builtins(calendar, clock), self.limits)
+        )
 
     def validate(self, expression: str) -> None:
         """Raise a SyntaxError if ``expression`` is not allowed (DMN calls this)."""

@@ -1,4 +1,5 @@
-"""Connections: SQLite gets WAL and writer locks taken at BEGIN; PostgreSQL locks rows."""
+"""Connections: SQLite gets WAL and writer locks taken at BEGIN; PostgreSQL locks rows, and its
+command transactions wait for a lock and run a statement only for a limited time."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 WRITE_OPTION = "terugkeer_write"
 READ_OPTION = "terugkeer_read"
 _prepared: weakref.WeakSet[Engine] = weakref.WeakSet()
+_write_limits: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
 
 
 def open_database(url: str) -> Engine:
@@ -53,6 +55,31 @@ def prepare(engine: Engine) -> None:
         connection.connection.driver_connection.execute(  # type: ignore[union-attr]
             "BEGIN IMMEDIATE" if options.get(WRITE_OPTION) else "BEGIN"
         )
+
+
+def limit_write_transactions(
+    engine: Engine, lock_timeout_ms: int, statement_timeout_ms: int
+) -> None:
+    """On PostgreSQL, every write transaction (a command) waits at most ``lock_timeout_ms`` for a
+    lock and runs each statement at most ``statement_timeout_ms`` (0: no limit), set with SET
+    LOCAL so that it ends with the transaction. A command past either limit fails and rolls back
+    (the caller gets a BusyError) and releases its locks, instead of waiting without end."""
+    if engine.dialect.name != "postgresql":
+        return
+    settings = (
+        f"SET LOCAL lock_timeout = {int(lock_timeout_ms)}; "
+        f"SET LOCAL statement_timeout = {int(statement_timeout_ms)}"
+    )
+    first = engine not in _write_limits
+    _write_limits[engine] = settings
+    if not first:
+        return
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        if connection.get_execution_options().get(WRITE_OPTION):
+            # One round trip, straight to the driver (it starts the transaction first).
+            connection.connection.driver_connection.execute(_write_limits[engine])  # type: ignore[union-attr]
 
 
 @contextlib.contextmanager

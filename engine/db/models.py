@@ -104,6 +104,8 @@ class ProcessInstance(Base):
     case_data: Mapped[dict]
     error_message: Mapped[str | None] = mapped_column(Text)
     error_element: Mapped[str | None] = mapped_column(String(255))
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    error_params: Mapped[dict | None]
     started_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]

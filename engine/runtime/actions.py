@@ -56,8 +56,10 @@ def complete_task(
         command.record(
             "task_completed", task_id=task_id, bpmn_id=head.task_bpmn_id, fields=sorted(data)
         )
-        task.run()
-        command.absorb(task)
+        try:
+            task.run()
+        finally:  # what the user entered is case data even if the step after it fails
+            command.absorb(task)
 
     return locate, action
 
@@ -122,13 +124,26 @@ def _message_definitions(definition: Any) -> list[MessageEventDefinition]:
 def retry_failed(instance_id: int, data: dict[str, Any] | None) -> Action:
     def action(command: Command) -> None:
         if command.status != "error":
-            raise ConflictError(f"instance {instance_id} is not in error")
+            raise ConflictError(
+                f"instance {instance_id} is not in error",
+                code="not_in_error",
+                instance_id=instance_id,
+            )
+        fix = dict(data or {})
         failed = command.workflow.get_tasks(state=TaskState.ERROR)
         for task in failed:
-            # The reset task takes its parent's data when it becomes ready; fix it after.
+            # A reset task takes its parent's data again (and a timer or multi-instance reads it
+            # at once): the fix goes on the parent too, and on the task once it is reset.
+            if fix and task.parent is not None:
+                task.parent.set_data(**fix)
             command.workflow.reset_from_task_id(task.id)
-            task.set_data(**(data or {}))
-        command.record("instance_retried", bpmn_id=failed[0].task_spec.bpmn_id if failed else None)
+            task.set_data(**fix)
+        command.case_data.update(fix)
+        command.record(
+            "instance_retried",
+            bpmn_id=failed[0].task_spec.bpmn_id if failed else None,
+            fields=sorted(fix),
+        )
 
     return action
 

@@ -5,27 +5,47 @@ projections, write the audit events, commit. Any failure before commit changes n
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import logging
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.deep_merge import DeepMerge
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Connection, Engine, Row
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from engine.clock import Clock, FixedClock, active_clock
 from engine.db.connect import write_transaction
-from engine.errors import ConflictError, NotFoundError
+from engine.errors import (
+    BusyError,
+    CommandFailedError,
+    ConflictError,
+    EngineError,
+    Incident,
+    NotFoundError,
+)
 from engine.runtime.cache import WorkflowCache
 from engine.runtime.definitions import Definition, DefinitionCache
+from engine.runtime.failures import (
+    StepLimitExceeded,
+    failing_task,
+    incident_for,
+    internal_incident,
+    stop_at,
+)
+from engine.runtime.limits import CommandLimits
 from engine.runtime.organisations import OrganisationDirectory, check_organisations
 from engine.runtime.projection import ready_user_tasks, task_row, timer_has_fired, waiting_timers
+from engine.script_limits import ScriptBudget, command_budget
 from engine.store import events, human_tasks, instances, timers
 from engine.store.records import InstanceInfo
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -45,12 +65,15 @@ class Command:
     open_tasks: set[str] = field(default_factory=set)
     waiting_timers: dict[str, datetime] = field(default_factory=dict)
     case_data: dict[str, Any] = field(default_factory=dict)
-    error: tuple[str | None, str | None] = (None, None)  # message and element of a standing error
+    error: Incident | None = None  # the incident that stands on the case, if any
     completed_task_ids: list[str] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
     timers_armed: list[datetime] = field(default_factory=list)
     data_on_run: dict[Any, dict] = field(default_factory=dict)
     head: Row | None = None  # the locked instance row, with what the command's locator added
+    step_limit: int = 0  # engine steps this command may run; 0: no limit
+    budget: ScriptBudget | None = None  # the command's script budget (its time, too)
+    steps: int = 0
 
     def record(
         self, kind: str, *, task_id: str | None = None, bpmn_id: str | None = None, **detail: Any
@@ -69,7 +92,13 @@ class Command:
         )
 
     def before_run(self, task: Any) -> None:
-        """Give a task the data meant for it just before it runs (after it took its parent's)."""
+        """Count the step against the command's limits; give a task the data meant for it just
+        before it runs (after it took its parent's)."""
+        self.steps += 1
+        if self.step_limit and self.steps > self.step_limit:
+            raise StepLimitExceeded(task, self.step_limit)
+        if self.budget is not None:
+            self.budget.check_time()
         data = self.data_on_run.pop(task.id, None)
         if data:
             task.set_data(**data)
@@ -109,8 +138,10 @@ class Pipeline:
         script_engine: Any,
         definitions: DefinitionCache,
         cache: WorkflowCache,
+        limits: CommandLimits | None = None,
     ) -> None:
         self.database = database
+        self.limits = limits or CommandLimits()
         self.clock = clock
         self.script_engine = script_engine
         self.definitions = definitions
@@ -129,7 +160,7 @@ class Pipeline:
         actor: str,
     ) -> InstanceInfo:
         """Create an instance and run it to its first wait, in one transaction."""
-        with write_transaction(self.database) as conn:
+        with self._failures(_Attempt(None)), write_transaction(self.database) as conn:
             version_id = choose_version(conn)
             definition = self.definitions.get(conn, version_id)
             check_organisations(self.organisations, conn, definition.start_schema, data)
@@ -138,15 +169,22 @@ class Pipeline:
             )
             workflow.task_tree.data.update(data)
             now = self.clock.now()
-            instance_id = instances.insert_instance(
-                conn,
-                version_id=version_id,
-                process_id=process_id,
-                business_key=business_key,
-                state="",
-                serializer_version=definition.codec.version,
-                now=now,
-            )
+            try:
+                instance_id = instances.insert_instance(
+                    conn,
+                    version_id=version_id,
+                    process_id=process_id,
+                    business_key=business_key,
+                    state="",
+                    serializer_version=definition.codec.version,
+                    now=now,
+                )
+            except IntegrityError as exc:
+                raise ConflictError(
+                    f"a case with business key {business_key!r} already exists",
+                    code="business_key_taken",
+                    business_key=business_key,
+                ) from exc
             command = Command(
                 conn,
                 workflow,
@@ -173,8 +211,11 @@ class Pipeline:
         ``target`` is the instance id, or a function that finds and locks the instance's head row
         inside the transaction (the action sees that row as ``command.head``).
         """
-        with write_transaction(self.database) as conn:
+        attempt = _Attempt(None if callable(target) else target)
+        with self._failures(attempt), write_transaction(self.database) as conn:
             head = target(conn) if callable(target) else instances.lock(conn, target)
+            if head is not None:
+                attempt.instance_id = head.id
             if head is None:
                 raise NotFoundError(
                     "the case does not exist"
@@ -193,7 +234,7 @@ class Pipeline:
                 head.started_at,
                 self.clock.now(),
                 actor,
-                error=(head.error_message, head.error_element),
+                error=_standing_incident(head),
                 head=head,
             )
             cached = self.cache.take(head.id, head.revision)
@@ -215,6 +256,53 @@ class Pipeline:
             info, revision, result = self._run(command, head.revision, action)
         self._committed(command, revision)
         return info, result
+
+    @contextlib.contextmanager
+    def _failures(self, attempt: _Attempt) -> Iterator[None]:
+        """Turn what escapes a command's transaction (already rolled back) into engine errors."""
+        try:
+            yield
+        except EngineError:
+            raise
+        except OperationalError as exc:
+            raise BusyError(
+                "the database did not answer in time; nothing was changed, try again"
+            ) from exc
+        except Exception as exc:
+            incident = internal_incident(exc)
+            log.exception("command on instance %s failed outside the workflow", attempt.instance_id)
+            if attempt.instance_id is not None:
+                self._record_failure(attempt.instance_id, incident)
+            raise CommandFailedError(
+                f"the command failed and was rolled back: {incident.message}",
+                instance_id=attempt.instance_id,
+                **incident.params,
+            ) from exc
+
+    def _record_failure(self, instance_id: int, incident: Incident) -> None:
+        """Put the case in error in a transaction of its own (the command's was rolled back)."""
+        now = self.clock.now()
+        try:
+            with write_transaction(self.database) as conn:
+                head = instances.lock(conn, instance_id)
+                if head is None:
+                    return
+                instances.mark_failed(conn, instance_id, incident, now)
+                self.append_events(
+                    conn,
+                    [
+                        events.row(
+                            "instance_error",
+                            actor="engine",
+                            at=now,
+                            instance_id=instance_id,
+                            version_id=head.version_id,
+                            detail={"message": incident.message, "code": incident.code},
+                        )
+                    ],
+                )
+        except Exception:
+            log.exception("could not record the failure on instance %s", instance_id)
 
     def append_events(self, conn: Connection, rows: list[dict]) -> None:
         """Write audit events and hand them to the event sinks, in the caller's transaction."""
@@ -240,14 +328,16 @@ class Pipeline:
         open_before = command.open_tasks
         timers_before = command.waiting_timers
         result = None
-        error: SpiffWorkflowException | None = None
+        incident: Incident | None = None
         # One instant per command: every timer due at ``now`` fires in the first refresh, and
         # nothing becomes due between SpiffWorkflow's steps.
-        with active_clock(FixedClock(command.now)):
-            if action is not None:
-                result = action(command)
-            workflow = command.workflow  # an action may replace it (migration)
+        with active_clock(FixedClock(command.now)), command_budget(self.limits.scripts) as budget:
+            command.budget = budget
+            command.step_limit = self.limits.engine_steps
             try:
+                if action is not None:
+                    result = action(command)
+                workflow = command.workflow  # an action may replace it (migration)
                 advance(workflow, command.before_run, command.absorb)
                 ready = ready_user_tasks(workflow)
                 base = self._task_base(command)
@@ -255,8 +345,11 @@ class Pipeline:
                     task_row(ready[tid], workflow, command.now, base)
                     for tid in ready.keys() - open_before
                 ]
-            except SpiffWorkflowException as exc:
-                error = exc
+            except EngineError:
+                raise  # bad input, refused before the workflow changed
+            except Exception as exc:  # a model defect: the case goes in error at that step
+                incident = _stop(exc)
+                workflow = command.workflow
                 ready = {tid: None for tid in open_before - set(command.completed_task_ids)}
                 new_rows = []
             waiting = waiting_timers(workflow)
@@ -264,7 +357,7 @@ class Pipeline:
         self._project_timers(command, timers_before, waiting)
         command.open_tasks = set(ready)
         command.waiting_timers = {t.id: t.due_at for t in waiting.values()}
-        status, ended_at, message, element = self._outcome(command, error)
+        status, ended_at, standing = self._outcome(command, incident)
         new_revision = instances.save(
             conn,
             instance_id=command.instance_id,
@@ -273,8 +366,10 @@ class Pipeline:
             status=status,
             now=command.now,
             ended_at=ended_at,
-            error_message=message,
-            error_element=element,
+            error_message=standing.message if standing else None,
+            error_element=standing.element if standing else None,
+            error_code=standing.code if standing else None,
+            error_params=standing.params if standing else None,
             case_data=to_json_value(command.case_data),
             version_id=command.definition.version_id,
         )
@@ -288,9 +383,11 @@ class Pipeline:
             started_at=command.started_at,
             updated_at=command.now,
             ended_at=ended_at,
-            error_message=message,
-            error_element=element,
+            error_message=standing.message if standing else None,
+            error_element=standing.element if standing else None,
             data=command.case_data,
+            error_code=standing.code if standing else None,
+            error_params=dict(standing.params) if standing else {},
         )
         change = CaseChange(conn, info, command.events)
         for projector in self.projectors:
@@ -344,21 +441,24 @@ class Pipeline:
 
     @staticmethod
     def _outcome(
-        command: Command, error: SpiffWorkflowException | None
-    ) -> tuple[str, datetime | None, str | None, str | None]:
-        if error is not None:
-            element = _element_of(error)
-            message = _message_of(error)
-            command.record("instance_error", bpmn_id=element, message=message)
-            return "error", None, message, element
+        command: Command, incident: Incident | None
+    ) -> tuple[str, datetime | None, Incident | None]:
+        if incident is not None:
+            command.record(
+                "instance_error",
+                bpmn_id=incident.element,
+                message=incident.message,
+                code=incident.code,
+                params=incident.params,
+            )
+            return "error", None, incident
         if command.status == "error" and command.workflow.get_tasks(state=TaskState.ERROR):
-            message, element = command.error  # still failed: the error stands until a retry
-            return "error", None, message, element
+            return "error", None, command.error  # still failed: the error stands until a retry
         if command.workflow.completed:
             if command.status != "completed":
                 command.record("instance_completed")
-            return "completed", command.now, None, None
-        return "running", None, None, None
+            return "completed", command.now, None
+        return "running", None, None
 
 
 def advance(
@@ -384,11 +484,27 @@ def to_json_value(value: Any) -> Any:
     return value
 
 
-def _element_of(error: SpiffWorkflowException) -> str | None:
-    task = getattr(error, "task", None)
-    spec = task.task_spec if task is not None else getattr(error, "task_spec", None)
-    return getattr(spec, "bpmn_id", None) or getattr(spec, "name", None)
+@dataclass
+class _Attempt:
+    instance_id: int | None
 
 
-def _message_of(error: SpiffWorkflowException) -> str:
-    return str(error).strip() or error.__class__.__name__
+def _stop(error: Exception) -> Incident:
+    """Stop the case at the step that failed; the incident that describes it."""
+    task = failing_task(error)
+    try:
+        stop_at(task)
+    except Exception:  # the failure stands on the case even if its task cannot be marked
+        log.exception("could not mark the failed task in error")
+    return incident_for(error, task)
+
+
+def _standing_incident(head: Row) -> Incident | None:
+    if head.error_message is None:
+        return None
+    return Incident(
+        code=head.error_code or "model_error",
+        message=head.error_message,
+        element=head.error_element,
+        params=dict(head.error_params or {}),
+    )

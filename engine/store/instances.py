@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
 from engine.db.models import HumanTask, ProcessInstance
-from engine.errors import ConflictError
+from engine.errors import ConflictError, Incident
 from engine.store.records import InstanceInfo
 
 instances = ProcessInstance.__table__
@@ -21,6 +21,8 @@ _HEAD = (
     instances.c.revision,
     instances.c.error_message,
     instances.c.error_element,
+    instances.c.error_code,
+    instances.c.error_params,
     instances.c.started_at,
     instances.c.updated_at,
     instances.c.ended_at,
@@ -41,6 +43,8 @@ def info(row: Row) -> InstanceInfo:
         error_message=row.error_message,
         error_element=row.error_element,
         data=dict(row.case_data or {}),
+        error_code=row.error_code,
+        error_params=dict(row.error_params or {}),
     )
 
 
@@ -60,6 +64,8 @@ _SAVE = (
         ended_at=bindparam("b_ended_at"),
         error_message=bindparam("b_error_message"),
         error_element=bindparam("b_error_element"),
+        error_code=bindparam("b_error_code"),
+        error_params=bindparam("b_error_params"),
         case_data=bindparam("b_case_data"),
         version_id=bindparam("b_version_id"),
     )
@@ -193,6 +199,8 @@ def save(
     error_element: str | None,
     case_data: dict,
     version_id: int,
+    error_code: str | None = None,
+    error_params: dict | None = None,
 ) -> int:
     """Write new state if nobody else did since we read it; returns the new revision."""
     result = conn.execute(
@@ -207,6 +215,8 @@ def save(
             "b_ended_at": ended_at,
             "b_error_message": error_message,
             "b_error_element": error_element,
+            "b_error_code": error_code,
+            "b_error_params": error_params,
             "b_case_data": case_data,
             "b_version_id": version_id,
         },
@@ -214,6 +224,24 @@ def save(
     if result.rowcount != 1:
         raise ConflictError(f"instance {instance_id} was changed by another writer")
     return expected_revision + 1
+
+
+def mark_failed(conn: Connection, instance_id: int, incident: Incident, now: datetime) -> None:
+    """Put a case in error without touching its state (the command that failed was rolled
+    back); the new revision keeps any cached workflow of the case from being used again."""
+    conn.execute(
+        update(instances)
+        .where(instances.c.id == instance_id)
+        .values(
+            status="error",
+            revision=instances.c.revision + 1,
+            updated_at=now,
+            error_message=incident.message,
+            error_element=incident.element,
+            error_code=incident.code,
+            error_params=incident.params,
+        )
+    )
 
 
 def ids_on_version(conn: Connection, version_id: int, *, active_only: bool = True) -> list[int]:

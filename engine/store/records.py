@@ -32,6 +32,8 @@ class InstanceInfo:
     error_message: str | None = None
     error_element: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
+    error_code: str | None = None  # with error_params: what a user interface translates
+    error_params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

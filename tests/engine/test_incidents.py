@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
-from SpiffWorkflow.spiff.parser import SpiffBpmnParser
-
 from engine import Engine
-from engine.db.connect import write_transaction
-from engine.runtime.codec import CODECS
-from engine.store import versions
 from tests.engine.conftest import MODELS
+from tests.engine.unchecked import store_unchecked
 
 ESCAPES = {
     "import_os": "import os\nos.system('touch {marker}')",
@@ -59,28 +54,6 @@ def _escape_model(name: str, script: str) -> str:
 </bpmn:definitions>"""
 
 
-def _store_unchecked(engine: Engine, process_id: str, xml: str) -> None:
-    """Store a version as if it had slipped past the deployment checks: the sandbox must hold."""
-    parser = SpiffBpmnParser()
-    parser.add_bpmn_str(xml.encode(), filename=f"{process_id}.bpmn")
-    spec = parser.get_spec(process_id)
-    codec = CODECS["spiff"]
-    with write_transaction(engine.database) as conn:
-        versions.insert_version(
-            conn,
-            process_id=process_id,
-            name=process_id,
-            content_hash=process_id,
-            serializer_version=codec.version,
-            dialect="spiff",
-            specs=codec.dump_specs(spec, {}),
-            forms={},
-            deployed_by="test",
-            deployed_at=datetime.now(UTC),
-            source_files=[],
-        )
-
-
 def test_escape_attempts_fail_and_put_only_that_instance_in_error(
     make_engine, tmp_path: Path
 ) -> None:
@@ -89,7 +62,7 @@ def test_escape_attempts_fail_and_put_only_that_instance_in_error(
     bystander = engine.start("incident_case", {}, "bystander")
     for name, template in ESCAPES.items():
         marker = tmp_path / f"{name}.txt"
-        _store_unchecked(
+        store_unchecked(
             engine, f"escape_{name}", _escape_model(name, template.format(marker=marker))
         )
         case = engine.start(f"escape_{name}", {}, f"escape-{name}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine import CaseChange, Engine
+from engine import CaseChange, CommandFailedError, Engine
 from tests.engine.conftest import MODELS, SAMPLE_FILES
 
 
@@ -30,7 +30,7 @@ def test_projectors_see_case_data_and_events(make_engine) -> None:
     assert engine.instance_by_key("p-1").data["stay_days"] == 200
 
 
-def test_a_failing_projector_rolls_the_command_back(make_engine) -> None:
+def test_a_failing_projector_rolls_the_command_back_and_is_recorded(make_engine) -> None:
     def projector(change: CaseChange) -> None:
         if change.instance.data.get("stay_days") == 13:
             raise RuntimeError("projection store unavailable")
@@ -39,12 +39,18 @@ def test_a_failing_projector_rolls_the_command_back(make_engine) -> None:
     engine.deploy(SAMPLE_FILES)
     engine.start("sample_case", {}, "p-2")
     task = engine.tasks(business_key="p-2")[0]
-    with pytest.raises(RuntimeError):
+    with pytest.raises(CommandFailedError) as raised:
         engine.complete(task.id, {"entry_date": "2026-05-04", "stay_days": 13}, "mmd")
+    assert raised.value.code == "command_failed"
     assert engine.tasks(business_key="p-2")[0].id == task.id
-    assert "stay_days" not in engine.instance_by_key("p-2").data
+    failed = engine.instance_by_key("p-2")
+    assert "stay_days" not in failed.data
+    assert (failed.status, failed.error_code) == ("error", "command_failed")
+    assert "projection store unavailable" in failed.error_message
     engine.complete(task.id, {"entry_date": "2026-05-04", "stay_days": 14}, "mmd")
-    assert engine.instance_by_key("p-2").data["stay_class"] == "short"
+    resumed = engine.instance_by_key("p-2")
+    assert (resumed.status, resumed.error_code) == ("running", None)
+    assert resumed.data["stay_class"] == "short"
 
 
 def test_case_data_keeps_what_the_other_branch_changed(make_engine) -> None:
