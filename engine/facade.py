@@ -94,11 +94,17 @@ class Engine:
 
     # Deployments
 
-    def deploy(self, files: Iterable[FileLike], *, user: str = "system") -> list[VersionInfo]:
-        """Check and store the processes in ``files``; unchanged processes keep their version."""
+    def deploy(
+        self, files: Iterable[FileLike], *, user: str = "system", restore_older: bool = True
+    ) -> list[VersionInfo]:
+        """Check and store the processes in ``files``; a process equal to its newest version keeps
+        it. One equal to an older version gets a new version with that version's content
+        (``same_as``), or without ``restore_older`` keeps the older version's number."""
         bundles = parse_deployment([_source(f) for f in files], self.forms_dir)
         with write_transaction(self.database) as conn:
-            stored, rows = store_bundles(conn, bundles, user, self.clock.now())
+            stored, rows = store_bundles(
+                conn, bundles, user, self.clock.now(), restore_older=restore_older
+            )
             self._pipeline.append_events(conn, rows)
             return stored
 

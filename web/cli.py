@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy import make_url
 
 from config import Config, ensure_database_folder
-from engine import DeploymentError, Engine, NotFoundError
+from engine import DeploymentError, Engine, NotFoundError, VersionInfo
 from engine.db.migrate import upgrade
 from engine.scheduler import run_scheduler
 from web import create_app, demo
@@ -65,15 +65,20 @@ def report_refusal(error: DeploymentError) -> None:
         click.echo(f"  {where or 'deployment'}: {problem.detail}", err=True)
 
 
-def deploy_files(engine: Engine, files: list[Path], user: str) -> None:
+def deploy_files(
+    engine: Engine, files: list[Path], user: str, *, restore_older: bool = True
+) -> None:
     """Deploy ``files`` and print each process's version; exit 1 with the problems if refused."""
     try:
-        versions = engine.deploy(files, user=user)
+        versions = engine.deploy(files, user=user, restore_older=restore_older)
     except DeploymentError as error:
         report_refusal(error)
         raise click.exceptions.Exit(1) from None
     for info in versions:
-        state = "new" if info.created else "unchanged"
+        if info.same_as is not None:
+            state = f"new, the files of version {info.same_as} again"
+        else:
+            state = "new" if info.created else "unchanged"
         click.echo(f"{info.process_id} version {info.version} ({state})")
 
 
@@ -112,6 +117,47 @@ def deploy(paths: tuple[Path, ...], user: str) -> None:
         engine.database.dispose()
 
 
+def export_files(
+    engine: Engine, process_id: str, number: int | None, target: Path
+) -> tuple[VersionInfo, list[Path]]:
+    """Write the files a version of a process was deployed from, laid out as in this repository:
+    BPMN and DMN to ``target/processes/``, forms to ``target/forms/``. Byte for byte what was
+    deployed. Nothing is written when a stored name is not a plain file name."""
+    found = [info for info in engine.versions(process_id) if number in (None, info.version)]
+    if not found:
+        wanted = f"version {number} of " if number is not None else ""
+        raise click.ClickException(f"{wanted}process {process_id!r} is not deployed")
+    info = found[-1]
+    files = engine.version_files(info.id)
+    for name, _content in files:
+        if Path(name).name != name or name.startswith(".") or "\\" in name:
+            raise click.ClickException(f"version {info.version} holds a file named {name!r}")
+    written = []
+    for name, content in files:
+        folder = "processes" if name.lower().endswith(MODEL_SUFFIXES) else "forms"
+        path = target / folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        written.append(path)
+    return info, written
+
+
+@main.command("export")
+@click.argument("process_id")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--version", "number", type=click.IntRange(1), help="Default: the newest version.")
+def export_command(process_id: str, directory: Path, number: int | None) -> None:
+    """Write the files of a deployed version of PROCESS_ID (BPMN and DMN to DIRECTORY/processes/,
+    forms to DIRECTORY/forms/), e.g. `terugkeer export nazorg_detentie .` in a checkout to
+    commit a change made in the browser."""
+    engine = open_engine(Config())
+    try:
+        info, written = export_files(engine, process_id, number, directory)
+    finally:
+        engine.database.dispose()
+    click.echo(f"{process_id} version {info.version}: wrote {len(written)} files to {directory}")
+
+
 @main.command()
 def scheduler() -> None:
     """Fire timers when they are due, until stopped (Ctrl+C or SIGTERM)."""
@@ -147,7 +193,8 @@ def run(host: str, port: int, with_scheduler: bool, with_demo: bool) -> None:
     if files:
         engine = open_engine(config)
         try:
-            deploy_files(engine, files, "terugkeer run")
+            # A version made in the browser since stays the newest: the files only add news.
+            deploy_files(engine, files, "terugkeer run", restore_older=False)
         finally:
             engine.database.dispose()
     else:

@@ -54,11 +54,12 @@ class Base(DeclarativeBase):
 
 
 class ProcessVersion(Base):
-    """One deployed version of an executable process, stored once per content hash."""
+    """One deployed version of an executable process. A content hash repeats only when an older
+    version is put back (deployed again as a new version)."""
 
     __tablename__ = "process_versions"
     __table_args__ = (
-        UniqueConstraint("process_id", "content_hash"),
+        Index("ix_process_versions_process_id_content_hash", "process_id", "content_hash"),
         UniqueConstraint("process_id", "version"),
     )
 

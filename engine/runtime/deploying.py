@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import Connection
@@ -13,16 +14,27 @@ from engine.store.records import VersionInfo
 
 
 def store_bundles(
-    conn: Connection, bundles: list[ProcessBundle], user: str, now: datetime
+    conn: Connection,
+    bundles: list[ProcessBundle],
+    user: str,
+    now: datetime,
+    *,
+    restore_older: bool = True,
 ) -> tuple[list[VersionInfo], list[dict]]:
-    """A version per bundle: the existing one when its content is known, else a new one; and
-    the audit events of the new ones, for the caller to write."""
+    """A version per bundle: the newest one when the content equals it, else a new one; and
+    the audit events of the new ones, for the caller to write. Content equal to an older version
+    is that version put back: a new version (``same_as`` names the older one), or, without
+    ``restore_older``, the older version itself."""
     stored = []
     deployed_events = []
     for bundle in bundles:
-        existing = versions.find_by_hash(conn, bundle.process_id, bundle.content_hash)
-        if existing is not None:
-            stored.append(existing)
+        newest = versions.latest(conn, bundle.process_id)
+        if newest is not None and newest.content_hash == bundle.content_hash:
+            stored.append(newest)
+            continue
+        older = versions.find_by_hash(conn, bundle.process_id, bundle.content_hash)
+        if older is not None and not restore_older:
+            stored.append(older)
             continue
         codec = CODECS[bundle.dialect]
         info = versions.insert_version(
@@ -39,6 +51,9 @@ def store_bundles(
             source_files=[(f.name, f.content) for f in bundle.files],
         )
         detail = {"version": info.version, "content_hash": info.content_hash}
+        if older is not None:
+            info = replace(info, same_as=older.version)
+            detail["same_as"] = older.version
         deployed_events.append(
             events.row(
                 "version_deployed",

@@ -17,6 +17,7 @@ class VersionInfo:
     deployed_by: str
     deployed_at: datetime
     created: bool = False
+    same_as: int | None = None  # a new version with the files of this older version number
 
 
 @dataclass(frozen=True)

@@ -39,10 +39,12 @@ _INFO_COLUMNS = (
 
 
 def find_by_hash(conn: Connection, process_id: str, content_hash: str) -> VersionInfo | None:
+    """The oldest version of a process with this content (a version put back has the same)."""
     row = conn.execute(
-        select(*_INFO_COLUMNS).where(
-            versions.c.process_id == process_id, versions.c.content_hash == content_hash
-        )
+        select(*_INFO_COLUMNS)
+        .where(versions.c.process_id == process_id, versions.c.content_hash == content_hash)
+        .order_by(versions.c.version)
+        .limit(1)
     ).first()
     return _info(row) if row else None
 

@@ -13,6 +13,7 @@ from engine import (
     MessageNotDeliverableError,
     NotFoundError,
 )
+from engine.deployment import SourceFile
 from tests.engine.conftest import MODELS, SAMPLE_FILES
 
 
@@ -146,6 +147,45 @@ def test_redeploying_same_files_keeps_version(engine: Engine) -> None:
     assert {v.version for v in again} == {1}
     assert not any(v.created for v in again)
     _ = timedelta
+
+
+def _sample_with_name(name: str) -> list[SourceFile]:
+    """The sample files with the process renamed: a different content hash."""
+    bpmn = (MODELS / "sample.bpmn").read_bytes()
+    changed = bpmn.replace(b'id="sample_case" name="', f'id="sample_case" name="{name} '.encode())
+    assert changed != bpmn
+    return [
+        SourceFile("sample.bpmn", changed),
+        SourceFile("stay_class.dmn", SAMPLE_FILES[1].read_bytes()),
+    ]
+
+
+def test_deploying_an_older_versions_files_puts_that_version_back(engine: Engine) -> None:
+    (second,) = [
+        v for v in engine.deploy(_sample_with_name("Tweede")) if v.process_id == "sample_case"
+    ]
+    assert (second.version, second.created, second.same_as) == (2, True, None)
+
+    (third,) = [v for v in engine.deploy(SAMPLE_FILES) if v.process_id == "sample_case"]
+
+    assert (third.version, third.created, third.same_as) == (3, True, 1)
+    versions = {v.version: v for v in engine.versions("sample_case")}
+    assert versions[3].content_hash == versions[1].content_hash
+    assert dict(engine.version_files(third.id)) == dict(engine.version_files(versions[1].id))
+    assert engine.start("sample_case", {}, "after-put-back").version_id == third.id
+    (again,) = [v for v in engine.deploy(SAMPLE_FILES) if v.process_id == "sample_case"]
+    assert (again.version, again.created) == (3, False)
+
+
+def test_without_restore_older_an_older_versions_files_keep_the_newest(engine: Engine) -> None:
+    engine.deploy(_sample_with_name("Tweede"))
+
+    (kept,) = [
+        v for v in engine.deploy(SAMPLE_FILES, restore_older=False) if v.process_id == "sample_case"
+    ]
+
+    assert (kept.version, kept.created) == (1, False)
+    assert max(v.version for v in engine.versions("sample_case")) == 2
 
 
 def test_versions_keep_their_files_forms_and_open_cases(engine: Engine) -> None:

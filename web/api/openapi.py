@@ -69,6 +69,14 @@ def _path_parameter(name: str, description: str) -> dict[str, Any]:
 PATH_PARAMETERS = {
     "case_number": _path_parameter("case_number", "The case number, e.g. NZ-2026-7KQ4RM."),
     "task_id": _path_parameter("task_id", "The task's id."),
+    "process_id": _path_parameter("process_id", "The process id, e.g. nazorg_detentie."),
+    "number": {
+        "name": "number",
+        "in": "path",
+        "required": True,
+        "description": "The version number: 1, 2, ... per process.",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+    },
 }
 
 
@@ -213,6 +221,17 @@ OPERATIONS: tuple[Op, ...] = (
         errors=("403",),
         body=(processes.DeploymentIn, "The files; `complete` adds what they call."),
         also=((200, processes.DeploymentOut, "Nothing new: every process was deployed so."),),
+        problems={"422": DEPLOYMENT_REFUSED[0]},
+    ),
+    Op(
+        "post",
+        "/processes/{process_id}/versions/{number}/restore",
+        "restoreVersion",
+        "Put an older version back: deploy its files again as a new version; process owners only",
+        (201, processes.DeploymentOut, "Deployed: a new version with that version's content."),
+        "processes",
+        errors=("403", "404", "422"),
+        also=((200, processes.DeploymentOut, "Nothing new: the newest version is so already."),),
         problems={"422": DEPLOYMENT_REFUSED[0]},
     ),
     Op(

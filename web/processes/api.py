@@ -71,6 +71,10 @@ class VersionOut(Schema):
 
 class ProcessVersionOut(VersionOut):
     open_cases = fields.Integer(required=True, metadata={"description": "Running cases."})
+    same_as = fields.Integer(
+        allow_none=True,
+        metadata={"description": "The older version with the same content (one put back)."},
+    )
 
 
 class ProcessOut(Schema):
@@ -85,7 +89,11 @@ class ProcessListOut(Schema):
 
 class DeployedVersionOut(VersionOut):
     created = fields.Boolean(
-        required=True, metadata={"description": "A new version; false: deployed so before."}
+        required=True, metadata={"description": "A new version; false: the newest is so already."}
+    )
+    same_as = fields.Integer(
+        allow_none=True,
+        metadata={"description": "A new version with the content of this older version."},
     )
 
 
@@ -142,7 +150,9 @@ def processes() -> Response:
     items = []
     for summary in queries.overview():
         rows = queries.version_rows(summary.process_id)
-        versions = [{**vars(row.info), "open_cases": row.open_cases} for row in rows]
+        versions = [
+            {**vars(row.info), "open_cases": row.open_cases, "same_as": row.same_as} for row in rows
+        ]
         items.append({"process_id": summary.process_id, "name": summary.name, "versions": versions})
     return _json(ProcessListOut(), {"items": items})
 
@@ -155,6 +165,16 @@ def deploy() -> Response:
     uploads = [SourceFile(f["name"], f["content"].encode("utf-8")) for f in body["files"]]
     files = deploying.complete_upload(uploads) if body["complete"] else uploads
     stored = deploying.deploy(files, api_user().username)
+    status = 201 if any(info.created for info in stored) else 200
+    return _json(DeploymentOut(), {"versions": stored}, status)
+
+
+@bp.post("/<process_id>/versions/<int:number>/restore")
+def restore(process_id: str, number: int) -> Response:
+    """Deploy version ``number``'s files again as a new version ("Zet versie N terug"); 201 with
+    the versions, 200 when that content is the newest already, 422 when today's checks refuse
+    it."""
+    stored = deploying.put_back(queries.version(process_id, number), api_user().username)
     status = 201 if any(info.created for info in stored) else 200
     return _json(DeploymentOut(), {"versions": stored}, status)
 

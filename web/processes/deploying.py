@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
 from engine import DeploymentError, VersionInfo
@@ -46,6 +47,30 @@ def problems_of(error: DeploymentError) -> list[Problem]:
 
 def deploy(files: Iterable[SourceFile], user: str) -> list[VersionInfo]:
     return current_engine().deploy(list(files), user=user)
+
+
+def outcome(info: VersionInfo) -> str:
+    """What a deployment did to one process, in a sentence for the page."""
+    if info.created and info.same_as is not None:
+        return _(
+            "%(name)s: versie %(version)d is uitgerold, met dezelfde inhoud als versie %(same)d.",
+            name=info.name,
+            version=info.version,
+            same=info.same_as,
+        )
+    if info.created:
+        return _("%(name)s: versie %(version)d is uitgerold.", name=info.name, version=info.version)
+    return _(
+        "%(name)s: geen wijziging, dit is versie %(version)d.", name=info.name, version=info.version
+    )
+
+
+def put_back(version: VersionInfo, user: str) -> list[VersionInfo]:
+    """Deploy the files of ``version`` again: a new version of its process with that content
+    (unless it is the newest already), checked as any deployment. DeploymentError says why a
+    version the current checks refuse cannot be put back."""
+    files = current_engine().version_files(version.id)
+    return deploy([SourceFile(name, content) for name, content in files], user)
 
 
 def edited_files(version: VersionInfo, name: str, content: bytes) -> list[SourceFile]:
@@ -89,7 +114,7 @@ def complete_upload(uploads: list[SourceFile]) -> list[SourceFile]:
             defined |= found.defines
             missing |= found.refers - defined
             break
-    for info, name, content, _ in pool:
+    for info, name, content, _facts in pool:
         if info in used and sources.is_form(name) and name not in taken:
             taken.add(name)
             result.append(SourceFile(name, content))

@@ -135,12 +135,7 @@ def deploy_form(process_id: str, number: int, name: str) -> Response | tuple[str
         else:
             created = [each for each in stored if each.created]
             for each in created:
-                text = _(
-                    "%(name)s: versie %(version)d is uitgerold.",
-                    name=each.name,
-                    version=each.version,
-                )
-                flash(text, "success")
+                flash(deploying.outcome(each), "success")
             if not created:
                 flash(_("Geen wijziging: het formulier is al zo uitgerold."), "info")
             return redirect(url_for("processes.process", process_id=process_id), code=303)

@@ -37,6 +37,7 @@ def deployed(infos: list[VersionInfo]) -> list[dict[str, Any]]:
             "name": info.name,
             "version": info.version,
             "created": info.created,
+            "same_as": info.same_as,
             "url": _version_url(info),
         }
         for info in infos
@@ -118,7 +119,9 @@ def save(process_id: str, number: int, name: str) -> Response:
             problems=[problem.as_dict() for problem in problems],
         )
     own = next((each for each in stored if each.process_id == process_id), None)
-    if own is not None and own.created:
+    if own is not None and own.same_as is not None:
+        message = deploying.outcome(own)
+    elif own is not None and own.created:
         message = _(
             "Versie %(version)d van %(name)s is uitgerold.", version=own.version, name=own.name
         )

@@ -32,6 +32,7 @@ class VersionRow:
     info: VersionInfo
     open_cases: int
     latest: bool
+    same_as: int | None = None  # the older version with the same content (one put back)
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,16 @@ def version_rows(process_id: str) -> list[VersionRow]:
         raise NotFound()
     counts = engine.open_instance_counts()
     newest = max(info.version for info in infos)
+    first_with: dict[str, int] = {}
+    for info in sorted(infos, key=lambda info: info.version):
+        first_with.setdefault(info.content_hash, info.version)
     return [
-        VersionRow(info, counts.get(info.id, 0), info.version == newest)
+        VersionRow(
+            info,
+            counts.get(info.id, 0),
+            info.version == newest,
+            same if (same := first_with[info.content_hash]) != info.version else None,
+        )
         for info in sorted(infos, key=lambda info: info.version, reverse=True)
     ]
 

@@ -56,17 +56,7 @@ def upload() -> Response | tuple[str, int]:
     for info in stored:
         if info.process_id not in uploaded and not info.created:
             continue
-        if info.created:
-            text = _(
-                "%(name)s: versie %(version)d is uitgerold.", name=info.name, version=info.version
-            )
-        else:
-            text = _(
-                "%(name)s: geen wijziging, dit is versie %(version)d.",
-                name=info.name,
-                version=info.version,
-            )
-        flash(text, "success")
+        flash(deploying.outcome(info), "success")
     if not stored:
         flash(_("De bestanden bevatten geen uitvoerbaar proces."), "info")
     return redirect(url_for("processes.index"), code=303)

@@ -3,6 +3,7 @@ and schemathesis, generating requests from it, finds no server error (SQLite and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -33,7 +34,7 @@ def test_the_document_is_public_openapi_3_1(web_app: Flask) -> None:
 def test_every_api_route_is_documented_with_its_errors(web_app: Flask) -> None:
     document = web_app.test_client().get("/api/v1/openapi.json").get_json()
     routes = {
-        (rule.rule.replace("<", "{").replace(">", "}"), method.lower())
+        (re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule), method.lower())
         for rule in web_app.url_map.iter_rules()
         if rule.endpoint.startswith(("api.", "processes_api."))
         for method in rule.methods - {"HEAD", "OPTIONS"}
