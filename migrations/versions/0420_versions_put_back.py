@@ -1,7 +1,7 @@
 """engine: a process version may be put back, so a content hash may repeat per process
 
 Revision ID: 0420_versions_put_back
-Revises: 0301_engine_indexes
+Revises: 0410_incident_codes
 Create Date: 2026-12-02
 
 "Zet versie N terug" deploys version N's files again as a new version with the same content hash.
@@ -12,7 +12,7 @@ process's versions by content hash.
 from alembic import op
 
 revision = "0420_versions_put_back"
-down_revision = "0301_engine_indexes"
+down_revision = "0410_incident_codes"
 branch_labels = None
 depends_on = None
 
