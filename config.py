@@ -30,6 +30,19 @@ def as_bool(name: str, value: str | None, default: bool = False) -> bool:
     raise ValueError(f"{name}: {value!r} is not a yes/no value (use true or false)")
 
 
+def as_number(name: str, value: str | None, default: float) -> float:
+    """A positive number setting; anything else is an error that names the setting."""
+    if value is None or not value.strip():
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError(f"{name}: {value!r} is not a number") from None
+    if number <= 0:
+        raise ValueError(f"{name}: {value!r} must be more than 0")
+    return number
+
+
 def absolute_database_url(url: str) -> str:
     """Make a relative SQLite path absolute (against the working directory).
 
@@ -101,6 +114,24 @@ class Config:
         self.TERUGKEER_FORMS_DIR = Path(env.get("TERUGKEER_FORMS_DIR") or ROOT / "forms")
         self.TERUGKEER_PROCESSES_DIR = Path(
             env.get("TERUGKEER_PROCESSES_DIR") or ROOT / "processes"
+        )
+        # Bounds on every engine command (docs/engine.md, "Bounded commands").
+        self.TERUGKEER_COMMAND_SECONDS = as_number(
+            "TERUGKEER_COMMAND_SECONDS", env.get("TERUGKEER_COMMAND_SECONDS"), 3.0
+        )
+        self.TERUGKEER_SCRIPT_ITERATIONS = int(
+            as_number("TERUGKEER_SCRIPT_ITERATIONS", env.get("TERUGKEER_SCRIPT_ITERATIONS"), 1e6)
+        )
+        self.TERUGKEER_ENGINE_STEPS = int(
+            as_number("TERUGKEER_ENGINE_STEPS", env.get("TERUGKEER_ENGINE_STEPS"), 1000)
+        )
+        self.TERUGKEER_LOCK_TIMEOUT_MS = int(
+            as_number("TERUGKEER_LOCK_TIMEOUT_MS", env.get("TERUGKEER_LOCK_TIMEOUT_MS"), 10_000)
+        )
+        self.TERUGKEER_STATEMENT_TIMEOUT_MS = int(
+            as_number(
+                "TERUGKEER_STATEMENT_TIMEOUT_MS", env.get("TERUGKEER_STATEMENT_TIMEOUT_MS"), 30_000
+            )
         )
         self.TERUGKEER_CLOCK = None  # an engine Clock; tests and simulations pass their own
 

@@ -315,7 +315,8 @@ class Engine:
                 claimant=claimant,
                 at=now if claimant else None,
             ):
-                raise ConflictError(_claim_conflict(task, user, claiming=claimant is not None))
+                current = human_tasks.get(conn, task_id) or task  # what won, not what we read
+                raise _claim_conflict(current, user, claiming=claimant is not None)
             event = events.row(
                 kind,
                 actor=user,
@@ -411,9 +412,30 @@ def _source(item: FileLike) -> SourceFile:
     return SourceFile(path.name, path.read_bytes())
 
 
-def _claim_conflict(task: TaskInfo, user: str, *, claiming: bool) -> str:
+def _claim_conflict(task: TaskInfo, user: str, *, claiming: bool) -> ConflictError:
     if task.status != "ready":
-        return f"task {task.id} is no longer open ({task.status})"
-    if claiming:
-        return f"task {task.id} is already claimed by {task.claimed_by}"
-    return f"task {task.id} is not claimed by {user}"
+        return ConflictError(
+            f"task {task.id} is no longer open ({task.status})",
+            code="task_closed",
+            task_id=task.id,
+            status=task.status,
+        )
+    if claiming and task.claimed_by is not None:
+        return ConflictError(
+            f"task {task.id} is already claimed by {task.claimed_by}",
+            code="task_claimed",
+            task_id=task.id,
+            claimed_by=task.claimed_by,
+        )
+    if claiming:  # released again meanwhile: the caller may simply try again
+        return ConflictError(
+            f"task {task.id} was claimed and released by someone else meanwhile; try again",
+            code="task_claim_changed",
+            task_id=task.id,
+        )
+    return ConflictError(
+        f"task {task.id} is not claimed by {user}",
+        code="task_not_claimed_by_you",
+        task_id=task.id,
+        claimed_by=task.claimed_by,
+    )

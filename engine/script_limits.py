@@ -29,7 +29,7 @@ class ScriptLimits:
     """What the scripts and expressions of one command may spend together."""
 
     iterations: int = 1_000_000  # loop passes and function calls
-    seconds: float = 5.0  # wall-clock time, scripts and engine steps together
+    seconds: float = 3.0  # wall-clock time, scripts and engine steps together
     size: int = 1_000_000  # items of a list, characters of a text a script builds
     int_bits: int = 100_000  # bits of a whole number a script computes
 

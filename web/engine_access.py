@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask, current_app
 from sqlalchemy import Engine as SQLEngine
 
-from engine import Engine, calendar_from_setting
+from engine import CommandLimits, Engine, ScriptLimits, calendar_from_setting
 from engine.scheduler import TimerScheduler
 from web.cases.projection import project_case
 from web.dashboard.projection import DashboardProjection
@@ -23,7 +23,7 @@ SCHEDULER_KEY = "terugkeer_scheduler"
 def build_engine(database: str | SQLEngine, settings: Mapping[str, Any]) -> Engine:
     """An Engine with the calendar, forms folder and clock from ``settings``, and the web app's
     projections (the cases projector) registered, and the organisations table as the directory
-    that organisation fields are checked against.
+    that organisation fields are checked against, and the command limits.
 
     The dashboard's projector runs before the cases projector: it reads a case's previous row."""
     forms_dir = settings.get("TERUGKEER_FORMS_DIR")
@@ -37,6 +37,24 @@ def build_engine(database: str | SQLEngine, settings: Mapping[str, Any]) -> Engi
         projectors=[dashboard.project, project_case],
         event_sinks=[dashboard.record_claims],
         organisations=is_organisation,
+        limits=command_limits(settings),
+    )
+
+
+def command_limits(settings: Mapping[str, Any]) -> CommandLimits:
+    """The engine's command limits from the TERUGKEER_* settings (config.py); defaults for any
+    that ``settings`` lacks."""
+    defaults = CommandLimits()
+    return CommandLimits(
+        scripts=ScriptLimits(
+            iterations=settings.get("TERUGKEER_SCRIPT_ITERATIONS", defaults.scripts.iterations),
+            seconds=settings.get("TERUGKEER_COMMAND_SECONDS", defaults.scripts.seconds),
+        ),
+        engine_steps=settings.get("TERUGKEER_ENGINE_STEPS", defaults.engine_steps),
+        lock_timeout_ms=settings.get("TERUGKEER_LOCK_TIMEOUT_MS", defaults.lock_timeout_ms),
+        statement_timeout_ms=settings.get(
+            "TERUGKEER_STATEMENT_TIMEOUT_MS", defaults.statement_timeout_ms
+        ),
     )
 
 

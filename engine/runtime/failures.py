@@ -84,6 +84,8 @@ def _classify(
 ) -> tuple[str, dict[str, Any]]:
     if isinstance(cause, StepLimitExceeded):
         return "step_limit_exceeded", {"limit": cause.limit}
+    if isinstance(cause, BudgetExceeded) and cause.budget == "seconds":
+        return "time_limit_exceeded", {"seconds": cause.limit}
     if isinstance(cause, BudgetExceeded):
         return "script_budget_exceeded", {"budget": cause.budget, "limit": cause.limit}
     if isinstance(cause, SandboxViolation):

@@ -15,6 +15,6 @@ class CommandLimits:
     transaction on PostgreSQL waits for a lock and for one statement (0: no limit)."""
 
     scripts: ScriptLimits = field(default_factory=ScriptLimits)
-    engine_steps: int = 5_000
+    engine_steps: int = 1_000
     lock_timeout_ms: int = 10_000
     statement_timeout_ms: int = 30_000

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import threading
 
+import sqlalchemy as sa
+
 from engine import ConflictError, Engine
+from engine.db.connect import write_transaction
 from engine.runtime.pipeline import Command
 from tests.engine.conftest import MODELS
 
@@ -94,3 +97,31 @@ def test_a_claim_landing_during_a_completion(engine: Engine, make_engine, monkey
     else:
         assert (stored.status, stored.claimed_by) == ("ready", "colleague")
         assert "stay_days" not in case.data and "task_completed" not in kinds
+
+
+def test_a_lost_claim_race_names_the_claimant_who_won(engine: Engine) -> None:
+    """Another writer claims the task after this claim read it: the conflict names that
+    claimant (it used to say "already claimed by None")."""
+    engine.start("sample_case", {}, "race-claim")
+    task = engine.tasks(business_key="race-claim")[0]
+    outcome: list[BaseException] = []
+
+    def claim_as_bob() -> None:
+        try:
+            engine.claim(task.id, "bob")
+        except ConflictError as error:
+            outcome.append(error)
+
+    with write_transaction(engine.database) as conn:  # ann's claim, not yet committed
+        conn.execute(
+            sa.text("UPDATE human_tasks SET claimed_by = 'ann' WHERE id = :id"), {"id": task.id}
+        )
+        bob = threading.Thread(target=claim_as_bob)
+        bob.start()
+        bob.join(timeout=0.5)  # bob waits for ann's transaction (row lock or writer lock)
+    bob.join(timeout=30)
+
+    (error,) = outcome
+    assert error.code == "task_claimed"
+    assert error.params["claimed_by"] == "ann"
+    assert "ann" in str(error) and "None" not in str(error)

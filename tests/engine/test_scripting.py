@@ -15,6 +15,7 @@ from SpiffWorkflow.util.task import TaskState
 from engine import scripting
 from engine.calendar import WorkingDayCalendar
 from engine.clock import ManualClock, active_clock
+from engine.script_limits import BudgetExceeded
 from engine.scripting import RestrictedScriptEngine, check_expression, check_script
 
 BPMN_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
@@ -434,3 +435,84 @@ def test_evaluate_sees_external_context_and_date_values() -> None:
         "add_working_days(entry_date, n)", {"entry_date": "2026-05-04"}, {"n": 2}
     )
     assert found == date(2026, 5, 7)
+
+
+def test_the_datetime_apis_the_docs_promise_work_in_scripts() -> None:
+    script = "\n".join(
+        [
+            "entered = datetime.strptime(entry_text, '%d-%m-%Y %H:%M')",
+            "shown = entered.strftime('%d %B %Y, %H:%M')",
+            "day = date(2026, 5, 4)",
+            "weekday = day.strftime('%A')",
+            "iso_day = date.fromisoformat('2026-06-01').isoformat()",
+            "later = day + timedelta(days=10, hours=2)",
+            "gap = (date(2026, 6, 1) - day).days",
+            "hours = timedelta(hours=36).total_seconds() / 3600",
+            "moment = datetime(2026, 5, 4, 9, 30).isoformat()",
+            "del entered",
+        ]
+    )
+    workflow = start(linear(script_task(script)), {"entry_text": "04-05-2026 09:30"})
+    data = end_data(workflow)
+    assert data["shown"] == "04 May 2026, 09:30"
+    assert data["weekday"] == "Monday"
+    assert data["iso_day"] == "2026-06-01"
+    assert data["later"] == "2026-05-14"
+    assert (data["gap"], data["hours"]) == (28, 36.0)
+    assert data["moment"] == "2026-05-04T09:30:00"
+
+
+@pytest.mark.parametrize(
+    ("script", "budget"),
+    [
+        ("while True: pass", "iterations"),
+        ("n = 0\nwhile n >= 0:\n    n = n + 1", "iterations"),
+        ("items = [1] * 1000\nwhile True:\n    items = [i for i in items]", "iterations"),
+        ("def f(n):\n    return f(n - 1) + f(n - 1) if n else 1\nx = f(40)", "iterations"),
+        ("f = lambda n: f(n - 1) + f(n - 1) if n else 1\nx = f(40)", "iterations"),
+        ("text = 'x' * 10**10", "size"),
+        ("items = [0] * 10**10", "size"),
+        ("big = 10**10**10", "size"),
+        ("big = 7 ** 1000000", "size"),
+        ("big = 1 << 10**9", "size"),
+        ("text = 'x' * 1000\nwhile True:\n    text = text + text", "size"),
+        ("text = 'x' * 1000\nwhile True:\n    text += text", "size"),
+        ("items = [0] * 1000\nwhile True:\n    items.extend(items)", "size"),
+        ("text = '%999999999d' % 1", "size"),
+        ("text = '%*d' % (999999999, 1)", "size"),
+        ("text = 'x'.ljust(10**9)", "size"),
+        ("text = ('ab' * 500000).replace('', 'xyz')", "size"),
+        ("text = ','.join(['x' * 900000] * 1000)", "size"),
+        ("rows = [[0] * 1000000] * 1000000", "size"),
+    ],
+)
+def test_scripts_cannot_loop_or_allocate_without_limit(script: str, budget: str) -> None:
+    with pytest.raises(WorkflowTaskException) as raised:
+        start(linear(script_task(script)))
+    cause = raised.value.__context__
+    assert isinstance(cause, BudgetExceeded), repr(cause)
+    assert cause.budget == budget
+
+
+def test_a_large_format_width_is_refused_at_compile_time() -> None:
+    assert "too large" in (check_script("text = f'{1:>999999999}'") or "")
+    assert "written out" in (check_script("w = 5\ntext = f'{1:>{w}}'") or "")
+    assert check_script("text = f'{3.14159:.2f} {7:>4}'") is None
+
+
+def test_budgets_leave_ordinary_scripts_alone() -> None:
+    script = "\n".join(
+        [
+            "total = sum([n * 2 for n in [1, 2, 3]])",
+            "label = 'dossier ' + str(total) + ' ' + '%05d' % 42",
+            "square = 12 ** 2",
+            "names = ', '.join(sorted(['b', 'a']))",
+            "padded = 'x'.ljust(5, '.')",
+            "count = 0",
+            "while count < 1000:",
+            "    count += 1",
+        ]
+    )
+    data = end_data(start(linear(script_task(script))))
+    assert (data["total"], data["label"], data["square"]) == (12, "dossier 12 00042", 144)
+    assert (data["names"], data["padded"], data["count"]) == ("a, b", "x....", 1000)
