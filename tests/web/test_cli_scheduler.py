@@ -22,7 +22,8 @@ WAIT_SECONDS = 60.0  # the test gives up (and fails) after this
 
 
 def timer_then(process_id: str, element: str, extra_processes: str = "") -> str:
-    """Wait two seconds, then run ``element`` (id ``bad``), then end."""
+    """Wait ten seconds (the scheduler process starts meanwhile and plans its first wake-up at
+    the earliest due timer), then run ``element`` (id ``bad``), then end."""
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
   id="d_{process_id}" targetNamespace="http://terugkeer.example/{process_id}">
@@ -31,7 +32,7 @@ def timer_then(process_id: str, element: str, extra_processes: str = "") -> str:
     <bpmn:sequenceFlow id="f1_{process_id}" sourceRef="s_{process_id}" targetRef="wait" />
     <bpmn:intermediateCatchEvent id="wait">
       <bpmn:timerEventDefinition id="wait_def">
-        <bpmn:timeDuration>"PT2S"</bpmn:timeDuration>
+        <bpmn:timeDuration>"PT10S"</bpmn:timeDuration>
       </bpmn:timerEventDefinition>
     </bpmn:intermediateCatchEvent>
     <bpmn:sequenceFlow id="f2_{process_id}" sourceRef="wait" targetRef="bad" />
@@ -98,7 +99,7 @@ def test_stuck_cases_become_incidents_and_other_timers_fire_on_time(
         for name, (element, extra, _) in BAD_CASES.items():
             store_unchecked(engine, name, timer_then(name, element, extra))
         bad = {name: engine.start(name, {}, f"bad-{name}").id for name in BAD_CASES}
-        bystander = engine.start("short_timer", {"wait_for": "PT3S"}, "bystander")
+        bystander = engine.start("short_timer", {"wait_for": "PT11S"}, "bystander")
         (bystander_timer,) = engine.timers(bystander.id)
 
         scheduler = scheduler_process(database_url, tmp_path)
