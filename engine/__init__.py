@@ -15,6 +15,7 @@ from engine.errors import (
     ScriptError,
 )
 from engine.facade import Engine
+from engine.runtime.definitions import StartForm
 from engine.runtime.forms import validate_form_data
 from engine.runtime.limits import CommandLimits
 from engine.runtime.migration import MigrationCheck
@@ -46,6 +47,7 @@ __all__ = [
     "MessageNotDeliverableError",
     "NotFoundError",
     "ScriptError",
+    "StartForm",
     "SystemClock",
     "TaskInfo",
     "TimerInfo",

@@ -29,7 +29,7 @@ from engine.runtime.actions import (
     retry_failed,
 )
 from engine.runtime.cache import WorkflowCache
-from engine.runtime.definitions import DefinitionCache
+from engine.runtime.definitions import DefinitionCache, StartForm
 from engine.runtime.deploying import store_bundles
 from engine.runtime.forms import FormValidators
 from engine.runtime.limits import CommandLimits
@@ -123,6 +123,14 @@ class Engine:
         """The forms of a version by name: {"schema": ..., "ui": ...}."""
         with read_transaction(self.database) as conn:
             return dict(self._definitions.get(conn, version_id).forms)
+
+    def start_form(self, process_id: str) -> StartForm | None:
+        """The start form of the newest version of a process; None when it has none."""
+        with read_transaction(self.database) as conn:
+            version_id = versions.pick(conn, process_id)
+            if version_id is None:
+                raise NotFoundError(f"process {process_id!r} is not deployed")
+            return self._definitions.get(conn, version_id).start_form
 
     def open_instance_counts(self) -> dict[int, int]:
         """Running or failed instances per version id."""

@@ -20,7 +20,7 @@ from typing import Any
 from flask import abort
 from werkzeug.exceptions import NotFound
 
-from engine import NotFoundError, TaskInfo
+from engine import NotFoundError, StartForm, TaskInfo
 from web.cases.queries import Case, case_by_instance, case_by_key, insert_case_view
 from web.engine_access import current_engine
 
@@ -165,6 +165,16 @@ def record_case_view(
         categories=list(categories),
         at=current_engine().clock.now(),
     )
+
+
+def can_start(user: Any, form: StartForm) -> bool:
+    """Whether ``user`` may start a case with a process's start form: at an organisation of the
+    start lane's party and with the start form's role (any case role when it names none)."""
+    if form.party is not None and _organisation_kind(user) != form.party:
+        return False
+    if form.role is None:
+        return bool(_roles(user) & CASE_ROLES)
+    return form.role in working_roles(user)
 
 
 def can_register_entry(user: Any) -> bool:

@@ -10,11 +10,27 @@ from typing import Any
 from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
 from sqlalchemy import Connection
 
-from engine.deployment.bundle import form_name
+from engine.deployment.bundle import form_name, role_of
 from engine.errors import NotFoundError
+from engine.parties import party_for_lane
 from engine.runtime.codec import CODECS, WorkflowCodec
 from engine.runtime.forms import field_titles
 from engine.store import versions
+
+
+@dataclass(frozen=True)
+class StartForm:
+    """The form a case of a process starts with, and who fills it in: the party of the start
+    event's lane (its organisation key gets the starter's organisation) and the role (the
+    ``role`` property, else the party's default role; None: any case role)."""
+
+    version_id: int
+    form: str
+    schema: dict[str, Any]
+    ui: dict[str, Any] | None
+    party: str | None
+    organisation_key: str | None
+    role: str | None
 
 
 @dataclass(frozen=True)
@@ -30,14 +46,28 @@ class Definition:
         return field_titles(self.forms)
 
     @functools.cached_property
-    def start_schema(self) -> dict[str, Any] | None:
-        """The JSON Schema of the process's start form (the data a case starts with), if any."""
+    def start_form(self) -> StartForm | None:
+        """The process's start form (the data a case starts with), if it has one."""
         for start_event in self.spec.start.outputs:
             name = form_name(start_event)
             form = self.forms.get(name) if name else None
             if form is not None:
-                return form["schema"]
+                party = party_for_lane(getattr(start_event, "lane", None))
+                return StartForm(
+                    self.version_id,
+                    name,
+                    form["schema"],
+                    form.get("ui"),
+                    party.code if party else None,
+                    party.organisation_key if party else None,
+                    role_of(start_event) or (party.default_role if party else None),
+                )
         return None
+
+    @property
+    def start_schema(self) -> dict[str, Any] | None:
+        """The JSON Schema of the process's start form, if any."""
+        return self.start_form.schema if self.start_form else None
 
     @property
     def codec(self) -> WorkflowCodec:

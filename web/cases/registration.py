@@ -201,10 +201,15 @@ def main_process() -> str:
 
 def register_entry(data: dict[str, Any], username: str) -> InstanceInfo:
     """Start the main process on the latest version; retries when a case number is taken."""
+    return start_case(main_process(), data, username)
+
+
+def start_case(process_id: str, data: dict[str, Any], username: str) -> InstanceInfo:
+    """Start a process on its latest version under a new case number (retried when taken)."""
     engine = current_engine()
     for attempt in range(CASE_NUMBER_ATTEMPTS):
         try:
-            return engine.start(main_process(), data, new_case_number(_today()), user=username)
+            return engine.start(process_id, data, new_case_number(_today()), user=username)
         except ConflictError:
             if attempt == CASE_NUMBER_ATTEMPTS - 1:
                 raise

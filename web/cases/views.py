@@ -1,4 +1,5 @@
-"""Cases: the list, registering an entry (melding binnenkomst), the case page and its diagrams."""
+"""Cases: the list, registering an entry (melding binnenkomst), starting a case of another
+process with a start form, the case page and its diagrams."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from engine import ConflictError, NotFoundError
+from engine import ConflictError, FormValidationError, NotFoundError, validate_form_data
 from web.access import (
     can_register_entry,
+    can_start,
     case_for,
     may_see,
     record_case_view,
@@ -22,9 +24,11 @@ from web.cases import fields
 from web.cases import page as case_page
 from web.cases.diagram import diagrams, file_content, highlights, ordered_for, version_forms
 from web.cases.queries import provision_board, search_cases
-from web.cases.registration import EntryForm, register_entry
+from web.cases.registration import EntryForm, main_process, register_entry, start_case
+from web.cases.starting import find, start_data, startable
 from web.engine_access import current_engine
 from web.models import display_names, organisation_names
+from web.tasks.formschema import build_fields, parse_submission, submit_text
 
 bp = Blueprint("cases", __name__, template_folder="templates")
 
@@ -63,6 +67,7 @@ def index() -> str:
         org_names=organisation_names(codes),
         stay_labels=fields.STAY_CLASS_LABELS,
         national=organisations is None,
+        may_start=bool(startable(current_user)),
     )
 
 
@@ -90,6 +95,72 @@ def register() -> str | Response:
             )
             return redirect(url_for("cases.show", business_key=key), code=303)
     return render_template("cases/register.html", form=form, prison=current_user.organisation)
+
+
+@bp.get("/zaken/starten")
+@login_required
+def start_list() -> str:
+    return render_template(
+        "cases/start_list.html", processes=startable(current_user), main_process=main_process()
+    )
+
+
+@bp.route("/zaken/starten/<process_id>", methods=["GET", "POST"])
+@login_required
+def start_process(process_id: str) -> Response | tuple[str, int]:
+    try:
+        form = current_engine().start_form(process_id)
+    except NotFoundError:
+        abort(404)
+    if form is None:
+        abort(404)
+    require(can_start(current_user, form))
+    if process_id == main_process():
+        return redirect(url_for("cases.register"), code=303)
+    process = find(current_user, process_id)
+    if process is None:
+        abort(404)
+    raw = None
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        data, errors, raw = parse_submission(form.schema, form.ui, request.form)
+        try:
+            validate_form_data(form.schema, data)
+        except FormValidationError as exc:
+            for name, messages in exc.errors.items():
+                errors.setdefault(name, messages)
+        if not errors:
+            code = current_user.organisation.code
+            try:
+                case = start_case(process_id, start_data(form, data, code), current_user.username)
+            except FormValidationError as exc:
+                errors = exc.errors
+            except ConflictError:
+                flash(
+                    _("Er kon geen nieuw zaaknummer worden gemaakt. Probeer het opnieuw."), "error"
+                )
+            else:
+                key = case.business_key
+                flash(
+                    _(
+                        "%(name)s gestart onder zaaknummer %(key)s.",
+                        name=process.info.name,
+                        key=key,
+                    ),
+                    "success",
+                )
+                return redirect(url_for("cases.show", business_key=key), code=303)
+    field_list = build_fields(form.schema, form.ui, raw, errors, {})
+    named = {item.name for item in field_list}
+    general = [m for key, found in errors.items() if key not in named for m in found]
+    page = render_template(
+        "cases/start.html",
+        process=process,
+        fields=field_list,
+        general_errors=general,
+        submit_label=submit_text(form.ui),
+    )
+    return page, 422 if errors else 200
 
 
 @bp.get("/zaken/<business_key>")
