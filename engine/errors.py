@@ -25,8 +25,11 @@ class EngineError(Exception):
 class DeploymentError(EngineError):
     """A model or form file was refused. Names the file, line and element.
 
-    A deployment with several problems raises one DeploymentError whose `problems` lists each
-    (as DeploymentErrors); a single problem is raised as itself, with `problems` empty.
+    `code` names the kind of problem and `params` its particulars (the catalogue of codes is
+    engine/deployment/problems.py); the message is the English wording. A deployment with
+    several problems raises one DeploymentError whose `problems` lists each (as
+    DeploymentErrors); a single problem is raised as itself, with `problems` empty.
+    `all_problems()` gives the list in both cases.
     """
 
     code = "deployment_error"
@@ -35,6 +38,8 @@ class DeploymentError(EngineError):
         self,
         message: str,
         *,
+        code: str | None = None,
+        params: dict[str, Any] | None = None,
         file: str | None = None,
         line: int | None = None,
         element: str | None = None,
@@ -54,16 +59,17 @@ class DeploymentError(EngineError):
             )
             if part
         )
-        super().__init__(
-            f"{message} ({where})" if where else message,
-            file=file,
-            line=line,
-            element=element,
-            detail=message,
-        )
+        super().__init__(f"{message} ({where})" if where else message, code=code)
+        self.params = dict(params or {})  # may name "message" (a BPMN message), so not as **kw
+
+    def all_problems(self) -> list[DeploymentError]:
+        """Every problem of the refused deployment: the listed ones, or this one."""
+        return self.problems or [self]
 
     def as_dict(self) -> dict:
         result = {
+            "code": self.code,
+            "params": self.params,
             "message": self.detail,
             "file": self.file,
             "line": self.line,

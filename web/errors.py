@@ -121,7 +121,9 @@ def handle_engine_error(exc: EngineError) -> Response | tuple[str, int]:
     if wants_problem_json():
         errors = exc.errors if isinstance(exc, FormValidationError) else None
         problems = exc.as_dict() if isinstance(exc, DeploymentError) else None
-        return problem_response(status, str(exc), code=exc.code, errors=errors, deployment=problems)
+        # The class's code is the kind of error; a DeploymentError's own code names its problem
+        code = type(exc).code
+        return problem_response(status, str(exc), code=code, errors=errors, deployment=problems)
     return error_page(status, str(exc))
 
 

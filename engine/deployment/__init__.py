@@ -11,12 +11,13 @@ from engine.deployment.bundle import (
     task_properties,
     ui_form_name,
 )
-from engine.deployment.parsing import parse_deployment
+from engine.deployment.parsing import find_problems, parse_deployment
 
 __all__ = [
     "ProcessBundle",
     "SourceFile",
     "due_date_expression",
+    "find_problems",
     "form_name",
     "loop_bound",
     "parse_deployment",

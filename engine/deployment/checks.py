@@ -15,6 +15,13 @@ from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 
 from engine.deployment.bundle import SourceFile, form_name
 from engine.deployment.forms import FormError, FormStore, collect_form
+from engine.deployment.problems import problem
+from engine.deployment.timers import (
+    bare_iso_value,
+    constant_of,
+    is_camunda_el,
+    timer_value_problem,
+)
 from engine.deployment.xml_safety import XmlDocument
 from engine.errors import DeploymentError
 from engine.parties import PARTIES, party_for_lane
@@ -27,6 +34,35 @@ B = f"{{{BPMN_NS}}}"
 NS = {"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS, "camunda": CAMUNDA_NS}
 
 CONTAINERS = {"process", "subProcess", "transaction", "adHocSubProcess"}
+FLOW_NODES = {
+    *CONTAINERS - {"process"},
+    "startEvent",
+    "endEvent",
+    "intermediateCatchEvent",
+    "intermediateThrowEvent",
+    "boundaryEvent",
+    "task",
+    "userTask",
+    "manualTask",
+    "scriptTask",
+    "serviceTask",
+    "sendTask",
+    "receiveTask",
+    "businessRuleTask",
+    "callActivity",
+    "exclusiveGateway",
+    "inclusiveGateway",
+    "parallelGateway",
+    "eventBasedGateway",
+    "complexGateway",
+}
+# Elements that need an implementation this engine does not have: refused, with the reason.
+UNSUPPORTED = {
+    "serviceTask": "service_task_unsupported",
+    "sendTask": "send_task_unsupported",
+    "dataStoreReference": "data_store_unsupported",
+    "dataStore": "data_store_unsupported",
+}
 CATCHERS = {"startEvent", "intermediateCatchEvent", "boundaryEvent", "receiveTask"}
 TIMERS = ("timeDate", "timeDuration", "timeCycle")
 LOOP_EXPRESSIONS = {"completionCondition", "loopCardinality", "loopCondition"}
@@ -84,10 +120,12 @@ class _Lint:
         self.messages = {m.get("id"): m.get("name") for m in doc.root.iter(f"{B}message")}
         self.problems: list[DeploymentError] = []
 
-    def fail(self, message: str, owner: etree._Element, at: etree._Element | None = None) -> None:
+    def fail(
+        self, code: str, owner: etree._Element, at: etree._Element | None = None, **parameters
+    ) -> None:
         line = (at if at is not None else owner).sourceline
         self.problems.append(
-            DeploymentError(message, file=self.doc.name, line=line, element=owner.get("id"))
+            problem(code, file=self.doc.name, line=line, element=owner.get("id"), **parameters)
         )
 
     def compiles(
@@ -97,24 +135,35 @@ class _Lint:
         owner: etree._Element,
         at: etree._Element,
         check: Callable[[str], str | None] = check_expression,
-    ) -> None:
+    ) -> bool:
         if source is None or not source.strip():
-            self.fail(f"{what} is empty", owner, at)
-            return
+            self.fail("expression_empty", owner, at, what=what)
+            return False
+        if self.doc.dialect == "camunda" and is_camunda_el(source):
+            value = source.strip()
+            self.fail("camunda_expression_unsupported", owner, at, what=what, value=value)
+            return False
         error = check(source.strip())
         if error:
-            self.fail(f"{what} does not compile: {error}", owner, at)
+            self.fail("expression_invalid", owner, at, what=what, error=error)
+            return False
+        return True
 
     def run(self) -> list[DeploymentError]:
-        for process in self.doc.root.iter(f"{B}process"):
-            if not is_executable(process):
-                continue
+        for store in self.doc.root.iter(f"{B}dataStore"):
+            self.fail("data_store_unsupported", store)
+        executable = [p for p in self.doc.root.iter(f"{B}process") if is_executable(p)]
+        if not executable:
+            self.problems.append(
+                problem("no_executable_process", file=self.doc.name, line=self.doc.root.sourceline)
+            )
+        for process in executable:
             if process.find(f"{B}startEvent") is None:
-                self.fail("executable process has no start event", process)
+                self.fail("start_event_missing", process)
             for element in process.iter(etree.Element):
                 element_id = element.get("id") or ""
                 if element_id in RESERVED_IDS or element_id.endswith(RESERVED_SUFFIXES):
-                    self.fail(f"id '{element_id}' is reserved by SpiffWorkflow: rename it", element)
+                    self.fail("id_reserved", element, id=element_id)
                 self.element(element)
         return self.problems
 
@@ -122,8 +171,15 @@ class _Lint:
         local = _local(el)
         if local in CONTAINERS:
             self.loops(el)
-        if local in TIMERS:
-            self.compiles(f"timer expression ({local})", el.text, _activity(el), el)
+            self.flows(el)
+        if local in UNSUPPORTED:
+            self.fail(UNSUPPORTED[local], el)
+        elif local in TIMERS:
+            self.timer(local, el)
+        elif local == "timerEventDefinition" and not any(
+            el.find(f"{B}{t}") is not None for t in TIMERS
+        ):
+            self.fail("timer_missing", _activity(el), el)
         elif local == "conditionExpression":
             self.compiles("condition", el.text, el.getparent(), el)
         elif local == "condition" and _local(el.getparent()) == "conditionalEventDefinition":
@@ -137,17 +193,30 @@ class _Lint:
             )
         elif local == "extensionElements":
             self.extensions(el)
-        elif local == "messageEventDefinition" or (local in ("sendTask", "receiveTask")):
+        elif local == "messageEventDefinition" or local == "receiveTask":
             self.message(el)
         elif local == "callActivity":
             self.call(el)
         elif local == "businessRuleTask":
             ref = decision_ref(el)
             if not ref:
-                self.fail("business rule task names no decision", el)
+                self.fail("decision_missing", el)
             elif ref not in self.decisions:
                 known = ", ".join(sorted(self.decisions)) or "none"
-                self.fail(f"unknown DMN decision '{ref}' (deployed decisions: {known})", el)
+                self.fail("decision_unknown", el, decision=ref, known=known)
+
+    def timer(self, kind: str, el: etree._Element) -> None:
+        """A timer expression compiles; a constant one is an ISO 8601 value of its kind."""
+        owner, text = _activity(el), el.text
+        if self.doc.dialect == "camunda" and bare_iso_value(kind, text) is not None:
+            text = f'"{bare_iso_value(kind, text)}"'  # Camunda Modeler writes the value bare
+        if not self.compiles(f"timer expression ({kind})", text, owner, el):
+            return
+        constant, value = constant_of(text or "")
+        found = timer_value_problem(kind, value) if constant else None
+        if found is not None:
+            code, parameters = found
+            self.fail(code, owner, el, **parameters)
 
     def extensions(self, ext: etree._Element) -> None:
         owner = ext.getparent()
@@ -162,40 +231,48 @@ class _Lint:
         if "loopBound" in props:
             bound = (props["loopBound"].get("value") or "").strip()
             if not (bound.isdigit() and int(bound) > 0):
-                message = f"loopBound must be a positive whole number, not '{bound}'"
-                self.fail(message, owner, props["loopBound"])
+                self.fail("loop_bound_invalid", owner, props["loopBound"], value=bound)
 
     def message(self, el: etree._Element) -> None:
         owner = el.getparent() if _local(el) == "messageEventDefinition" else el
-        if _local(el) in ("sendTask", "receiveTask") and el.get("messageRef") is None:
-            return  # a send/receive task may carry a messageEventDefinition child instead
+        if _local(el) == "receiveTask" and el.get("messageRef") is None:
+            return  # a receive task may carry a messageEventDefinition child instead
         ref = el.get("messageRef")
         catching = _local(owner) in CATCHERS
         if not ref:
             if catching:
-                self.fail("message catch event refers to no message (set messageRef)", owner, el)
+                self.fail("message_ref_missing", owner, el)
             return
         if ref not in self.messages:
-            self.fail(f"message '{ref}' is not defined in this file", owner, el)
+            self.fail("message_undefined", owner, el, message=ref)
         elif not (self.messages[ref] or "").strip():
-            self.fail(f"message '{ref}' has no name; messages are routed by name", owner, el)
+            self.fail("message_unnamed", owner, el, message=ref)
 
     def call(self, el: etree._Element) -> None:
         called = el.get("calledElement")
         target = self.processes.get(called or "")
         if not called:
-            self.fail("call activity names no process (calledElement)", el)
+            self.fail("call_target_missing", el)
         elif target is None:
             known = ", ".join(sorted(self.processes)) or "none"
-            self.fail(f"called process '{called}' is not in this deployment (known: {known})", el)
+            self.fail("call_target_unknown", el, process=called, known=known)
         elif not is_executable(target[1]):
-            self.fail(f"called process '{called}' is not executable", el)
+            self.fail("call_target_not_executable", el, process=called)
         elif target[0].dialect != self.doc.dialect:
-            self.fail(
-                f"called process '{called}' is a {target[0].dialect} model; a process can only "
-                f"call processes of its own dialect ({self.doc.dialect})",
-                el,
-            )
+            own, other = self.doc.dialect, target[0].dialect
+            self.fail("call_dialect_mismatch", el, process=called, other=other, own=own)
+
+    def flows(self, container: etree._Element) -> None:
+        """Each sequence flow joins two flow nodes of its own process or subprocess."""
+        nodes = {child.get("id") for child in container if _local(child) in FLOW_NODES}
+        for flow in container.iterfind(f"{B}sequenceFlow"):
+            for end, code in (
+                ("sourceRef", "flow_source_unknown"),
+                ("targetRef", "flow_target_unknown"),
+            ):
+                ref = flow.get(end, "")
+                if ref not in nodes:
+                    self.fail(code, flow, ref=ref)
 
     def loops(self, container: etree._Element) -> None:
         """Refuse a cycle of sequence flows unless every cycle passes a task with loopBound."""
@@ -217,12 +294,7 @@ class _Lint:
         open_nodes = [n for n, el in nodes.items() if "loopBound" not in property_elements(el)]
         for source, target, flow in _back_edges(open_nodes, edges):
             owner = flow if flow is not None else nodes[source]
-            self.fail(
-                f"sequence flow from '{source}' back to '{target}' draws a loop; SpiffWorkflow "
-                "stalls on long drawn loops: use a multi-instance or call activity, or mark a "
-                "task in the loop with the property loopBound",
-                owner,
-            )
+            self.fail("loop_unbounded", owner, source=source, target=target)
 
 
 def _back_edges(
@@ -273,36 +345,37 @@ def check_human_tasks(
     for spec in specs:
         doc = docs.get(spec.file)
         for task in spec.task_specs.values():
+            found: list[tuple[str, dict]] = []
             if isinstance(task, StartEvent) and form_name(task) is not None:
-                messages = []  # a start form: the data a case starts with (and field titles)
-                try:
+                try:  # a start form: the data a case starts with (and field titles)
                     collect_form(task, store, forms, files)
                 except FormError as exc:
-                    messages.append(f"start form: {exc}")
+                    found.append((exc.code, {**exc.params, "part": "start_form"}))
             elif not isinstance(task, UserTask | ManualTask):
                 continue
             else:
-                messages = [lane_problem(task)]
+                lane = lane_problem(task)
+                found.extend([lane] if lane else [])
                 if isinstance(task, UserTask):
                     try:
                         collect_form(task, store, forms, files)
                     except FormError as exc:
-                        messages.append(str(exc))
+                        found.append((exc.code, exc.params))
             line = doc.line_of(task.bpmn_id) if doc else None
             problems.extend(
-                DeploymentError(message, file=spec.file, line=line, element=task.bpmn_id)
-                for message in messages
-                if message
+                problem(code, file=spec.file, line=line, element=task.bpmn_id, **parameters)
+                for code, parameters in found
             )
     return forms, files, problems
 
 
-def lane_problem(task) -> str | None:
-    """Why the lane of a user or manual task names no party, or None when it does."""
+def lane_problem(task) -> tuple[str, dict] | None:
+    """Why the lane of a user or manual task names no party (a problem code and its
+    parameters), or None when it does."""
     kind = "user task" if isinstance(task, UserTask) else "manual task"
     if not task.lane:
-        return f"{kind} lies in no lane; its lane names the party that works it"
+        return "lane_missing", {"kind": kind}
     if party_for_lane(task.lane) is None:
         known = ", ".join(party.label for party in PARTIES)
-        return f"lane '{task.lane}' of this {kind} names no party (known: {known})"
+        return "lane_unknown", {"lane": task.lane, "kind": kind, "known": known}
     return None

@@ -16,12 +16,23 @@ from jsonschema.exceptions import SchemaError
 from SpiffWorkflow.camunda.specs.user_task import UserTask as CamundaUserTask
 
 from engine.deployment.bundle import SourceFile, form_name, ui_form_name
+from engine.deployment.problems import english
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 class FormError(ValueError):
-    """A form that cannot be used; the message says why."""
+    """A form that cannot be used: a problem code of engine/deployment/problems.py with its
+    parameters; the message is its English wording."""
+
+    def __init__(self, code: str, **parameters: Any) -> None:
+        self.code = code
+        self.params = parameters
+        super().__init__(english(code, parameters))
+
+    def concerning(self, part: str) -> FormError:
+        """The same problem, about a task's start form or UI schema (see problems.PARTS)."""
+        return FormError(self.code, **self.params, part=part)
 
 
 class FormStore:
@@ -57,15 +68,14 @@ class FormStore:
     def _load(self, name: str) -> tuple[SourceFile, dict] | FormError:
         source = self._find(name)
         if source is None:
-            where = " or in the forms directory" if self.forms_dir else ""
-            return FormError(f"form file '{name}' not found among the uploaded files{where}")
+            return FormError("form_file_missing", name=name)
         try:
             document = json.loads(source.content)
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            at = f" at line {exc.lineno}" if isinstance(exc, json.JSONDecodeError) else ""
-            return FormError(f"form file '{name}' is not valid JSON{at}: {exc}")
+            line = exc.lineno if isinstance(exc, json.JSONDecodeError) else 1
+            return FormError("form_not_json", name=name, json_line=line, error=str(exc))
         if not isinstance(document, dict):
-            return FormError(f"form file '{name}' must hold a JSON object")
+            return FormError("form_not_object", name=name)
         return source, document
 
     def schema(self, name: str) -> tuple[SourceFile, dict]:
@@ -79,17 +89,17 @@ def check_json_schema(schema: dict, name: str) -> None:
     """FormError unless `schema` is a valid draft 2020-12 JSON Schema."""
     error = _schema_error(json.dumps(schema, sort_keys=True))
     if error is not None:
-        raise FormError(f"form '{name}' is not a valid JSON Schema {error}")
+        path, message = error
+        raise FormError("form_schema_invalid", name=name, path=path, error=message)
 
 
 @lru_cache(maxsize=1024)
-def _schema_error(canonical: str) -> str | None:
+def _schema_error(canonical: str) -> tuple[str, str] | None:
     # Checking against the meta-schema costs about 1.5 ms a form; deployments repeat forms.
     try:
         Draft202012Validator.check_schema(json.loads(canonical))
     except SchemaError as exc:
-        path = "/".join(str(part) for part in exc.absolute_path) or "(top level)"
-        return f"at {path}: {exc.message}"
+        return "/".join(str(part) for part in exc.absolute_path) or "(top level)", exc.message
     return None
 
 
@@ -107,10 +117,10 @@ def _typed(kind: str, value: str, field_id: str) -> Any:
         try:
             return int(value)
         except ValueError:
-            raise FormError(f"form field '{field_id}': '{value}' is not a whole number") from None
+            raise FormError("form_field_not_number", field=field_id, value=value) from None
     if kind == "boolean":
         if value.lower() not in ("true", "false"):
-            raise FormError(f"form field '{field_id}': '{value}' is not true or false")
+            raise FormError("form_field_not_boolean", field=field_id, value=value)
         return value.lower() == "true"
     return value
 
@@ -130,7 +140,7 @@ def _constraint(prop: dict, name: str, config: str | None, field_id: str) -> boo
     elif name in bounds and config is not None:
         prop[bounds[name]] = _typed("long", config, field_id)
     else:
-        raise FormError(f"form field '{field_id}': constraint '{name}' is not supported")
+        raise FormError("form_field_constraint_unsupported", field=field_id, constraint=name)
     return False
 
 
@@ -142,11 +152,11 @@ def camunda_form(form: Any, title: str | None = None) -> dict:
     for field in form.fields:
         field_id = field.id
         if not field_id or field_id in properties:
-            raise FormError(f"form field id '{field_id}' is missing or not unique")
+            raise FormError("form_field_id_invalid", field=field_id or "")
         if field.type not in _CAMUNDA_TYPES:
             supported = ", ".join(_CAMUNDA_TYPES)
             raise FormError(
-                f"form field '{field_id}': type '{field.type}' (supported: {supported})"
+                "form_field_type_unsupported", field=field_id, type=field.type, supported=supported
             )
         prop: dict[str, Any] = dict(_CAMUNDA_TYPES[field.type])
         if field.label:
@@ -175,10 +185,7 @@ def collect_form(task: Any, store: FormStore, forms: dict, files: dict) -> None:
     """Add the form of user task `task` to `forms` (and its files to `files`); FormError if not."""
     name = form_name(task)
     if name is None:
-        raise FormError(
-            "user task has no form: set the property formJsonSchemaFilename "
-            "(or, in Camunda Modeler, form fields or a formKey)"
-        )
+        raise FormError("form_missing")
     if name in forms:
         return
     if isinstance(task, CamundaUserTask) and task.form.fields:
@@ -192,6 +199,6 @@ def collect_form(task: Any, store: FormStore, forms: dict, files: dict) -> None:
         try:
             ui_source, ui = store.load(ui_name)
         except FormError as exc:
-            raise FormError(f"UI schema of this user task: {exc}") from None
+            raise exc.concerning("ui_schema") from None
         files[ui_source.name] = ui_source
     forms[name] = {"schema": schema, "ui": ui}

@@ -23,15 +23,19 @@ from SpiffWorkflow.spiff.parser import VALIDATOR as SPIFF_VALIDATOR
 from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 
 from engine.deployment.bundle import ProcessBundle, SourceFile, content_hash
+from engine.deployment.calls import recursive_calls
 from engine.deployment.checks import (
     BPMN_NS,
     CAMUNDA_NS,
+    SPIFF_NS,
     Processes,
     check_human_tasks,
     is_executable,
     lint_bpmn,
 )
 from engine.deployment.forms import FormStore
+from engine.deployment.problems import problem
+from engine.deployment.spiff_errors import from_validation, locate, unreadable
 from engine.deployment.xml_safety import XmlDocument
 from engine.errors import DeploymentError
 
@@ -56,20 +60,56 @@ def new_parser(dialect: str) -> BpmnDmnParser:
 
 
 def classify(doc: XmlDocument) -> None:
-    """Set `doc.kind` and `doc.dialect` from the root element and declared namespaces."""
+    """Set `doc.kind` and `doc.dialect` from the root element and the extensions it uses.
+
+    A BPMN file is Camunda when it uses Camunda extensions (or, using none, declares their
+    namespace), else spiffworkflow; a file that uses both is refused.
+    """
     qname = etree.QName(doc.root)
     namespace = qname.namespace or ""
     if qname.localname == "definitions" and namespace == BPMN_NS:
+        doc.kind = "bpmn"
+        camunda, spiff = _first_use(doc.root, CAMUNDA_NS), _first_use(doc.root, SPIFF_NS)
+        if camunda is not None and spiff is not None:
+            raise problem(
+                "dialects_mixed",
+                file=doc.name,
+                line=camunda.sourceline,
+                element=_owner_id(camunda),
+                spiff_line=spiff.sourceline,
+                spiff_element=_owner_id(spiff) or etree.QName(spiff).localname,
+            )
         declares = doc.root.xpath("boolean(//namespace::*[. = $ns])", ns=CAMUNDA_NS)
-        doc.kind, doc.dialect = "bpmn", "camunda" if declares else "spiff"
+        doc.dialect = "camunda" if camunda is not None or (spiff is None and declares) else "spiff"
     elif qname.localname == "definitions" and "/DMN/" in namespace.upper():
         doc.kind = "dmn"
     else:
-        raise DeploymentError(
-            f"not a BPMN or DMN file (root element {qname.localname} in namespace {namespace})",
+        raise problem(
+            "not_a_model",
             file=doc.name,
             line=doc.root.sourceline,
+            root=qname.localname,
+            namespace=namespace,
         )
+
+
+def _first_use(root: etree._Element, namespace: str) -> etree._Element | None:
+    """The first element in `namespace` or carrying an attribute in it."""
+    prefix = f"{{{namespace}}}"
+    for element in root.iter(etree.Element):
+        if element.tag.startswith(prefix) or any(
+            name.startswith(prefix) for name in element.attrib
+        ):
+            return element
+    return None
+
+
+def _owner_id(element: etree._Element) -> str | None:
+    """The id of `element` or of its nearest ancestor that has one."""
+    for each in (element, *element.iterancestors()):
+        if each.get("id"):
+            return each.get("id")
+    return None
 
 
 def validate(doc: XmlDocument) -> None:
@@ -84,31 +124,12 @@ def validate(doc: XmlDocument) -> None:
         with _validation_lock:
             validator.validate(doc.root, doc.name)
     except ValidationException as exc:
-        error = from_validation(exc, {doc.name: doc})
-        raise DeploymentError(
-            f"does not match the schema: {error.detail}",
-            file=error.file,
-            line=error.line,
-            element=error.element,
+        file, element, line = locate(exc, {doc.name: doc})
+        # The XSD's own words, with BPMN's namespace as the prefix modellers know
+        error = (str(exc.args[0]) if exc.args else "").replace(f"{{{BPMN_NS}}}", "bpmn:")
+        raise problem(
+            "schema_violation", file=file, line=line, element=element, error=error
         ) from None
-
-
-def from_validation(exc: ValidationException, docs: dict[str, XmlDocument]) -> DeploymentError:
-    """A SpiffWorkflow ValidationException as a DeploymentError, with the line filled in."""
-    message = str(exc.args[0]) if exc.args else "invalid model"
-    file = exc.file_name or None
-    element = getattr(exc, "id", "") or None
-    line = exc.line_number if isinstance(exc.line_number, int) and exc.line_number > 0 else None
-    doc = docs.get(file) if file else None
-    if doc is None and element:
-        doc = next((d for d in docs.values() if element in d.ids), None)
-    if doc is not None:
-        file = doc.name
-        if line is None and element:
-            line = doc.line_of(element)
-        if element is None and line:
-            element = doc.element_at(line)
-    return DeploymentError(message, file=file, line=line, element=element)
 
 
 def _missing_call(parser: BpmnDmnParser, process_id: str, docs: dict) -> DeploymentError | None:
@@ -128,11 +149,13 @@ def _missing_call(parser: BpmnDmnParser, process_id: str, docs: dict) -> Deploym
                 continue
             if parser.get_process_parser(task.spec) is None:
                 doc = docs.get(spec.file)
-                return DeploymentError(
-                    f"called process '{task.spec}' is not in this deployment",
+                return problem(
+                    "call_target_unknown",
                     file=spec.file,
                     line=doc.line_of(task.bpmn_id) if doc else None,
                     element=task.bpmn_id,
+                    process=task.spec,
+                    known=", ".join(sorted(parser.get_process_ids())),
                 )
             queue.append(task.spec)
     return None
@@ -146,15 +169,11 @@ def _load(
     for source in files:
         lower = source.name.lower()
         if source.name in docs or source.name in uploads:
-            problems.append(DeploymentError("file uploaded twice", file=source.name))
+            problems.append(problem("file_twice", file=source.name))
         elif lower.endswith(FORM_SUFFIXES):
             uploads[source.name] = source.content
         elif not lower.endswith(XML_SUFFIXES):
-            problems.append(
-                DeploymentError(
-                    "unsupported file type (use .bpmn, .dmn or .json)", file=source.name
-                )
-            )
+            problems.append(problem("file_type_unsupported", file=source.name))
         else:
             try:
                 doc = XmlDocument.parse(source.name, source.content)
@@ -178,10 +197,14 @@ def _index(
                 pid = process.get("id", "")
                 if pid in processes:
                     other = processes[pid][0].name
-                    message = f"process id '{pid}' is used twice (also in {other})"
                     problems.append(
-                        DeploymentError(
-                            message, file=doc.name, line=process.sourceline, element=pid
+                        problem(
+                            "process_id_twice",
+                            file=doc.name,
+                            line=process.sourceline,
+                            element=pid,
+                            process=pid,
+                            other_file=other,
                         )
                     )
                 else:
@@ -189,12 +212,17 @@ def _index(
             continue
         found = doc.root.findall(f"{{{etree.QName(doc.root).namespace}}}decision")
         if len(found) != 1:
-            message = f"a DMN file must hold exactly one decision (found {len(found)})"
-            problems.append(DeploymentError(message, file=doc.name, line=doc.root.sourceline))
+            line = doc.root.sourceline
+            problems.append(
+                problem("dmn_decision_count", file=doc.name, line=line, count=len(found))
+            )
         elif found[0].get("id") in decisions:
-            message = f"decision id '{found[0].get('id')}' is used twice"
             line, element = found[0].sourceline, found[0].get("id")
-            problems.append(DeploymentError(message, file=doc.name, line=line, element=element))
+            problems.append(
+                problem(
+                    "decision_id_twice", file=doc.name, line=line, element=element, decision=element
+                )
+            )
         else:
             decisions[found[0].get("id")] = doc
     return processes, decisions
@@ -213,16 +241,15 @@ def _parsers(
             for dmn_doc in dmn:
                 try:
                     parsers[doc.dialect].add_dmn_xml(dmn_doc.root, dmn_doc.name)
-                except Exception as exc:  # e.g. a DMN namespace prefix SpiffWorkflow cannot read
-                    message = f"cannot read this DMN file: {exc}"
-                    error = DeploymentError(
-                        message, file=dmn_doc.name, line=dmn_doc.root.sourceline
-                    )
-                    _add_new(problems, error)
+                except Exception:  # e.g. a DMN namespace prefix SpiffWorkflow cannot read
+                    line = dmn_doc.root.sourceline
+                    _add_new(problems, problem("dmn_unreadable", file=dmn_doc.name, line=line))
         try:
             parsers[doc.dialect].add_bpmn_xml(doc.root, doc.name)
         except ValidationException as exc:
-            _add_new(problems, from_validation(exc, docs))
+            _add_new(problems, from_validation(exc, docs, doc.name))
+        except Exception as exc:  # SpiffWorkflow raises a few plain errors, e.g. a KeyError
+            _add_new(problems, unreadable(doc.name, doc.root.sourceline, None, exc))
     return parsers
 
 
@@ -243,9 +270,7 @@ def _bundle(
         _add_new(problems, missing or from_validation(exc, docs))
         return None
     except Exception as exc:  # SpiffWorkflow raises a few plain errors outside its task parsers
-        message = f"cannot parse process: {exc!r}"
-        line = doc.line_of(process_id)
-        _add_new(problems, DeploymentError(message, file=doc.name, line=line, element=process_id))
+        _add_new(problems, unreadable(doc.name, doc.line_of(process_id), process_id, exc))
         return None
     specs = [spec, *subprocess_specs.values()]
     forms, form_files, task_problems = check_human_tasks(specs, docs, store)
@@ -272,20 +297,31 @@ def _bundle(
     )
 
 
-def _add_new(problems: list[DeploymentError], problem: DeploymentError) -> None:
-    """Add a SpiffWorkflow parse error unless the lint already reported on that element."""
-    if problem.element is None or not any(
-        (p.file, p.element) == (problem.file, problem.element) for p in problems
-    ):
-        problems.append(problem)
+def _add_new(problems: list[DeploymentError], found: DeploymentError) -> None:
+    """Add a SpiffWorkflow parse error unless the lint already reported on that file: the
+    lint's problem is the cause, and SpiffWorkflow often blames a neighbouring element."""
+    if not any(p.file == found.file for p in problems):
+        problems.append(found)
 
 
 def _refuse(problems: list[DeploymentError]) -> DeploymentError:
-    unique = list({str(problem): problem for problem in problems}.values())
+    unique = list({str(each): each for each in problems}.values())
     if len(unique) == 1:
         return unique[0]
-    summary = "; ".join(str(problem) for problem in unique)
+    summary = "; ".join(str(each) for each in unique)
     return DeploymentError(f"{len(unique)} problems: {summary}", problems=unique)
+
+
+def find_problems(
+    files: Sequence[SourceFile], forms_dir: Path | None = None
+) -> list[DeploymentError]:
+    """Every problem that would refuse a deployment of `files` (empty when it would pass), for
+    a lint that lists them all; each has code, params, file, line and element."""
+    try:
+        parse_deployment(files, forms_dir)
+    except DeploymentError as error:
+        return error.all_problems()
+    return []
 
 
 def parse_deployment(
@@ -302,6 +338,7 @@ def parse_deployment(
     for doc in docs.values():
         if doc.kind == "bpmn":
             problems.extend(lint_bpmn(doc, processes, set(decisions)))
+    problems.extend(recursive_calls(processes))
     parsers = _parsers(docs, list(decisions.values()), problems)
     store = FormStore(uploads, forms_dir)
     bundles, converted = [], {}  # converted: serialized specs, shared by the bundles' hashes

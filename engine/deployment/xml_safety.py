@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from engine.errors import DeploymentError
+from engine.deployment.problems import problem
 
 _DTD_MARKERS = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
@@ -54,9 +54,7 @@ def _refuse_dtd(content: bytes, file: str) -> None:
         match, content = _DTD_MARKERS.search(text), text
     if match is not None:
         line = content.count(b"\n", 0, match.start()) + 1
-        raise DeploymentError(
-            "a DOCTYPE or entity declaration is not allowed in a model file", file=file, line=line
-        )
+        raise problem("doctype_refused", file=file, line=line)
 
 
 def parse_xml(content: bytes, file: str) -> etree._Element:
@@ -67,15 +65,14 @@ def parse_xml(content: bytes, file: str) -> etree._Element:
     except etree.XMLSyntaxError as exc:
         line = exc.lineno or (exc.position[0] if exc.position else None) or 1
         element = _element_near(content, line)
-        message = f"not well-formed XML: {exc.msg}"
-        raise DeploymentError(message, file=file, line=line, element=element) from None
+        raise problem(
+            "xml_malformed", file=file, line=line, element=element, error=exc.msg
+        ) from None
     except ValueError as exc:  # e.g. an empty document or a bad encoding declaration
-        raise DeploymentError(f"not well-formed XML: {exc}", file=file, line=1) from None
+        raise problem("xml_malformed", file=file, line=1, error=str(exc)) from None
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
-        raise DeploymentError(
-            "a DOCTYPE or entity declaration is not allowed in a model file", file=file, line=1
-        )
+        raise problem("doctype_refused", file=file, line=1)
     return root
 
 

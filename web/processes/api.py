@@ -119,6 +119,13 @@ class MigrationOut(Schema):
 
 
 class DeploymentIssueOut(Schema):
+    code = fields.String(
+        required=True,
+        metadata={"description": "The kind of problem (engine/deployment/problems.py)."},
+    )
+    params = fields.Dict(
+        keys=fields.String(), metadata={"description": "The particulars its message names."}
+    )
     message = fields.String(required=True)
     file = fields.String(allow_none=True)
     line = fields.Integer(allow_none=True)

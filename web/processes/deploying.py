@@ -27,9 +27,11 @@ class Problem:
     file: str | None
     line: int | None
     element: str | None
+    code: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "code": self.code,
             "message": self.message,
             "file": self.file,
             "line": self.line,
@@ -40,9 +42,7 @@ class Problem:
 def problems_of(error: DeploymentError) -> list[Problem]:
     """Every problem of a refused deployment (one error, or the several it lists), in the
     user's language where web/processes/messages.py knows it."""
-    return [
-        Problem(translate(p.detail), p.file, p.line, p.element) for p in (error.problems or [error])
-    ]
+    return [Problem(translate(p), p.file, p.line, p.element, p.code) for p in error.all_problems()]
 
 
 def deploy(files: Iterable[SourceFile], user: str) -> list[VersionInfo]:

@@ -1,15 +1,17 @@
-"""The engine's deployment problems in the user's language. The engine (a library) speaks
-English; the pages translate the problems a process owner meets most. Technical details (a
-Python syntax error, an XML parser's message) stay as the engine gave them; a problem that is
-not in this table is shown as it is."""
+"""The engine's deployment problems in the user's language, worded from each problem's code and
+parameters (the catalogue is engine/deployment/problems.py; a test keeps this table complete).
+Technical details the engine passes on as parameters (a Python syntax error, an XML parser's
+message) stay as they are; a code this table does not know is shown in the engine's English."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from engine import DeploymentError
 
 WHAT = {
     "condition": _l("De voorwaarde"),
@@ -20,6 +22,153 @@ WHAT = {
     "postScript": _l("Het postScript"),
 }
 
+PARTS = {
+    "start_form": _l("Startformulier"),
+    "ui_schema": _l("UI-schema van deze taak"),
+}
+
+TEXTS = {
+    "file_twice": _l("Dit bestand is twee keer meegestuurd."),
+    "file_type_unsupported": _l(
+        "Dit soort bestand kan niet worden uitgerold (gebruik .bpmn, .dmn of .json)."
+    ),
+    "doctype_refused": _l(
+        "Een DOCTYPE of entiteitsdeclaratie is niet toegestaan in een modelbestand."
+    ),
+    "xml_malformed": _l("Geen geldige XML: %(error)s"),
+    "not_a_model": _l(
+        "Dit is geen BPMN- of DMN-bestand (hoofdelement %(root)s in namespace %(namespace)s)."
+    ),
+    "schema_violation": _l("Klopt niet met het BPMN- of DMN-schema: %(error)s"),
+    "dialects_mixed": _l(
+        "Dit bestand gebruikt hier Camunda-uitbreidingen en op regel %(spiff_line)s "
+        "(element %(spiff_element)s) spiffworkflow-uitbreidingen; een bestand moet in één "
+        "dialect gemaakt zijn."
+    ),
+    "no_executable_process": _l(
+        "Dit bestand bevat geen uitvoerbaar proces: markeer het proces als uitvoerbaar "
+        "(isExecutable)."
+    ),
+    "process_id_twice": _l("Proces-id ‘%(process)s’ komt twee keer voor (ook in %(other_file)s)."),
+    "dmn_decision_count": _l(
+        "Een DMN-bestand moet precies één beslistabel bevatten (gevonden: %(count)s)."
+    ),
+    "decision_id_twice": _l("Beslistabel-id ‘%(decision)s’ komt twee keer voor."),
+    "dmn_unreadable": _l(
+        "Deze beslistabel kan niet worden gelezen: controleer de invoer- en uitvoerexpressies en "
+        "hun typen."
+    ),
+    "expression_empty": _l("%(what)s is leeg."),
+    "expression_invalid": _l("%(what)s is geen geldige expressie: %(error)s"),
+    "timer_missing": _l("Deze timer heeft geen timeDate, timeDuration of timeCycle."),
+    "timer_not_text": _l(
+        "De timer (%(kind)s) moet tekst opleveren (een ISO 8601-waarde tussen aanhalingstekens), "
+        "niet %(value)s."
+    ),
+    "timer_duration_invalid": _l(
+        'De timerduur %(value)s is geen ISO 8601-duur zoals "P3D" of "PT1H30M".'
+    ),
+    "timer_date_invalid": _l(
+        'Het timertijdstip %(value)s is geen ISO 8601-tijdstip zoals "2026-05-04T09:00:00+02:00".'
+    ),
+    "timer_date_naive": _l(
+        "Het timertijdstip %(value)s heeft geen tijdzone: voeg Z of een verschil zoals +02:00 toe."
+    ),
+    "timer_cycle_invalid": _l(
+        'De timerherhaling %(value)s is geen ISO 8601-herhaling zoals "R3/PT1H" of '
+        '"R/2026-05-04T09:00:00Z/P1D".'
+    ),
+    "camunda_expression_unsupported": _l(
+        "%(what)s %(value)s is een Camunda-expressie (JUEL); deze engine leest Python-expressies "
+        "(een variabele bij haar naam, bijvoorbeeld deadline)."
+    ),
+    "start_event_missing": _l("Dit uitvoerbare proces heeft geen startgebeurtenis."),
+    "id_reserved": _l("Het id ‘%(id)s’ is gereserveerd: kies een ander id."),
+    "loop_bound_invalid": _l("De lusgrens moet een positief geheel getal zijn, niet ‘%(value)s’."),
+    "loop_unbounded": _l(
+        "De pijl van ‘%(source)s’ terug naar ‘%(target)s’ tekent een lus zonder grens: geef een "
+        "stap in de lus een lusgrens (loopBound) of gebruik een meervoudige of aangeroepen "
+        "activiteit."
+    ),
+    "flow_source_unknown": _l(
+        "Deze pijl begint bij ‘%(ref)s’, dat geen element van hetzelfde (deel)proces is."
+    ),
+    "flow_target_unknown": _l(
+        "Deze pijl eindigt bij ‘%(ref)s’, dat geen element van hetzelfde (deel)proces is."
+    ),
+    "gateway_flow_without_condition": _l(
+        "Een pijl uit een exclusieve of inclusieve splitsing heeft een voorwaarde nodig, tenzij "
+        "het de standaardpijl van de splitsing is."
+    ),
+    "subprocess_start_events": _l(
+        "Een deelproces heeft precies één startgebeurtenis nodig (gevonden: %(count)s)."
+    ),
+    "subprocess_end_missing": _l("Een deelproces heeft een eindgebeurtenis nodig."),
+    "element_unsupported": _l("Deze engine voert geen %(kind)s-elementen uit."),
+    "data_store_unsupported": _l(
+        "Gegevensopslag (data store) wordt niet ondersteund: bewaar wat het proces nodig heeft "
+        "in de zaakgegevens."
+    ),
+    "data_association_unresolved": _l(
+        "De gegevenskoppeling naar ‘%(ref)s’ verwijst naar geen gegevensobject."
+    ),
+    "service_task_unsupported": _l(
+        "Deze engine voert geen servicetaken uit: niets zou de aanroep doen. Gebruik een "
+        "scripttaak, of een gebruikerstaak voor werk dat mensen doen."
+    ),
+    "send_task_unsupported": _l(
+        "Deze engine voert geen verzendtaken uit: een bericht bereikt een andere zaak alleen via "
+        "de applicatie (send_message). Gebruik een gebruikerstaak voor een bericht dat mensen "
+        "versturen."
+    ),
+    "model_unreadable": _l("Dit element kan de engine niet lezen."),
+    "message_ref_missing": _l("Deze gebeurtenis wacht op geen enkel bericht: kies een bericht."),
+    "message_undefined": _l("Bericht ‘%(message)s’ staat niet in dit bestand."),
+    "message_unnamed": _l(
+        "Bericht ‘%(message)s’ heeft geen naam; berichten worden op naam bezorgd."
+    ),
+    "call_target_missing": _l("Deze aanroep noemt geen proces (Aangeroepen proces is leeg)."),
+    "call_target_unknown": _l(
+        "Het aangeroepen proces ‘%(process)s’ zit niet in deze uitrol (bekend: %(known)s)."
+    ),
+    "call_target_not_executable": _l("Het aangeroepen proces ‘%(process)s’ is niet uitvoerbaar."),
+    "call_dialect_mismatch": _l(
+        "Het aangeroepen proces ‘%(process)s’ is een %(other)s-model; een proces kan alleen "
+        "processen van zijn eigen dialect (%(own)s) aanroepen."
+    ),
+    "call_recursive": _l(
+        "Deze aanroep van ‘%(process)s’ komt terug bij zichzelf (%(path)s); een proces mag "
+        "zichzelf niet aanroepen, direct of via andere processen."
+    ),
+    "decision_missing": _l("Deze beslisregeltaak noemt geen beslistabel."),
+    "decision_unknown": _l("Onbekende beslistabel ‘%(decision)s’ (bekend: %(known)s)."),
+    "lane_missing": _l("Deze taak ligt in geen lane; de lane bepaalt welke partij de taak doet."),
+    "lane_unknown": _l("Lane ‘%(lane)s’ noemt geen partij (bekend: %(known)s)."),
+    "form_missing": _l(
+        "Deze gebruikerstaak heeft geen formulier: vul ‘Formulier (JSON Schema)’ in."
+    ),
+    "form_file_missing": _l(
+        "Formulierbestand ‘%(name)s’ bestaat niet (niet bij de bestanden van de versie en niet "
+        "in de formulierenmap)."
+    ),
+    "form_not_json": _l(
+        "Formulierbestand ‘%(name)s’ is geen geldige JSON (regel %(json_line)s): %(error)s"
+    ),
+    "form_not_object": _l("Formulierbestand ‘%(name)s’ moet één JSON-object bevatten."),
+    "form_schema_invalid": _l(
+        "Formulier ‘%(name)s’ is geen geldig JSON Schema bij %(path)s: %(error)s"
+    ),
+    "form_field_id_invalid": _l("Formulierveld-id ‘%(field)s’ ontbreekt of komt vaker voor."),
+    "form_field_type_unsupported": _l(
+        "Formulierveld ‘%(field)s’: type ‘%(type)s’ wordt niet ondersteund (wel: %(supported)s)."
+    ),
+    "form_field_not_number": _l("Formulierveld ‘%(field)s’: ‘%(value)s’ is geen geheel getal."),
+    "form_field_not_boolean": _l("Formulierveld ‘%(field)s’: ‘%(value)s’ is niet true of false."),
+    "form_field_constraint_unsupported": _l(
+        "Formulierveld ‘%(field)s’: de regel ‘%(constraint)s’ wordt niet ondersteund."
+    ),
+}
+
 
 def _what(text: str) -> str:
     timer = re.match(r"^timer expression \((\w+)\)$", text)
@@ -28,151 +177,17 @@ def _what(text: str) -> str:
     return str(WHAT.get(text, text))
 
 
-Rule = tuple[re.Pattern, Callable[[re.Match], str]]
-
-RULES: list[Rule] = [
-    (
-        re.compile(r"^(?P<what>.+) does not compile: (?P<error>.*)$", re.S),
-        lambda m: _(
-            "%(what)s is geen geldige expressie: %(error)s", what=_what(m["what"]), error=m["error"]
-        ),
-    ),
-    (
-        re.compile(r"^(?P<what>.+) is empty$"),
-        lambda m: _("%(what)s is leeg.", what=_what(m["what"])),
-    ),
-    (
-        re.compile(r"^(user|manual) task lies in no lane"),
-        lambda m: _("Deze taak ligt in geen lane; de lane bepaalt welke partij de taak doet."),
-    ),
-    (
-        re.compile(
-            r"^lane '(?P<lane>[^']*)' of this \w+ task names no party \(known: (?P<k>.*)\)$"
-        ),
-        lambda m: _(
-            "Lane ‘%(lane)s’ noemt geen partij (bekend: %(known)s).", lane=m["lane"], known=m["k"]
-        ),
-    ),
-    (
-        re.compile(r"^user task has no form"),
-        lambda m: _("Deze gebruikerstaak heeft geen formulier: vul ‘Formulier (JSON Schema)’ in."),
-    ),
-    (
-        re.compile(r"^form file '(?P<name>[^']+)' not found"),
-        lambda m: _(
-            "Formulierbestand ‘%(name)s’ bestaat niet (niet bij de bestanden van de "
-            "versie en niet in de formulierenmap).",
-            name=m["name"],
-        ),
-    ),
-    (
-        re.compile(r"^UI schema of this user task: (?P<rest>.*)$", re.S),
-        lambda m: _("UI-schema van deze taak: %(problem)s", problem=translate(m["rest"])),
-    ),
-    (
-        re.compile(r"^form '(?P<name>[^']+)' is not a valid JSON Schema (?P<error>.*)$", re.S),
-        lambda m: _(
-            "Formulier ‘%(name)s’ is geen geldig JSON Schema %(error)s",
-            name=m["name"],
-            error=m["error"],
-        ),
-    ),
-    (
-        re.compile(r"^called process '(?P<p>[^']+)' is not in this deployment"),
-        lambda m: _(
-            "Het aangeroepen proces ‘%(process)s’ zit niet in deze uitrol.", process=m["p"]
-        ),
-    ),
-    (
-        re.compile(r"^call activity names no process"),
-        lambda m: _("Deze aanroep noemt geen proces (Aangeroepen proces is leeg)."),
-    ),
-    (
-        re.compile(r"^unknown DMN decision '(?P<d>[^']+)' \(deployed decisions: (?P<k>.*)\)$"),
-        lambda m: _(
-            "Onbekende beslistabel ‘%(decision)s’ (bekend: %(known)s).",
-            decision=m["d"],
-            known=m["k"],
-        ),
-    ),
-    (
-        re.compile(r"^business rule task names no decision$"),
-        lambda m: _("Deze beslisregeltaak noemt geen beslistabel."),
-    ),
-    (
-        re.compile(r"^message '(?P<m>[^']+)' is not defined in this file$"),
-        lambda m: _("Bericht ‘%(message)s’ staat niet in dit bestand.", message=m["m"]),
-    ),
-    (
-        re.compile(r"^message '(?P<m>[^']+)' has no name"),
-        lambda m: _(
-            "Bericht ‘%(message)s’ heeft geen naam; berichten worden op naam bezorgd.",
-            message=m["m"],
-        ),
-    ),
-    (
-        re.compile(r"^message catch event refers to no message"),
-        lambda m: _("Deze gebeurtenis wacht op geen enkel bericht: kies een bericht."),
-    ),
-    (
-        re.compile(r"^sequence flow from '(?P<a>[^']+)' back to '(?P<b>[^']+)' draws a loop"),
-        lambda m: _(
-            "De pijl van ‘%(source)s’ terug naar ‘%(target)s’ tekent een lus zonder "
-            "grens: geef een stap in de lus een lusgrens (loopBound) of gebruik een "
-            "meervoudige of aangeroepen activiteit.",
-            source=m["a"],
-            target=m["b"],
-        ),
-    ),
-    (
-        re.compile(r"^loopBound must be a positive whole number, not '(?P<v>.*)'$"),
-        lambda m: _(
-            "De lusgrens moet een positief geheel getal zijn, niet ‘%(value)s’.", value=m["v"]
-        ),
-    ),
-    (
-        re.compile(r"^executable process has no start event$"),
-        lambda m: _("Dit uitvoerbare proces heeft geen startgebeurtenis."),
-    ),
-    (
-        re.compile(r"^id '(?P<id>[^']+)' is reserved by SpiffWorkflow"),
-        lambda m: _("Het id ‘%(id)s’ is gereserveerd: kies een ander id.", id=m["id"]),
-    ),
-    (
-        re.compile(r"^process id '(?P<p>[^']+)' is used twice \(also in (?P<f>.*)\)$"),
-        lambda m: _(
-            "Proces-id ‘%(process)s’ komt twee keer voor (ook in %(file)s).",
-            process=m["p"],
-            file=m["f"],
-        ),
-    ),
-    (
-        re.compile(r"^a DOCTYPE or entity declaration is not allowed"),
-        lambda m: _("Een DOCTYPE of entiteitsdeclaratie is niet toegestaan in een modelbestand."),
-    ),
-    (
-        re.compile(r"^not well-formed XML: (?P<e>.*)$", re.S),
-        lambda m: _("Geen geldige XML: %(error)s", error=m["e"]),
-    ),
-    (
-        re.compile(r"^does not match the schema: (?P<e>.*)$", re.S),
-        lambda m: _("Klopt niet met het BPMN- of DMN-schema: %(error)s", error=m["e"]),
-    ),
-    (
-        re.compile(r"^unsupported file type"),
-        lambda m: _("Dit soort bestand kan niet worden uitgerold (gebruik .bpmn, .dmn of .json)."),
-    ),
-    (
-        re.compile(r"^file uploaded twice$"),
-        lambda m: _("Dit bestand is twee keer meegestuurd."),
-    ),
-]
-
-
-def translate(message: str) -> str:
-    """``message`` from the engine in the user's language, when this table knows it."""
-    for pattern, text in RULES:
-        match = pattern.match(message)
-        if match:
-            return text(match)
-    return message
+def translate(problem: DeploymentError) -> str:
+    """One problem of a refused deployment in the user's language."""
+    text = TEXTS.get(problem.code)
+    if text is None:
+        return problem.detail
+    values: dict[str, Any] = dict(problem.params)
+    if "what" in values:
+        values["what"] = _what(str(values["what"]))
+    try:
+        worded = str(text) % values
+    except (KeyError, TypeError, ValueError):
+        return problem.detail
+    part = PARTS.get(values.get("part", ""))
+    return f"{part}: {worded}" if part is not None else worded
