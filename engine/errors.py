@@ -1,7 +1,9 @@
 """The errors the engine raises. Callers catch these, never SpiffWorkflow's own.
 
-Each error has a ``code`` and ``params`` (plain JSON values) from which a caller writes its own
-text in its own language; the English message (``str(error)``) is for logs and developers.
+Each error has a ``code`` (its kind: what the API's problem details carry) and ``params`` (plain
+JSON values; ``reason`` names the case within the kind, e.g. a conflict's ``task_claimed``) from
+which a caller writes its own text in its own language; the English message (``str(error)``) is
+for logs and developers.
 """
 
 from __future__ import annotations
@@ -15,10 +17,8 @@ class EngineError(Exception):
 
     code = "engine_error"
 
-    def __init__(self, message: str = "", *, code: str | None = None, **params: Any) -> None:
+    def __init__(self, message: str = "", **params: Any) -> None:
         super().__init__(message)
-        if code is not None:
-            self.code = code
         self.params: dict[str, Any] = params
 
 

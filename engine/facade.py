@@ -424,26 +424,26 @@ def _claim_conflict(task: TaskInfo, user: str, *, claiming: bool) -> ConflictErr
     if task.status != "ready":
         return ConflictError(
             f"task {task.id} is no longer open ({task.status})",
-            code="task_closed",
+            reason="task_closed",
             task_id=task.id,
             status=task.status,
         )
     if claiming and task.claimed_by is not None:
         return ConflictError(
             f"task {task.id} is already claimed by {task.claimed_by}",
-            code="task_claimed",
+            reason="task_claimed",
             task_id=task.id,
             claimed_by=task.claimed_by,
         )
     if claiming:  # released again meanwhile: the caller may simply try again
         return ConflictError(
             f"task {task.id} was claimed and released by someone else meanwhile; try again",
-            code="task_claim_changed",
+            reason="task_claim_changed",
             task_id=task.id,
         )
     return ConflictError(
         f"task {task.id} is not claimed by {user}",
-        code="task_not_claimed_by_you",
+        reason="task_not_claimed_by_you",
         task_id=task.id,
         claimed_by=task.claimed_by,
     )

@@ -126,7 +126,7 @@ def retry_failed(instance_id: int, data: dict[str, Any] | None) -> Action:
         if command.status != "error":
             raise ConflictError(
                 f"instance {instance_id} is not in error",
-                code="not_in_error",
+                reason="not_in_error",
                 instance_id=instance_id,
             )
         fix = dict(data or {})

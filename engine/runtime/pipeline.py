@@ -182,7 +182,7 @@ class Pipeline:
             except IntegrityError as exc:
                 raise ConflictError(
                     f"a case with business key {business_key!r} already exists",
-                    code="business_key_taken",
+                    reason="business_key_taken",
                     business_key=business_key,
                 ) from exc
             command = Command(

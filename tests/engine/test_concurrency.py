@@ -122,6 +122,6 @@ def test_a_lost_claim_race_names_the_claimant_who_won(engine: Engine) -> None:
     bob.join(timeout=30)
 
     (error,) = outcome
-    assert error.code == "task_claimed"
+    assert (error.code, error.params["reason"]) == ("conflict", "task_claimed")
     assert error.params["claimed_by"] == "ann"
     assert "ann" in str(error) and "None" not in str(error)

@@ -118,8 +118,8 @@ def test_bad_input_is_refused_and_changes_nothing(make_engine) -> None:
     with pytest.raises(ConflictError) as not_in_error:
         engine.retry(case.id, user="beheerder")
 
-    assert not_in_error.value.code == "not_in_error"
-    assert not_in_error.value.params == {"instance_id": case.id}
+    assert not_in_error.value.code == "conflict"
+    assert not_in_error.value.params == {"reason": "not_in_error", "instance_id": case.id}
     assert engine.instance(case.id).status == "running"
     assert [e.kind for e in engine.events(case.id)] == before
     assert engine.tasks(business_key="ft-2")[0].id == plan.id
