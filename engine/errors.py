@@ -17,8 +17,10 @@ class EngineError(Exception):
 
     code = "engine_error"
 
-    def __init__(self, message: str = "", **params: Any) -> None:
+    def __init__(self, message: str = "", *, code: str | None = None, **params: Any) -> None:
         super().__init__(message)
+        if code is not None:  # a kind with its own catalogue of codes (DeploymentError)
+            self.code = code
         self.params: dict[str, Any] = params
 
 
