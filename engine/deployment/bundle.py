@@ -16,10 +16,11 @@ from typing import Any
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
-from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.camunda.specs.user_task import UserTask as CamundaUserTask
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.spiff.specs.spiff_task import SpiffBpmnTask
+
+from engine.deployment.camunda import CAMUNDA_MODELER_CONFIG
 
 CAMUNDA_FORM_PREFIX = "camunda/"
 
@@ -52,7 +53,7 @@ class ProcessBundle:
 
 def serializer_config(dialect: str) -> dict:
     """The SpiffWorkflow serializer config for specs parsed in `dialect`."""
-    return CAMUNDA_CONFIG if dialect == "camunda" else SPIFF_CONFIG
+    return CAMUNDA_MODELER_CONFIG if dialect == "camunda" else SPIFF_CONFIG
 
 
 @cache

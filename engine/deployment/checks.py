@@ -20,6 +20,7 @@ from engine.deployment.timers import (
     bare_iso_value,
     constant_of,
     is_camunda_el,
+    looks_iso,
     timer_value_problem,
 )
 from engine.deployment.xml_safety import XmlDocument
@@ -208,8 +209,10 @@ class _Lint:
     def timer(self, kind: str, el: etree._Element) -> None:
         """A timer expression compiles; a constant one is an ISO 8601 value of its kind."""
         owner, text = _activity(el), el.text
-        if self.doc.dialect == "camunda" and bare_iso_value(kind, text) is not None:
-            text = f'"{bare_iso_value(kind, text)}"'  # Camunda Modeler writes the value bare
+        if self.doc.dialect == "camunda" and (
+            bare_iso_value(kind, text) is not None or looks_iso(text)
+        ):
+            text = f'"{(text or "").strip()}"'  # Camunda Modeler writes the value bare
         if not self.compiles(f"timer expression ({kind})", text, owner, el):
             return
         constant, value = constant_of(text or "")

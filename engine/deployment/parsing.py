@@ -16,7 +16,6 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser import BpmnValidator
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
-from SpiffWorkflow.camunda.parser import CamundaParser
 from SpiffWorkflow.dmn.parser.BpmnDmnParser import SCHEMAS as DMN_SCHEMAS
 from SpiffWorkflow.dmn.parser.BpmnDmnParser import BpmnDmnParser
 from SpiffWorkflow.spiff.parser import VALIDATOR as SPIFF_VALIDATOR
@@ -24,6 +23,7 @@ from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 
 from engine.deployment.bundle import ProcessBundle, SourceFile, content_hash
 from engine.deployment.calls import recursive_calls
+from engine.deployment.camunda import CamundaModelerParser
 from engine.deployment.checks import (
     BPMN_NS,
     CAMUNDA_NS,
@@ -56,7 +56,7 @@ def _validator(kind: str, namespace: str | None = None) -> BpmnValidator | None:
 
 def new_parser(dialect: str) -> BpmnDmnParser:
     """A SpiffWorkflow parser for `dialect` ("spiff" or "camunda"), without a validator."""
-    return CamundaParser() if dialect == "camunda" else SpiffBpmnParser()
+    return CamundaModelerParser() if dialect == "camunda" else SpiffBpmnParser()
 
 
 def classify(doc: XmlDocument) -> None:

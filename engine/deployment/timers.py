@@ -15,6 +15,7 @@ from datetime import datetime
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
 _CAMUNDA_EL = re.compile(r"^\s*[$#]\{.*\}\s*$", re.S)
+_ISO_START = re.compile(r"^(P[0-9T]|R[0-9]*/|[0-9]{4}-[0-9]{2})")
 
 
 def constant_of(expression: str) -> tuple[bool, object]:
@@ -63,6 +64,12 @@ def bare_iso_value(kind: str, text: str | None) -> str | None:
         return None
     problem = timer_value_problem(kind, text.strip())
     return text.strip() if problem is None or problem[0] == "timer_date_naive" else None
+
+
+def looks_iso(text: str | None) -> bool:
+    """Whether bare `text` is meant as an ISO 8601 value (``P2X``: a duration, if a wrong one)
+    rather than an expression: it starts as a duration, a repetition or a date does."""
+    return text is not None and _ISO_START.match(text.strip()) is not None
 
 
 def is_camunda_el(text: str | None) -> bool:

@@ -24,10 +24,10 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
-from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
-from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
-DIALECT_CONFIGS = {"spiff": SPIFF_CONFIG, "camunda": CAMUNDA_CONFIG}
+from engine.deployment import serializer_config
+
+DIALECT_CONFIGS = {dialect: serializer_config(dialect) for dialect in ("spiff", "camunda")}
 
 
 class _SpeclessWorkflowConverter(BpmnWorkflowConverter):

@@ -1,12 +1,14 @@
-"""A Camunda Modeler file with inline form fields deploys and runs like a spiff one."""
+"""Camunda Modeler files run as Camunda users expect: inline form fields, lanes, message catch
+events fed by send_message, boundary and intermediate timers with bare ISO 8601 values."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from engine import Engine, FormValidationError
+from engine import DeploymentError, Engine, FormValidationError, MessageNotDeliverableError
+from engine.deployment import SourceFile
 from tests.engine.conftest import MODELS
 
 CAMUNDA_FILE = MODELS.parent / "deployment" / "models" / "camunda_reclassering.bpmn"
@@ -40,3 +42,112 @@ def test_camunda_model_deploys_and_runs(make_engine, clock) -> None:
     )
     assert done.status == "completed"
     assert engine.instance(done.id).data["advies"] == "positief"
+
+
+# A Camunda Modeler 5 file (Camunda 7 platform) as the modeller saves it: two lanes, inline form
+# fields, a boundary timer on the intake, a message catch and an intermediate timer, with bare
+# ISO 8601 timer values (P2D, PT4H) as Camunda writes them.
+UITSLAG_FILE = MODELS / "camunda_uitslag.bpmn"
+START_DATA = {"probation_office_code": "RN-AMS", "municipality_code": "GM0363"}
+
+
+def test_camunda_message_catch_runs_to_its_end_through_send_message(make_engine, clock) -> None:
+    engine: Engine = make_engine()
+    (version,) = engine.deploy([UITSLAG_FILE])
+    assert version.process_id == "uitslag_advies"
+    case = engine.start("uitslag_advies", START_DATA, "uitslag-1")
+
+    (intake,) = engine.tasks(business_key="uitslag-1")
+    assert (intake.bpmn_id, intake.party, intake.organisation) == (
+        "Task_intake",
+        "probation",
+        "RN-AMS",
+    )
+    assert intake.due_at == clock.now() + timedelta(days=2)  # the boundary timer's due time
+    form = engine.form(intake.id)["schema"]
+    assert form["properties"]["risico"]["enum"] == ["laag", "hoog"]
+    assert form["properties"]["gesprek_op"] == {
+        "type": "string",
+        "format": "date",
+        "title": "Datum gesprek",
+    }
+    with pytest.raises(FormValidationError) as caught:
+        engine.complete(intake.id, {"risico": "middel"}, "rw-1")
+    assert set(caught.value.errors) == {"naam", "risico"}
+    engine.complete(intake.id, {"naam": "J. Jansen", "risico": "laag"}, "rw-1")
+    assert [t.bpmn_id for t in engine.timers(case.id) if t.status == "waiting"] == []
+
+    payload = {"besluit": "akkoord", "toelichting": "Plaatsing in Amsterdam"}
+    received = engine.send_message("uitslag_reclassering", "uitslag-1", payload)
+    assert received.data["besluit"] == "akkoord"
+    assert received.data["toelichting"] == "Plaatsing in Amsterdam"
+    assert "payload" not in received.data and "Catch_uitslag_Response" not in received.data
+    message_event = next(e for e in engine.events(case.id) if e.kind == "message_received")
+    assert message_event.bpmn_id == "Catch_uitslag"
+
+    (verwerken,) = engine.tasks(business_key="uitslag-1", status="ready")
+    assert (verwerken.bpmn_id, verwerken.party, verwerken.organisation) == (
+        "Task_verwerken",
+        "municipality",
+        "GM0363",
+    )
+    engine.complete(verwerken.id, {"verwerkt_door": "coördinator"}, "gm-1")
+    (waiting,) = [t for t in engine.timers(case.id) if t.status == "waiting"]
+    assert (waiting.bpmn_id, waiting.due_at) == ("Wait_afkoeling", clock.now() + timedelta(hours=4))
+    assert engine.instance(case.id).status == "running"
+
+    clock.advance(timedelta(hours=4, seconds=1))
+    assert engine.fire_due_timers() == 1
+    done = engine.instance(case.id)
+    assert done.status == "completed"
+    assert done.data["besluit"] == "akkoord" and done.data["verwerkt_door"] == "coördinator"
+
+
+def test_camunda_boundary_timer_interrupts_the_intake(make_engine, clock) -> None:
+    engine: Engine = make_engine()
+    engine.deploy([UITSLAG_FILE])
+    case = engine.start("uitslag_advies", START_DATA, "uitslag-2")
+    (timer,) = engine.timers(case.id)
+    assert (timer.bpmn_id, timer.due_at) == ("Timer_herinnering", clock.now() + timedelta(days=2))
+
+    clock.advance(timedelta(days=2, seconds=1))
+    assert engine.fire_due_timers() == 1
+    (nabellen,) = engine.tasks(business_key="uitslag-2", status="ready")
+    assert (nabellen.bpmn_id, nabellen.party) == ("Task_herinnering", "municipality")
+    with pytest.raises(MessageNotDeliverableError):  # the intake and its path were cancelled
+        engine.send_message("uitslag_reclassering", "uitslag-2", {"besluit": "akkoord"})
+    engine.complete(nabellen.id, {"nagebeld": True}, "gm-1")
+    assert engine.instance(case.id).status == "completed"
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("${deadline}", "camunda_expression_unsupported"),
+        ("P2X", "timer_duration_invalid"),
+        ('"P2X"', "timer_duration_invalid"),
+    ],
+)
+def test_camunda_timer_values_that_cannot_run_are_refused(make_engine, value, code) -> None:
+    engine: Engine = make_engine()
+    text = UITSLAG_FILE.read_text().replace(">P2D<", f">{value}<")
+    with pytest.raises(DeploymentError) as caught:
+        engine.deploy([SourceFile("camunda_uitslag.bpmn", text.encode())])
+    (problem,) = caught.value.all_problems()
+    line = text[: text.index(f">{value}<")].count("\n") + 1
+    assert (problem.code, problem.file, problem.line, problem.element) == (
+        code,
+        "camunda_uitslag.bpmn",
+        line,
+        "Timer_herinnering",
+    )
+    assert engine.versions() == []
+
+
+def test_a_camunda_timer_may_be_an_expression_on_case_data(make_engine, clock) -> None:
+    engine: Engine = make_engine()
+    text = UITSLAG_FILE.read_text().replace(">P2D<", ">herinner_na<")
+    engine.deploy([SourceFile("camunda_uitslag.bpmn", text.encode())])
+    case = engine.start("uitslag_advies", {**START_DATA, "herinner_na": "PT6H"}, "uitslag-3")
+    (timer,) = engine.timers(case.id)
+    assert timer.due_at == clock.now() + timedelta(hours=6)
