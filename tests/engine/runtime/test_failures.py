@@ -33,6 +33,24 @@ SERVICE_TASK = """
 """
 
 
+MESSAGE_THEN_SCRIPT = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  id="d_msg" targetNamespace="http://terugkeer.example/msg">
+  <bpmn:message id="days_message" name="days_known" />
+  <bpmn:process id="msg_case" isExecutable="true">
+    <bpmn:startEvent id="msg_start" />
+    <bpmn:sequenceFlow id="m1" sourceRef="msg_start" targetRef="wait_days" />
+    <bpmn:intermediateCatchEvent id="wait_days">
+      <bpmn:messageEventDefinition id="wait_days_def" messageRef="days_message" />
+    </bpmn:intermediateCatchEvent>
+    <bpmn:sequenceFlow id="m2" sourceRef="wait_days" targetRef="x" />
+    <bpmn:scriptTask id="x"><bpmn:script>weeks = days // 7</bpmn:script></bpmn:scriptTask>
+    <bpmn:sequenceFlow id="m3" sourceRef="x" targetRef="msg_end" />
+    <bpmn:endEvent id="msg_end" />
+  </bpmn:process>
+</bpmn:definitions>"""
+
+
 def test_form_value_that_is_no_duration_puts_the_case_in_error_at_the_timer(
     make_engine, clock: ManualClock
 ) -> None:
@@ -104,6 +122,25 @@ def test_service_task_nothing_can_run_is_an_incident_not_a_raw_error(make_engine
     assert engine.instance(bystander.id).status == "error"
     kinds = [e.kind for e in engine.events(failed.id)]
     assert kinds.count("instance_error") == 2 and "instance_retried" in kinds
+
+
+def test_a_message_whose_payload_breaks_the_next_step_is_an_incident(make_engine) -> None:
+    engine: Engine = make_engine()
+    store_unchecked(engine, "msg_case", MESSAGE_THEN_SCRIPT)
+    case = engine.start("msg_case", {}, "msg-1")
+
+    failed = engine.send_message("days_known", "msg-1", {"days": "three weeks"})
+
+    assert (failed.status, failed.error_element, failed.error_code) == (
+        "error",
+        "x",
+        "script_failed",
+    )
+    assert failed.error_params["error"] == "TypeError"
+    kinds = [e.kind for e in engine.events(case.id)]
+    assert kinds.index("message_received") < kinds.index("instance_error")  # the message counted
+    resumed = engine.retry(case.id, data={"days": 21}, user="beheerder")
+    assert (resumed.status, resumed.data["weeks"]) == ("completed", 3)
 
 
 def test_bad_input_is_refused_and_changes_nothing(make_engine) -> None:

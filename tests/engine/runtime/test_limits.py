@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from engine import BusyError, CommandLimits, Engine, ScriptLimits
-from engine.db.connect import open_database
+from engine.db.connect import open_database, read_transaction, write_transaction
 from tests.engine.conftest import MODELS
 from tests.engine.unchecked import process_xml, store_unchecked
 
@@ -147,5 +147,11 @@ def test_a_command_waiting_for_a_lock_gives_up_on_postgresql(
     finally:
         holder.dispose()
     assert busy.value.code == "busy"
+    with write_transaction(engine.database) as conn:  # SET LOCAL: for command transactions only
+        settings = conn.execute(sa.text("SHOW lock_timeout")).scalar()
+        statement = conn.execute(sa.text("SHOW statement_timeout")).scalar()
+    with read_transaction(engine.database) as conn:
+        unlimited = conn.execute(sa.text("SHOW lock_timeout")).scalar()
+    assert (settings, statement, unlimited) == ("300ms", "30s", "0")
     assert engine.tasks(business_key="locked")[0].id == task.id  # nothing changed
     assert engine.complete(task.id, {"divisor": 2}, "mmd").data["ratio"] == 5
