@@ -111,6 +111,25 @@ class Config:
         self.TERUGKEER_RUN_SCHEDULER = as_bool(
             "TERUGKEER_RUN_SCHEDULER", env.get("TERUGKEER_RUN_SCHEDULER")
         )
+        self.TERUGKEER_SCHEDULER_RECHECK_SECONDS = as_number(
+            "TERUGKEER_SCHEDULER_RECHECK_SECONDS",
+            env.get("TERUGKEER_SCHEDULER_RECHECK_SECONDS"),
+            5.0,
+        )
+        self.TERUGKEER_SCHEDULER_HEARTBEAT_SECONDS = as_number(
+            "TERUGKEER_SCHEDULER_HEARTBEAT_SECONDS",
+            env.get("TERUGKEER_SCHEDULER_HEARTBEAT_SECONDS"),
+            10.0,
+        )
+        self.TERUGKEER_TIMER_RETRY_LIMIT = int(
+            as_number("TERUGKEER_TIMER_RETRY_LIMIT", env.get("TERUGKEER_TIMER_RETRY_LIMIT"), 5)
+        )
+        self.TERUGKEER_TIMER_RETRY_SECONDS = as_number(
+            "TERUGKEER_TIMER_RETRY_SECONDS", env.get("TERUGKEER_TIMER_RETRY_SECONDS"), 30.0
+        )
+        self.TERUGKEER_TIMER_RETRY_MAX_SECONDS = as_number(
+            "TERUGKEER_TIMER_RETRY_MAX_SECONDS", env.get("TERUGKEER_TIMER_RETRY_MAX_SECONDS"), 900.0
+        )
         self.TERUGKEER_FORMS_DIR = Path(env.get("TERUGKEER_FORMS_DIR") or ROOT / "forms")
         self.TERUGKEER_PROCESSES_DIR = Path(
             env.get("TERUGKEER_PROCESSES_DIR") or ROOT / "processes"

@@ -16,13 +16,21 @@ from engine.errors import (
 )
 from engine.facade import Engine
 from engine.runtime.definitions import StartForm
+from engine.runtime.firing import TimerRetry
 from engine.runtime.forms import validate_form_data
 from engine.runtime.limits import CommandLimits
 from engine.runtime.migration import MigrationCheck
 from engine.runtime.organisations import OrganisationDirectory, organisation_kind
 from engine.runtime.pipeline import CaseChange, EventSink, Projector
 from engine.script_limits import ScriptLimits
-from engine.store.records import EventInfo, InstanceInfo, TaskInfo, TimerInfo, VersionInfo
+from engine.store.records import (
+    EventInfo,
+    HeartbeatInfo,
+    InstanceInfo,
+    TaskInfo,
+    TimerInfo,
+    VersionInfo,
+)
 
 __all__ = [
     "BusyError",
@@ -39,6 +47,7 @@ __all__ = [
     "EventInfo",
     "EventSink",
     "FormValidationError",
+    "HeartbeatInfo",
     "InstanceInfo",
     "OrganisationDirectory",
     "organisation_kind",
@@ -51,6 +60,7 @@ __all__ = [
     "SystemClock",
     "TaskInfo",
     "TimerInfo",
+    "TimerRetry",
     "VersionInfo",
     "WorkingDayCalendar",
     "calendar_from_setting",

@@ -22,15 +22,11 @@ from engine.db.connect import (
 )
 from engine.deployment import SourceFile, parse_deployment
 from engine.errors import ConflictError, MessageNotDeliverableError, NotFoundError
-from engine.runtime.actions import (
-    complete_task,
-    deliver_message,
-    fire_timer,
-    retry_failed,
-)
+from engine.runtime.actions import complete_task, deliver_message, retry_failed
 from engine.runtime.cache import WorkflowCache
 from engine.runtime.definitions import DefinitionCache, StartForm
 from engine.runtime.deploying import store_bundles
+from engine.runtime.firing import TimerFiring, TimerRetry
 from engine.runtime.forms import FormValidators
 from engine.runtime.limits import CommandLimits
 from engine.runtime.migration import MigrationCheck, migration_problems, move_to, version_problems
@@ -38,8 +34,15 @@ from engine.runtime.organisations import OrganisationDirectory
 from engine.runtime.pipeline import EventSink, Pipeline, Projector
 from engine.runtime.projection import element_states
 from engine.scripting import RestrictedScriptEngine
-from engine.store import events, human_tasks, instances, timers, versions
-from engine.store.records import EventInfo, InstanceInfo, TaskInfo, TimerInfo, VersionInfo
+from engine.store import events, heartbeats, human_tasks, instances, timers, versions
+from engine.store.records import (
+    EventInfo,
+    HeartbeatInfo,
+    InstanceInfo,
+    TaskInfo,
+    TimerInfo,
+    VersionInfo,
+)
 
 FileLike = str | Path | SourceFile
 
@@ -59,12 +62,14 @@ class Engine:
         event_sinks: Iterable[EventSink] = (),
         organisations: OrganisationDirectory | None = None,
         limits: CommandLimits | None = None,
+        timer_retry: TimerRetry | None = None,
     ) -> None:
         """``projectors`` see each command's case (data and status) and ``event_sinks`` every
         audit event (commands, claims, deployments), both inside the writing transaction.
         ``organisations`` answers whether a code is an active organisation of a kind: start data
         and completed tasks that name another are refused (engine/runtime/organisations.py).
-        ``limits`` bound every command (scripts, engine steps, database waits)."""
+        ``limits`` bound every command (scripts, engine steps, database waits);
+        ``timer_retry`` says how a timer whose command fails is tried again."""
         self.limits = limits or CommandLimits()
         if isinstance(database, str):
             database = open_database(database)
@@ -91,6 +96,7 @@ class Engine:
         self._pipeline.projectors.extend(projectors)
         self._pipeline.event_sinks.extend(event_sinks)
         self._pipeline.organisations = organisations
+        self._firing = TimerFiring(self._pipeline, timer_retry or TimerRetry())
 
     # Deployments
 
@@ -380,17 +386,9 @@ class Engine:
                     raise
 
     def fire_due_timers(self, *, limit: int = 100) -> int:
-        """Fire every timer that is due now; each fires once even with several schedulers."""
-        with read_transaction(self.database) as conn:
-            due = timers.due(conn, self.clock.now(), limit)
-        fired = 0
-        for timer_id, instance_id in due:
-            try:
-                self._pipeline.execute(instance_id, "scheduler", fire_timer(timer_id))
-            except (NotFoundError, ConflictError):
-                continue
-            fired += 1
-        return fired
+        """Fire up to ``limit`` due timers, each once even with several schedulers; how many
+        fired. A timer that fails is tried again later (engine/runtime/firing.py)."""
+        return self._firing.fire_due(limit)
 
     def add_timer_listener(self, listener: Callable[[datetime], None]) -> None:
         """Call ``listener(due_at)`` after a command of this engine armed a timer."""
@@ -401,8 +399,14 @@ class Engine:
             self._pipeline.timer_listeners.remove(listener)
 
     def next_timer_due(self) -> datetime | None:
+        """When the next timer is due (or due to be tried again)."""
         with read_transaction(self.database) as conn:
             return timers.next_due(conn)
+
+    def scheduler_heartbeats(self) -> list[HeartbeatInfo]:
+        """The running schedulers' last beats, latest first (for readiness checks)."""
+        with read_transaction(self.database) as conn:
+            return heartbeats.all_beats(conn)
 
     def timers(self, instance_id: int) -> list[TimerInfo]:
         with read_transaction(self.database) as conn:

@@ -21,7 +21,7 @@ from web.api import tokens
 from web.cases.projection import rebuild_all
 from web.cases.registration import main_process
 from web.dashboard.rebuild import rebuild_dashboard
-from web.engine_access import build_engine, current_engine, start_scheduler
+from web.engine_access import build_engine, current_engine, new_scheduler, start_scheduler
 from web.extensions import db
 from web.models import ORGANISATION_KINDS, ROLES, User
 from web.simulation import command as simulation
@@ -161,10 +161,11 @@ def export_command(process_id: str, directory: Path, number: int | None) -> None
 @main.command()
 def scheduler() -> None:
     """Fire timers when they are due, until stopped (Ctrl+C or SIGTERM)."""
-    engine = open_engine(Config())
+    config = Config()
+    engine = open_engine(config)
     click.echo("Timer scheduler running; stop with Ctrl+C.")
     try:
-        run_scheduler(engine)
+        run_scheduler(new_scheduler(engine, config.as_dict()))
     finally:
         engine.database.dispose()
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import atexit
 from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
 from sqlalchemy import Engine as SQLEngine
 
-from engine import CommandLimits, Engine, ScriptLimits, calendar_from_setting
+from engine import CommandLimits, Engine, ScriptLimits, TimerRetry, calendar_from_setting
 from engine.scheduler import TimerScheduler
 from web.cases.projection import project_case
 from web.dashboard.projection import DashboardProjection
@@ -38,6 +39,7 @@ def build_engine(database: str | SQLEngine, settings: Mapping[str, Any]) -> Engi
         event_sinks=[dashboard.record_claims],
         organisations=is_organisation,
         limits=command_limits(settings),
+        timer_retry=timer_retry(settings),
     )
 
 
@@ -58,6 +60,30 @@ def command_limits(settings: Mapping[str, Any]) -> CommandLimits:
     )
 
 
+def timer_retry(settings: Mapping[str, Any]) -> TimerRetry:
+    """How a failing timer is tried again, from the TERUGKEER_TIMER_RETRY_* settings."""
+    default = TimerRetry()
+    return TimerRetry(
+        limit=settings.get("TERUGKEER_TIMER_RETRY_LIMIT", default.limit),
+        first_delay=_seconds(settings, "TERUGKEER_TIMER_RETRY_SECONDS", default.first_delay),
+        max_delay=_seconds(settings, "TERUGKEER_TIMER_RETRY_MAX_SECONDS", default.max_delay),
+    )
+
+
+def _seconds(settings: Mapping[str, Any], name: str, default: timedelta) -> timedelta:
+    value = settings.get(name)
+    return default if value is None else timedelta(seconds=value)
+
+
+def new_scheduler(engine: Engine, settings: Mapping[str, Any]) -> TimerScheduler:
+    """A timer scheduler with the TERUGKEER_SCHEDULER_* settings."""
+    return TimerScheduler(
+        engine,
+        recheck_seconds=settings.get("TERUGKEER_SCHEDULER_RECHECK_SECONDS", 5.0),
+        heartbeat_seconds=settings.get("TERUGKEER_SCHEDULER_HEARTBEAT_SECONDS", 10.0),
+    )
+
+
 def current_engine() -> Engine:
     """The engine of the app handling the current request or command."""
     return current_app.extensions[ENGINE_KEY]
@@ -70,7 +96,7 @@ def current_scheduler() -> TimerScheduler | None:
 
 def start_scheduler(app: Flask) -> TimerScheduler:
     """Run a timer scheduler in this process until it exits."""
-    scheduler = TimerScheduler(app.extensions[ENGINE_KEY])
+    scheduler = new_scheduler(app.extensions[ENGINE_KEY], app.config)
     scheduler.start()
     app.extensions[SCHEDULER_KEY] = scheduler
     atexit.register(stop_scheduler, app)

@@ -144,7 +144,11 @@ class HumanTask(Base):
 
 
 class Timer(Base):
-    """A waiting timer event. The scheduler wakes at the earliest due time (principle 5)."""
+    """A waiting timer event. The scheduler wakes at the earliest due time (principle 5).
+
+    ``status``: waiting, fired, or failed (its command kept failing: the case is an incident).
+    A timer whose command failed is tried again at ``next_attempt_at``; ``attempts`` counts the
+    failed tries and ``last_error`` says why the last one failed."""
 
     __tablename__ = "timers"
     __table_args__ = (Index("ix_timers_status_due", "status", "due_at"),)
@@ -155,6 +159,21 @@ class Timer(Base):
     due_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(16))
     fired_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_attempt_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class SchedulerHeartbeat(Base):
+    """One row per running timer scheduler, rewritten every few seconds (readiness checks)."""
+
+    __tablename__ = "scheduler_heartbeats"
+
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int]
+    started_at: Mapped[datetime]
+    beat_at: Mapped[datetime]
 
 
 class Event(Base):

@@ -22,7 +22,7 @@ from engine.errors import (
 from engine.runtime.forms import FormValidators
 from engine.runtime.organisations import OrganisationDirectory, organisation_errors
 from engine.runtime.pipeline import Action, Command, Locator
-from engine.store import instances, timers
+from engine.store import instances
 
 
 def complete_task(
@@ -144,16 +144,6 @@ def retry_failed(instance_id: int, data: dict[str, Any] | None) -> Action:
             bpmn_id=failed[0].task_spec.bpmn_id if failed else None,
             fields=sorted(fix),
         )
-
-    return action
-
-
-def fire_timer(timer_id: str) -> Action:
-    """Claim the timer row; the pipeline's first refresh then fires everything due."""
-
-    def action(command: Command) -> None:
-        if not timers.claim(command.conn, timer_id):
-            raise ConflictError(f"timer {timer_id} was fired or cancelled by another writer")
 
     return action
 

@@ -204,14 +204,21 @@ class Pipeline:
         return info
 
     def execute(
-        self, target: int | Locator, actor: str, action: Action
+        self,
+        target: int | Locator,
+        actor: str,
+        action: Action,
+        *,
+        failures_are_incidents: bool = True,
     ) -> tuple[InstanceInfo, Any]:
         """Run ``action`` on a locked, loaded instance; everything it does commits or nothing does.
 
         ``target`` is the instance id, or a function that finds and locks the instance's head row
-        inside the transaction (the action sees that row as ``command.head``).
+        inside the transaction (the action sees that row as ``command.head``). Without
+        ``failures_are_incidents`` a failure outside the workflow is raised but not recorded on
+        the case: the caller decides (the scheduler retries a failing timer first).
         """
-        attempt = _Attempt(None if callable(target) else target)
+        attempt = _Attempt(None if callable(target) else target, failures_are_incidents)
         with self._failures(attempt), write_transaction(self.database) as conn:
             head = target(conn) if callable(target) else instances.lock(conn, target)
             if head is not None:
@@ -271,7 +278,7 @@ class Pipeline:
         except Exception as exc:
             incident = internal_incident(exc)
             log.exception("command on instance %s failed outside the workflow", attempt.instance_id)
-            if attempt.instance_id is not None:
+            if attempt.instance_id is not None and attempt.record:
                 self._record_failure(attempt.instance_id, incident)
             raise CommandFailedError(
                 f"the command failed and was rolled back: {incident.message}",
@@ -280,29 +287,46 @@ class Pipeline:
             ) from exc
 
     def _record_failure(self, instance_id: int, incident: Incident) -> None:
-        """Put the case in error in a transaction of its own (the command's was rolled back)."""
-        now = self.clock.now()
         try:
-            with write_transaction(self.database) as conn:
-                head = instances.lock(conn, instance_id)
-                if head is None:
-                    return
-                instances.mark_failed(conn, instance_id, incident, now)
-                self.append_events(
-                    conn,
-                    [
-                        events.row(
-                            "instance_error",
-                            actor="engine",
-                            at=now,
-                            instance_id=instance_id,
-                            version_id=head.version_id,
-                            detail={"message": incident.message, "code": incident.code},
-                        )
-                    ],
-                )
+            self.record_incident(instance_id, incident, actor="engine", project=False)
         except Exception:
             log.exception("could not record the failure on instance %s", instance_id)
+
+    def record_incident(
+        self,
+        instance_id: int,
+        incident: Incident,
+        *,
+        actor: str,
+        project: bool = True,
+        along: Callable[[Connection], None] | None = None,
+    ) -> None:
+        """Put the case in error in a transaction of its own (the command's was rolled back),
+        with an ``instance_error`` event; the projectors see it when ``project``; ``along`` runs
+        in the same transaction."""
+        now = self.clock.now()
+        with write_transaction(self.database) as conn:
+            head = instances.lock(conn, instance_id)
+            if head is None:
+                return
+            instances.mark_failed(conn, instance_id, incident, now)
+            event = events.row(
+                "instance_error",
+                actor=actor,
+                at=now,
+                instance_id=instance_id,
+                version_id=head.version_id,
+                bpmn_id=incident.element,
+                detail={"message": incident.message, "code": incident.code},
+            )
+            self.append_events(conn, [event])
+            if along is not None:
+                along(conn)
+            if project:
+                info = instances.info_by_id(conn, instance_id)
+                change = CaseChange(conn, info, [event])  # type: ignore[arg-type]
+                for projector in self.projectors:
+                    projector(change)
 
     def append_events(self, conn: Connection, rows: list[dict]) -> None:
         """Write audit events and hand them to the event sinks, in the caller's transaction."""
@@ -487,6 +511,7 @@ def to_json_value(value: Any) -> Any:
 @dataclass
 class _Attempt:
     instance_id: int | None
+    record: bool = True
 
 
 def _stop(error: Exception) -> Incident:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, Row, bindparam, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, insert, or_, select, update
 
-from engine.db.models import HumanTask, ProcessInstance
+from engine.db.models import HumanTask, ProcessInstance, Timer
 from engine.errors import ConflictError, Incident
 from engine.store.records import InstanceInfo
 
@@ -93,6 +93,40 @@ def lock_by_task(conn: Connection, task_id: str) -> Row | None:
     task_claimed_by, task_form and task_bpmn_id: one round trip for what completing needs."""
     statement = _LOCK_BY_TASK if conn.dialect.name == "sqlite" else _LOCK_BY_TASK_FOR_UPDATE
     return conn.execute(statement, {"task_id": task_id}).first()
+
+
+_timers = Timer.__table__
+_NOW = bindparam("now")
+_DUE_TIMER = (
+    select(
+        *_HEAD,
+        _timers.c.id.label("timer_id"),
+        _timers.c.bpmn_id.label("timer_bpmn_id"),
+        _timers.c.due_at.label("timer_due_at"),
+        _timers.c.attempts.label("timer_attempts"),
+    )
+    .join_from(_timers, instances, _timers.c.instance_id == instances.c.id)
+    .where(
+        _timers.c.status == "waiting",
+        _timers.c.due_at < _NOW,
+        or_(_timers.c.next_attempt_at.is_(None), _timers.c.next_attempt_at <= _NOW),
+    )
+    .order_by(_timers.c.due_at)
+    .limit(1)
+)
+# Both rows in one statement, skipping rows another transaction holds (another scheduler's
+# claim, a user's command on the case): schedulers share the backlog and never wait.
+_LOCK_DUE_TIMER = _DUE_TIMER.with_for_update(
+    of=[_timers, instances], key_share=True, skip_locked=True
+)
+
+
+def lock_due_timer(conn: Connection, now: datetime) -> Row | None:
+    """The head row of the case whose timer is due first at ``now`` (not waiting for a retry),
+    with the timer's timer_id, timer_bpmn_id, timer_due_at and timer_attempts; the timer and
+    the instance are locked. None when nothing due is free (SQLite: the writer lock is held)."""
+    statement = _DUE_TIMER if conn.dialect.name == "sqlite" else _LOCK_DUE_TIMER
+    return conn.execute(statement, {"now": now}).first()
 
 
 _SELECT_HEAD_WITH_STATE = select(*_HEAD, instances.c.state).where(

@@ -81,3 +81,17 @@ class TimerInfo:
     due_at: datetime
     status: str
     fired_at: datetime | None
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    last_error: str | None = None
+
+
+@dataclass(frozen=True)
+class HeartbeatInfo:
+    """A timer scheduler's last sign of life (wall-clock time, whatever the engine's clock)."""
+
+    id: str
+    host: str
+    pid: int
+    started_at: datetime
+    beat_at: datetime

@@ -15,12 +15,15 @@ from engine.store.records import TimerInfo
 timers = Timer.__table__
 
 
+# A failed timer is one the workflow still waits for: a retry of its case may fire it.
+_OPEN = ("waiting", "failed")
 _WAITING_FOR_INSTANCE = select(timers.c.id, timers.c.due_at).where(
-    timers.c.instance_id == bindparam("instance_id"), timers.c.status == "waiting"
+    timers.c.instance_id == bindparam("instance_id"), timers.c.status.in_(_OPEN)
 )
 
 
 def waiting_for_instance(conn: Connection, instance_id: int) -> dict[str, datetime]:
+    """The timers the instance's workflow waits for (waiting or failed), id -> due."""
     rows = conn.execute(_WAITING_FOR_INSTANCE, {"instance_id": instance_id})
     return {row.id: row.due_at for row in rows}
 
@@ -29,7 +32,15 @@ def _upsert(dialect_insert: Callable[[Table], Insert]) -> Insert:
     statement = dialect_insert(timers)
     return statement.on_conflict_do_update(
         index_elements=[timers.c.id],
-        set_={"due_at": statement.excluded.due_at, "status": "waiting", "fired_at": None},
+        # Re-armed with a new due time: a new timer as far as retries are concerned.
+        set_={
+            "due_at": statement.excluded.due_at,
+            "status": "waiting",
+            "fired_at": None,
+            "attempts": 0,
+            "next_attempt_at": None,
+            "last_error": None,
+        },
     )
 
 
@@ -58,7 +69,7 @@ def upsert_waiting(
     )
 
 
-_CANCEL = delete(timers).where(timers.c.id == bindparam("timer_id"), timers.c.status == "waiting")
+_CANCEL = delete(timers).where(timers.c.id == bindparam("timer_id"), timers.c.status.in_(_OPEN))
 _MARK_FIRED = (
     update(timers)
     .where(timers.c.id == bindparam("timer_id"))
@@ -76,32 +87,45 @@ def mark_fired(conn: Connection, timer_ids: list[str], at: datetime) -> None:
         conn.execute(_MARK_FIRED, [{"timer_id": t, "b_at": at} for t in timer_ids])
 
 
-_DUE = (
-    select(timers.c.id, timers.c.instance_id)
-    .where(timers.c.status == "waiting", timers.c.due_at < bindparam("now"))
-    .order_by(timers.c.due_at)
-    .limit(bindparam("limit"))
+_NEXT_DUE = select(func.min(func.coalesce(timers.c.next_attempt_at, timers.c.due_at))).where(
+    timers.c.status == "waiting"
 )
-_CLAIM = select(timers.c.id).where(
-    timers.c.id == bindparam("timer_id"), timers.c.status == "waiting"
+_RECORD_FAILURE = (
+    update(timers)
+    .where(timers.c.id == bindparam("timer_id"), timers.c.status == "waiting")
+    .values(
+        attempts=bindparam("b_attempts"),
+        next_attempt_at=bindparam("b_next_attempt_at"),
+        last_error=bindparam("b_last_error"),
+        status=bindparam("b_status"),
+    )
 )
-_CLAIM_SKIP_LOCKED = _CLAIM.with_for_update(skip_locked=True)
-_NEXT_DUE = select(func.min(timers.c.due_at)).where(timers.c.status == "waiting")
 
 
-def due(conn: Connection, now: datetime, limit: int) -> list[tuple[str, int]]:
-    """Waiting timers due at ``now``: (timer id, instance id), earliest first."""
-    rows = conn.execute(_DUE, {"now": now, "limit": limit})
-    return [(row.id, row.instance_id) for row in rows]
-
-
-def claim(conn: Connection, timer_id: str) -> bool:
-    """Lock a waiting timer row for this transaction; False if gone or held by another scheduler."""
-    statement = _CLAIM if conn.dialect.name == "sqlite" else _CLAIM_SKIP_LOCKED
-    return conn.execute(statement, {"timer_id": timer_id}).first() is not None
+def record_failure(
+    conn: Connection,
+    timer_id: str,
+    *,
+    attempts: int,
+    next_attempt_at: datetime | None,
+    error: str,
+) -> None:
+    """A failed try: counted, with its reason; tried again at ``next_attempt_at``, or never
+    (status failed) when that is None."""
+    conn.execute(
+        _RECORD_FAILURE,
+        {
+            "timer_id": timer_id,
+            "b_attempts": attempts,
+            "b_next_attempt_at": next_attempt_at,
+            "b_last_error": error,
+            "b_status": "waiting" if next_attempt_at is not None else "failed",
+        },
+    )
 
 
 def next_due(conn: Connection) -> datetime | None:
+    """When the next waiting timer is due, or due to be tried again."""
     return conn.execute(_NEXT_DUE).scalar()
 
 
