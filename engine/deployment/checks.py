@@ -155,9 +155,7 @@ class _Lint:
             self.fail("data_store_unsupported", store)
         executable = [p for p in self.doc.root.iter(f"{B}process") if is_executable(p)]
         if not executable:
-            self.problems.append(
-                problem("no_executable_process", file=self.doc.name, line=self.doc.root.sourceline)
-            )
+            self.fail("no_executable_process", self.doc.root)  # on the definitions element
         for process in executable:
             if process.find(f"{B}startEvent") is None:
                 self.fail("start_event_missing", process)
