@@ -61,3 +61,32 @@ def test_a_refused_deployment_is_a_problem_document_with_every_problem(web_app: 
     assert problem["deployment"]["line"] > 1
     missing = client.post("/api/v1/processes/deployments", json={"files": []}, headers=headers)
     assert missing.status_code == 422
+
+
+def test_a_refused_deployment_lists_each_problem_with_its_code_and_params(web_app: Flask) -> None:
+    client, headers = client_of(web_app)
+    text = CAMUNDA.read_text().replace(
+        '<bpmn:userTask id="Task_advies"',
+        '<bpmn:serviceTask id="Task_bel" camunda:class="a.B" />\n'
+        '    <bpmn:userTask id="Task_advies"',
+    )
+    text = text.replace(
+        "</bpmn:process>",
+        '<bpmn:sequenceFlow id="Flow_los" sourceRef="Task_advies" targetRef="Nergens" />\n'
+        "  </bpmn:process>",
+    )
+    response = client.post(
+        "/api/v1/processes/deployments",
+        json={"files": [{"name": CAMUNDA.name, "content": text}]},
+        headers={**headers, "Accept-Language": "en"},
+    )
+    assert response.status_code == 422
+    body = response.get_json()
+    assert body["code"] == "deployment_error"
+    found = {(p["code"], p["element"]): p for p in body["deployment"]["problems"]}
+    assert set(found) == {
+        ("service_task_unsupported", "Task_bel"),
+        ("flow_target_unknown", "Flow_los"),
+    }
+    assert found[("flow_target_unknown", "Flow_los")]["params"] == {"ref": "Nergens"}
+    assert all(p["file"] == CAMUNDA.name and p["line"] > 1 for p in found.values())

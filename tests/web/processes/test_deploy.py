@@ -120,6 +120,27 @@ def test_a_camunda_modeler_file_uploads_deploys_and_runs(
     )
 
 
+def test_a_refused_upload_names_each_problem_in_the_users_language(
+    web_app: Flask, owner: FlaskClient
+) -> None:
+    text = CAMUNDA.read_text().replace(
+        '<bpmn:userTask id="Task_advies"',
+        '<bpmn:serviceTask id="Task_bel" camunda:class="a.B" />\n'
+        '    <bpmn:userTask id="Task_advies"',
+    )
+    response = upload(owner, {CAMUNDA.name: text.encode()})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Deze engine voert geen servicetaken uit" in page
+    line = text[: text.index('id="Task_bel"')].count("\n") + 1
+    assert "Task_bel" in page and str(line) in page
+    owner.post("/taal", data={"language": "en", "next": "/"})
+    english = upload(owner, {CAMUNDA.name: text.encode()}).get_data(as_text=True)
+    assert "This engine does not run service tasks" in english
+    with web_app.app_context():
+        assert current_engine().versions("reclassering_advies") == []
+
+
 def test_a_file_with_a_doctype_is_refused(web_app: Flask, owner: FlaskClient) -> None:
     text = CAMUNDA.read_text()
     declaration = '<!DOCTYPE definitions [<!ENTITY secret SYSTEM "file:///etc/passwd">]>\n'
