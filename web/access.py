@@ -5,7 +5,8 @@ both ask here; nothing else compares roles or organisation codes.
   it); a manager or process owner of a ministry organisation sees every organisation's cases.
 - A user works a task when it is open, lies with their organisation, and needs one of their
   roles (``TASK_ROLE_HOLDERS`` says which user roles stand in for a task role such as team_lead).
-- Care and debt details: only roles that need them, only with the person's recorded consent.
+- Which data of a visible case a user sees (care, debts, criminal-justice data, names) is
+  decided by web/privacy/policy.py.
 - A case a user may not see does not exist for them: 404, the same as an unknown case number.
 - The management dashboard: managers only, scoped to their prison, their municipality (or its
   region), or the whole country for a ministry organisation (``dashboard_scope``).
@@ -38,16 +39,6 @@ TASK_ROLE_HOLDERS: dict[str, frozenset[str]] = {
 }
 """Task roles that no user holds by name, and the user roles that work them."""
 
-CATEGORY_ROLES: dict[str, frozenset[str]] = {
-    "care": frozenset({"caseworker", "coordinator"}),
-    "debts": frozenset({"caseworker", "coordinator"}),
-    "bsn": CASE_ROLES,
-}
-"""Who may see special data: care and debts (with consent, see ``CONSENT_CATEGORIES``) and the
-citizen service number (not needed in lists; only on the case page of those who work cases)."""
-
-CONSENT_CATEGORIES = frozenset({"care", "debts"})
-
 REGISTERING_KINDS = frozenset({"prison"})
 """A new detention is registered (melding binnenkomst) by a caseworker of a prison."""
 
@@ -60,6 +51,15 @@ def _roles(user: Any) -> frozenset[str]:
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return frozenset()
     return frozenset(user.role_list)
+
+
+def user_roles(user: Any) -> frozenset[str]:
+    """The roles of an active, signed-in user; none otherwise."""
+    return _roles(user)
+
+
+def user_organisation_kind(user: Any) -> str | None:
+    return _organisation_kind(user)
 
 
 def _organisation_code(user: Any) -> str | None:
@@ -141,21 +141,16 @@ def can_complete(user: Any, task: TaskInfo) -> bool:
     return can_work_task(user, task) and task.claimed_by in (None, user.username)
 
 
-def may_see(user: Any, case: Case, category: str) -> bool:
-    """Whether ``user`` may see ``category`` data of ``case``: "care", "debts" or "bsn"."""
-    if not can_see_case(user, case) or not _roles(user) & CATEGORY_ROLES.get(category, set()):
-        return False
-    return category not in CONSENT_CATEGORIES or case.has_consent(category)
-
-
-def shown_categories(user: Any, case: Case, categories: Iterable[str] = CATEGORY_ROLES) -> list:
-    return [category for category in categories if may_see(user, case, category)]
-
-
 def record_case_view(
-    user: Any, case: Case, *, channel: str = "web", categories: Iterable[str] = ()
+    user: Any,
+    case: Case,
+    *,
+    channel: str = "web",
+    categories: Iterable[str] = (),
+    subject: str = "case",
 ) -> None:
-    """Write who saw which case, when, and which special categories were shown (committed)."""
+    """Write who saw which case, when, through which channel (web, api), what (``subject``: the
+    case, a task, the timeline) and which classes of data were shown (committed)."""
     insert_case_view(
         case=case,
         user_id=user.id,
@@ -164,6 +159,7 @@ def record_case_view(
         channel=channel,
         categories=list(categories),
         at=current_engine().clock.now(),
+        subject=subject,
     )
 
 

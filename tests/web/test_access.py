@@ -114,23 +114,6 @@ def test_claim_unclaim_complete_rules(web_app: Flask) -> None:
         assert access.can_complete(ams, claimed) and not access.can_complete(ams2, claimed)
 
 
-def test_care_and_debts_need_a_role_and_recorded_consent(web_app: Flask) -> None:
-    start_case(web_app, "NZ-ZONDER")
-    start_case(web_app, "NZ-MET", care_consent_given="yes", debts_wants_assistance="yes")
-    with web_app.app_context():
-        without, with_consent = case_by_key("NZ-ZONDER"), case_by_key("NZ-MET")
-        assert with_consent.care_consent and with_consent.debts_consent
-        for category in ("care", "debts"):
-            assert not access.may_see(user("ams"), without, category)
-            assert access.may_see(user("ams"), with_consent, category)
-            assert access.may_see(user("mmd"), with_consent, category)
-            assert not access.may_see(user("ams.manager"), with_consent, category)
-            assert not access.may_see(user("landelijk"), with_consent, category)
-            assert not access.may_see(user("rdam"), with_consent, category)  # cannot see the case
-        assert access.may_see(user("ams"), without, "bsn")
-        assert not access.may_see(user("landelijk"), without, "bsn")
-
-
 def test_record_case_view_writes_who_saw_what_when(web_app: Flask, clock) -> None:
     start_case(web_app)
     with web_app.app_context():

@@ -104,7 +104,7 @@ def test_every_view_of_a_case_page_is_recorded(web_app: Flask, sign_in: Client) 
     with web_app.app_context():
         rows = db.session.execute(sa.select(case_views).order_by(case_views.c.id)).all()
     assert [(r.username, r.organisation, r.categories) for r in rows] == [
-        ("ams", "GM0363", "bsn"),
+        ("ams", "GM0363", "criminal,identity"),
         ("landelijk", "MIN-JV", ""),
     ]
 
@@ -131,7 +131,7 @@ def test_care_and_debt_details_need_consent_and_a_role(
 
     without = coordinator.get("/zaken/NZ-ZONDER").get_data(as_text=True)
     assert "Ambulante GGZ-behandeling" not in without and "12500" not in without
-    assert "Gegevens over zorg en schulden zijn voor u afgeschermd" in without
+    assert "Deze gegevens zijn voor u afgeschermd: zorg, schulden." in without
 
     with_consent = coordinator.get("/zaken/NZ-MET").get_data(as_text=True)
     assert "Ambulante GGZ-behandeling" in with_consent and "12500" in with_consent
@@ -142,7 +142,7 @@ def test_care_and_debt_details_need_consent_and_a_role(
         categories = db.session.scalars(
             sa.select(case_views.c.categories).where(case_views.c.business_key == "NZ-MET")
         ).all()
-    assert categories == ["bsn,care,debts", ""]
+    assert categories == ["care,criminal,debts,identity", ""]
 
 
 def test_case_page_shows_board_deadlines_timeline_and_diagram(
@@ -176,8 +176,12 @@ def test_case_list_shows_the_organisations_cases(web_app: Flask, sign_in: Client
     start_case(web_app, "NZ-B", name="Bert Zwart", municipality_code="GM0599")
     page = sign_in("ams").get("/zaken").get_data(as_text=True)
     assert "Anna de Wit" in page and "Bert Zwart" not in page
-    national = sign_in("landelijk").get("/zaken?persoon=zwart").get_data(as_text=True)
-    assert "Bert Zwart" in national and "Anna de Wit" not in national
+    # national managers see pseudonymised cases: no names, and no search by name
+    national = sign_in("landelijk").get("/zaken?persoon=nz-b").get_data(as_text=True)
+    assert "NZ-B" in national and "NZ-A" not in national
+    assert "Bert Zwart" not in national and "Anna de Wit" not in national
+    by_name = sign_in("landelijk").get("/zaken?persoon=zwart").get_data(as_text=True)
+    assert "NZ-B" not in by_name
     assert sign_in("ams.admin").get("/zaken").status_code == 403
 
 

@@ -21,7 +21,6 @@ from web.access import (
     can_send_message,
     case_for,
     record_case_view,
-    shown_categories,
     visible_organisations,
 )
 from web.api.core import (
@@ -52,6 +51,7 @@ from web.cases.projection import case_row
 from web.cases.queries import Case, provision_board, search_cases
 from web.engine_access import current_engine
 from web.models import User, display_names
+from web.privacy import case_view, masks_names, pseudonymised
 
 
 def visible_case(user: User, case_number: str) -> Case:
@@ -73,13 +73,17 @@ def list_cases() -> Response:
         raise forbidden(_("Uw rollen geven geen toegang tot zaken."))
     query = load_query(CaseQuery())
     limit, offset = window(query)
+    masked = masks_names(user)
     rows = search_cases(
         organisations,
         person=(query.get("person") or "").strip() or None,
         status=query.get("status"),
         limit=limit,
         offset=offset,
+        by_name=not masked,
     )
+    if masked:
+        rows = [pseudonymised(row) for row in rows]
     return respond(CaseListOut(), page_of(rows, query))
 
 
@@ -110,25 +114,33 @@ def get_case(case_number: str) -> Response:
     engine = current_engine()
     instance = engine.instance(case.instance_id)
     tasks = engine.tasks(instance_id=case.instance_id, status=None, limit=1000)
-    timers = engine.timers(case.instance_id)
-    shown = shown_categories(user, case)
-    hidden = set(fields.SPECIAL_CATEGORIES) - set(shown)
-    record_case_view(user, case, channel="api", categories=shown)
-    titles, _choices = case_page.field_labels(version_forms(instance.version_id))
+    forms = version_forms(instance.version_id)
+    view = case_view(user, case, tasks, forms)
+    record_case_view(user, case, channel="api", categories=view.shown_special)
+    shown_tasks = view.tasks(tasks)
+    timers = [
+        timer for timer in engine.timers(case.instance_id) if view.shows_element(timer.bpmn_id)
+    ]
+    titles, _choices = case_page.field_labels(forms)
     names = diagrams(instance.version_id).names
-    release_info = instance.data.get(fields.RELEASE_INFO)
+    data = view.data(instance.data)
+    release_info = data.get(fields.RELEASE_INFO)
     detail = {
-        **asdict(case),
-        "bsn": fields.text(instance.data, fields.BSN) if "bsn" in shown else None,
-        "has_minor_children": instance.data.get(fields.HAS_MINOR_CHILDREN),
+        **asdict(view.case),
+        "bsn": fields.text(data, fields.BSN),
+        "has_minor_children": data.get(fields.HAS_MINOR_CHILDREN),
         "release_info": release_info if isinstance(release_info, Mapping) else None,
         "provisions": [
-            _provision(row) for row in case_page.board(provision_board(case.instance_id), hidden)
+            _provision(row)
+            for row in case_page.board(provision_board(case.instance_id), view.hidden_provisions)
         ],
-        "deadlines": case_page.deadlines(tasks, timers, names, engine.clock.now(), engine.calendar),
-        "tasks": tasks,
-        "data": case_page.entered_data(instance.data, titles, hidden),
-        "hidden_categories": sorted(hidden),
+        "deadlines": case_page.deadlines(
+            shown_tasks, timers, names, engine.clock.now(), engine.calendar
+        ),
+        "tasks": shown_tasks,
+        "data": case_page.entered_data(data, titles),
+        "hidden_categories": view.hidden_classes,
+        "pseudonymised": view.pseudonymised,
     }
     return respond(CaseDetailOut(), detail)
 
@@ -147,15 +159,20 @@ def _provision(row: case_page.BoardRow) -> dict[str, Any]:
 
 @bp.get("/cases/<case_number>/events")
 def case_events(case_number: str) -> Response:
-    """The timeline: the case's audit events, newest first."""
-    case = visible_case(api_user(), case_number)
+    """The timeline: the case's audit events, newest first, without those about data the user
+    may not see; records the view."""
+    user = api_user()
+    case = visible_case(user, case_number)
     engine = current_engine()
     instance = engine.instance(case.instance_id)
-    events = engine.events(case.instance_id)
+    tasks = engine.tasks(instance_id=case.instance_id, status=None, limit=1000)
+    view = case_view(user, case, tasks, version_forms(instance.version_id))
+    record_case_view(user, case, channel="api", categories=view.shown_special, subject="timeline")
+    events = view.events(engine.events(case.instance_id), tasks)
     entries = case_page.timeline(
         events,
-        engine.tasks(instance_id=case.instance_id, status=None, limit=1000),
-        engine.timers(case.instance_id),
+        view.tasks(tasks),
+        view.timers(engine.timers(case.instance_id)),
         diagrams(instance.version_id).names,
         display_names({event.actor for event in events}),
     )

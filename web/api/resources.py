@@ -126,7 +126,15 @@ class CaseDetailOut(CaseOut):
         metadata={"description": "What people entered in task forms; no hidden special data."},
     )
     hidden_categories = fields.List(
-        fields.String(), required=True, metadata={"description": "Special data left out."}
+        fields.String(),
+        required=True,
+        metadata={
+            "description": "Classes of data left out for this user: identity, care, debts, "
+            "criminal (docs/ui.md)."
+        },
+    )
+    pseudonymised = fields.Boolean(
+        required=True, metadata={"description": "No name, birth date or BSN for this user."}
     )
 
 

@@ -17,7 +17,7 @@ from web.access import (
     can_complete,
     can_unclaim,
     can_work_task,
-    task_for,
+    record_case_view,
     working_roles,
 )
 from web.api.core import (
@@ -38,20 +38,23 @@ from web.cases.queries import Case
 from web.engine_access import current_engine
 from web.inbox.queries import InboxFilter, inbox_counts, inbox_tasks
 from web.models import User
+from web.privacy import CaseView, task_view
 from web.tasks.formschema import writable_fields
 
 TASK_ID_LENGTH = 36
 
 
-def visible_task(user: User, task_id: str) -> tuple[TaskInfo, Case]:
-    """The task and its case, if ``user`` may see the case; else 404, as for no such task."""
+def visible_task(user: User, task_id: str) -> tuple[TaskInfo, CaseView]:
+    """The task and what ``user`` sees of its case (web/privacy); else 404, as for no such
+    task."""
     key = path_key(task_id, TASK_ID_LENGTH)
     try:
         if key is None:
             raise CaseNotFound()
-        return task_for(user, key)
+        task, view = task_view(user, key)
     except CaseNotFound:
         raise not_found(_("Er is geen taak met deze id die u mag zien.")) from None
+    return task, view
 
 
 def conflict(detail: str) -> Conflict:
@@ -110,7 +113,9 @@ def list_tasks() -> Response:
 def get_task(task_id: str) -> Response:
     """A task with its form (JSON Schema and UI schema) and what the user may do with it."""
     user = api_user()
-    task, case = visible_task(user, task_id)
+    task, view = visible_task(user, task_id)
+    case = view.case
+    record_case_view(user, case, channel="api", categories=view.shown_special, subject="task")
     detail = _out(task, case)
     detail["form"] = current_engine().form(task.id) if task.form else None
     detail["permissions"] = {
@@ -124,7 +129,8 @@ def get_task(task_id: str) -> Response:
 @bp.post("/tasks/<task_id>/claim")
 def claim_task(task_id: str) -> Response:
     user = api_user()
-    task, case = visible_task(user, task_id)
+    task, view = visible_task(user, task_id)
+    case = view.case
     _open(task)
     if not can_work_task(user, task):
         raise not_yours()
@@ -136,7 +142,8 @@ def claim_task(task_id: str) -> Response:
 @bp.post("/tasks/<task_id>/unclaim")
 def unclaim_task(task_id: str) -> Response:
     user = api_user()
-    task, case = visible_task(user, task_id)
+    task, view = visible_task(user, task_id)
+    case = view.case
     _open(task)
     if not (can_work_task(user, task) or can_unclaim(user, task)):
         raise not_yours()
@@ -151,7 +158,8 @@ def unclaim_task(task_id: str) -> Response:
 def complete_task(task_id: str) -> Response:
     """Complete with the form data (the body); the task's JSON Schema validates it."""
     user = api_user()
-    task, case = visible_task(user, task_id)
+    task, view = visible_task(user, task_id)
+    case = view.case
     _open(task)
     if not can_work_task(user, task):
         raise not_yours()

@@ -204,14 +204,14 @@ def field_labels(forms: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, di
 
 
 def details(
-    data: Mapping[str, Any], forms: Mapping[str, Any], hidden_categories: set[str]
+    data: Mapping[str, Any], forms: Mapping[str, Any]
 ) -> list[tuple[str, list[tuple[str, str]]]]:
     """The case data that people entered in task forms, by provision ("Algemeen" first), with
-    the forms' titles as labels. The process's own variables (no form asks for them), data of
-    ``hidden_categories`` and the keys other sections show are left out."""
+    the forms' titles as labels. ``data`` is what the user may see (web/privacy); the process's
+    own variables (no form asks for them) and the keys other sections show are left out."""
     titles, choices = field_labels(forms)
     groups: dict[str, list[tuple[str, str]]] = {}
-    for key, value in entered_data(data, titles, hidden_categories).items():
+    for key, value in entered_data(data, titles).items():
         group = fields.provision_of_step(key) or ""
         label = titles[key]
         groups.setdefault(group, []).append((label, _value_text(value, choices.get(key, {}))))
@@ -221,18 +221,15 @@ def details(
     return [(label, groups[key]) for key, label in ordered if groups.get(key)]
 
 
-def entered_data(
-    data: Mapping[str, Any], titles: Mapping[str, str], hidden_categories: set[str]
-) -> dict[str, Any]:
+def entered_data(data: Mapping[str, Any], titles: Mapping[str, str]) -> dict[str, Any]:
     """The case data that ``details`` shows, as is: the keys a form asks for (``titles``, from
-    ``field_labels``) that hold a value, without ``hidden_categories`` and other sections' keys."""
+    ``field_labels``) that hold a value, without other sections' keys."""
     return {
         key: value
         for key, value in sorted(data.items())
         if key not in fields.SHOWN_ELSEWHERE
         and not isinstance(value, Mapping)
-        and value not in (None, "")
-        and fields.category_of_key(key) not in hidden_categories
+        and value not in (None, "", [])
         and key in titles
     }
 

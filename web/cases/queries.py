@@ -95,11 +95,13 @@ def search_cases(
     status: str | None = None,
     limit: int = 25,
     offset: int = 0,
+    by_name: bool = True,
 ) -> list[Case]:
-    """Cases held by ``organisations`` (None: all), most recently changed first."""
+    """Cases held by ``organisations`` (None: all), most recently changed first; ``person``
+    matches the name (unless not ``by_name``: pseudonymised lists) or the case number."""
     query = _visible(select(cases), organisations)
     if person:
-        query = query.where(person_matches(person))
+        query = query.where(person_matches(person, by_name=by_name))
     if status:
         query = query.where(cases.c.status == status)
     query = query.order_by(cases.c.updated_at.desc(), cases.c.instance_id.desc())
@@ -124,6 +126,7 @@ def insert_case_view(
     channel: str,
     categories: list[str],
     at: datetime,
+    subject: str = "case",
 ) -> None:
     """Record one look at a case, committed at once in a transaction of its own (an audit
     record must not wait for the page, and on SQLite a write on the page's read snapshot can
@@ -139,17 +142,19 @@ def insert_case_view(
                 channel=channel,
                 categories=",".join(sorted(categories)),
                 at=at,
+                subject=subject,
             )
         )
 
 
-def person_matches(person: str) -> ColumnElement[bool]:
-    """A condition on ``cases`` for a person's name or case number containing ``person``."""
+def person_matches(person: str, *, by_name: bool = True) -> ColumnElement[bool]:
+    """A condition on ``cases`` for a person's name (when ``by_name``) or case number containing
+    ``person``."""
     text = person.strip().lower()
     for special in ("\\", "%", "_"):
         text = text.replace(special, "\\" + special)
     pattern = f"%{text}%"
-    return or_(
-        func.lower(cases.c.person_name).like(pattern, escape="\\"),
-        func.lower(cases.c.business_key).like(pattern, escape="\\"),
-    )
+    number = func.lower(cases.c.business_key).like(pattern, escape="\\")
+    if not by_name:
+        return number
+    return or_(func.lower(cases.c.person_name).like(pattern, escape="\\"), number)

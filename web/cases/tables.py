@@ -81,6 +81,7 @@ case_views = Table(
     Column("channel", String(8), nullable=False),
     Column("categories", String(64), nullable=False),
     Column("at", UTCDateTime, nullable=False),
+    Column("subject", String(16), nullable=False, server_default="case"),
     Index("ix_case_views_instance_at", "instance_id", "at"),
     Index("ix_case_views_user_at", "user_id", "at"),
 )

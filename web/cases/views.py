@@ -15,7 +15,6 @@ from web.access import (
     can_register_entry,
     can_start,
     case_for,
-    may_see,
     record_case_view,
     require,
     visible_organisations,
@@ -28,6 +27,8 @@ from web.cases.registration import EntryForm, main_process, register_entry, star
 from web.cases.starting import find, start_data, startable
 from web.engine_access import current_engine
 from web.models import display_names, organisation_names
+from web.privacy import case_view, masks_names, pseudonymised
+from web.privacy.classes import CLASS_LABELS
 from web.tasks.formschema import build_fields, parse_submission, submit_text
 
 bp = Blueprint("cases", __name__, template_folder="templates")
@@ -49,13 +50,17 @@ def index() -> str:
     status = request.args.get("status") if request.args.get("status") in STATUS_LABELS else None
     page_arg = request.args.get("pagina", "1")
     page = max(int(page_arg), 1) if page_arg.isdigit() else 1
+    masked = masks_names(current_user)
     rows = search_cases(
         organisations,
         person=person,
         status=status,
         limit=PAGE_SIZE + 1,
         offset=(page - 1) * PAGE_SIZE,
+        by_name=not masked,
     )
+    if masked:
+        rows = [pseudonymised(row) for row in rows]
     codes = {c for row in rows for c in (row.prison_code, row.municipality_code) if c}
     return render_template(
         "cases/index.html",
@@ -68,6 +73,7 @@ def index() -> str:
         stay_labels=fields.STAY_CLASS_LABELS,
         national=organisations is None,
         may_start=bool(startable(current_user)),
+        pseudonymised=masked,
     )
 
 
@@ -174,37 +180,46 @@ def show(business_key: str) -> str:
     events = engine.events(case.instance_id)
     described = diagrams(instance.version_id)
     element_names = described.names
-    hidden = {c for c in fields.SPECIAL_CATEGORIES if not may_see(current_user, case, c)}
-    show_bsn = may_see(current_user, case, "bsn")
-    shown = sorted(set(fields.SPECIAL_CATEGORIES) - hidden) + (["bsn"] if show_bsn else [])
-    record_case_view(current_user, case, categories=shown)
+    forms = version_forms(instance.version_id)
+    view = case_view(current_user, case, tasks, forms)
+    record_case_view(current_user, case, categories=view.shown_special)
+    shown_tasks = view.tasks(tasks)
+    shown_timers = view.timers(timers)
+    events = view.events(events, tasks)
 
     done, active = highlights(engine.element_states(case.instance_id))
     codes = fields.organisations(instance.data) | {t.organisation for t in tasks if t.organisation}
+    data = view.data(instance.data)
+    hidden = view.hidden_provisions
     return render_template(
         "cases/show.html",
-        case=case,
+        case=view.case,
+        pseudonymised=view.pseudonymised,
         instance=instance,
-        bsn=fields.text(instance.data, fields.BSN) if show_bsn else None,
-        show_bsn=show_bsn,
-        has_minor_children=instance.data.get(fields.HAS_MINOR_CHILDREN),
-        release_info=instance.data.get(fields.RELEASE_INFO),
+        bsn=fields.text(data, fields.BSN),
+        show_bsn=view.shows("identity"),
+        has_minor_children=data.get(fields.HAS_MINOR_CHILDREN),
+        release_info=data.get(fields.RELEASE_INFO),
         board=case_page.board(provision_board(case.instance_id), hidden),
         moments=[(m, fields.MOMENT_LABELS[m]) for m in fields.MOMENTS],
         status_label=case_page.status_label,
-        hidden=sorted(hidden),
-        hidden_labels=[str(fields.CATEGORY_LABELS[c]) for c in sorted(hidden)],
+        hidden=view.hidden_classes,
+        hidden_labels=[str(CLASS_LABELS[c]) for c in view.hidden_classes],
         deadlines=case_page.deadlines(
-            tasks, timers, element_names, engine.clock.now(), engine.calendar
+            shown_tasks, shown_timers, element_names, engine.clock.now(), engine.calendar
         ),
         timeline=case_page.timeline(
-            events, tasks, timers, element_names, display_names({e.actor for e in events})
+            events,
+            shown_tasks,
+            shown_timers,
+            element_names,
+            display_names({e.actor for e in events}),
         ),
-        details=case_page.details(instance.data, version_forms(instance.version_id), hidden),
+        details=case_page.details(data, forms),
         org_names=organisation_names(codes),
         stay_labels=fields.STAY_CLASS_LABELS,
         diagram_files=ordered_for(list(described.files), instance.process_id),
-        highlight_json=json.dumps({"done": done, "active": active}),
+        highlight_json=json.dumps({"done": view.elements(done), "active": view.elements(active)}),
         case_status_labels=STATUS_LABELS,
         calendar_description=engine.calendar.description,
     )

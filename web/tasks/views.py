@@ -19,13 +19,14 @@ from engine import (
     organisation_kind,
     validate_form_data,
 )
-from web.access import can_claim, can_complete, can_unclaim, can_work_task, task_for
+from web.access import can_claim, can_complete, can_unclaim, can_work_task, record_case_view
 from web.auth.views import safe_target
 from web.cases import fields as case_fields
 from web.cases.queries import Case
 from web.deadlines import due_state
 from web.engine_access import current_engine
 from web.models import display_names, organisation_options
+from web.privacy import task_view
 from web.tasks.formschema import Field, Raw, build_fields, parse_submission, submit_text
 
 bp = Blueprint("tasks", __name__, template_folder="templates")
@@ -103,14 +104,15 @@ def _field_names(field_list: list) -> set[str]:
 @bp.get("/taken/<task_id>")
 @login_required
 def show(task_id: str) -> tuple[str, int]:
-    task, case = task_for(current_user, task_id)
-    return _render(task, case)
+    task, view = task_view(current_user, task_id)
+    record_case_view(current_user, view.case, categories=view.shown_special, subject="task")
+    return _render(task, view.case)
 
 
 @bp.post("/taken/<task_id>/oppakken")
 @login_required
 def claim(task_id: str) -> Response:
-    task, _case = task_for(current_user, task_id)
+    task, _view = task_view(current_user, task_id)
     if not can_work_task(current_user, task):
         abort(403)
     try:
@@ -125,7 +127,7 @@ def claim(task_id: str) -> Response:
 @bp.post("/taken/<task_id>/vrijgeven")
 @login_required
 def unclaim(task_id: str) -> Response:
-    task, _case = task_for(current_user, task_id)
+    task, _view = task_view(current_user, task_id)
     if not can_unclaim(current_user, task):
         abort(403)
     try:
@@ -141,7 +143,8 @@ def unclaim(task_id: str) -> Response:
 @bp.post("/taken/<task_id>/afronden")
 @login_required
 def complete(task_id: str) -> Response | tuple[str, int]:
-    task, case = task_for(current_user, task_id)
+    task, view = task_view(current_user, task_id)
+    case = view.case
     if not can_complete(current_user, task):
         if task.status != "ready" or task.claimed_by not in (None, current_user.username):
             flash(_("Deze taak is intussen door iemand anders opgepakt of afgerond."), "error")

@@ -198,6 +198,7 @@ def test_case_detail_with_board_deadlines_and_tasks(web_app: Flask, api: Api) ->
     assert [t["step"] for t in case["tasks"] if t["status"] == "ready"] == ["screen_housing"]
     assert case["data"]["stay_days"] == 40  # entered in the register form
     assert case["hidden_categories"] == ["care", "debts"]
+    assert case["pseudonymised"] is False
 
 
 def test_special_data_only_for_the_roles_that_need_it_and_with_consent(
@@ -218,13 +219,15 @@ def test_special_data_only_for_the_roles_that_need_it_and_with_consent(
     assert "care_needs" not in without["data"] and without["hidden_categories"] == ["care", "debts"]
     assert with_consent["data"] == details and with_consent["hidden_categories"] == []
     assert managed["data"] == {} and managed["bsn"] is None
-    assert managed["hidden_categories"] == ["care", "debts"]
+    assert managed["hidden_categories"] == ["identity", "care", "debts", "criminal"]
+    assert managed["pseudonymised"] and managed["person_name"] is None
+    assert managed["birth_date"] is None
     with web_app.app_context():
         rows = db.session.execute(
             sa.select(case_views).where(case_views.c.business_key == "NZ-MET")
         ).all()
     assert [(r.username, r.channel, r.categories) for r in rows] == [
-        ("ams", "api", "bsn,care,debts"),
+        ("ams", "api", "care,criminal,debts,identity"),
         ("ams.manager", "api", ""),
     ]
 
