@@ -1,7 +1,7 @@
 """case_views: what was shown (the case page, a task, the timeline, a drill-down, an export)
 
 Revision ID: 0440_case_view_subject
-Revises: 0301_engine_indexes
+Revises: 0420_versions_put_back
 Create Date: 2026-12-02
 
 The read audit (web/privacy/audit.py) records every view of personal data, not only the case
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0440_case_view_subject"
-down_revision = "0301_engine_indexes"
+down_revision = "0420_versions_put_back"
 branch_labels = None
 depends_on = None
 
