@@ -26,11 +26,10 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from sqlalchemy.exc import DBAPIError
 
 from engine.db.connect import write_transaction
 from engine.facade import Engine
-from engine.runtime.firing import describe
+from engine.runtime.firing import database_error, describe
 from engine.store import heartbeats
 
 log = logging.getLogger(__name__)
@@ -160,11 +159,11 @@ class TimerScheduler:
             self._failing_since = time.monotonic()
             log.error(
                 "firing timers failed (%s); retrying with backoff up to every %.1f s, "
-                "and saying so when it works again",
+                "logged again when it recovers",
                 _safe(error),
                 self.recheck.total_seconds(),
-                # Not a case's error (those stay with their timer): a trace helps here.
-                exc_info=not isinstance(error, DBAPIError),
+                # Not the database and not a case's error (those stay with their timer).
+                exc_info=database_error(error) is None,
             )
         wait = FIRST_RETRY_SECONDS * 2 ** min(self._failed_rounds - 1, 16)
         return datetime.now(UTC) + min(self.recheck, timedelta(seconds=wait))
@@ -206,7 +205,7 @@ class TimerScheduler:
 def _safe(error: Exception) -> str:
     """An error for the log: what the database said, or only the kind of error (an exception's
     text may carry case data)."""
-    return describe(error) if isinstance(error, DBAPIError) else type(error).__name__
+    return describe(error) if database_error(error) is not None else type(error).__name__
 
 
 def run_scheduler(scheduler: TimerScheduler) -> None:

@@ -49,17 +49,23 @@ class TimerRetry:
         return min(self.max_delay, self.first_delay * 2 ** min(attempts - 1, 32))
 
 
+def database_error(error: BaseException) -> DBAPIError | None:
+    """The database's error behind ``error`` (the engine wraps some, e.g. in BusyError)."""
+    for candidate in (error, error.__cause__):
+        if isinstance(candidate, DBAPIError):
+            return candidate
+    return None
+
+
 def is_disconnect(error: BaseException) -> bool:
-    """Whether ``error`` (or what caused it) says the database connection was lost: an outage,
-    not the timer's fault."""
-    cause = error.__cause__ or error
-    return isinstance(cause, DBAPIError) and cause.connection_invalidated
+    """Whether ``error`` says the database connection was lost: an outage, not the timer's."""
+    cause = database_error(error)
+    return cause is not None and cause.connection_invalidated
 
 
 def describe(error: BaseException) -> str:
     """What went wrong, for the timer row and the incident; no SQL, no parameter values."""
-    if isinstance(error, EngineError) and isinstance(error.__cause__, DBAPIError):
-        error = error.__cause__
+    error = database_error(error) or error
     if isinstance(error, DBAPIError):
         cause = error.orig
         first_line = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
