@@ -1,7 +1,7 @@
 """engine: timers remember failed attempts; schedulers write heartbeats
 
 Revision ID: 0400_timer_retries
-Revises: 0420_versions_put_back
+Revises: 0440_case_view_subject
 Create Date: 2026-12-02
 
 - timers.attempts, next_attempt_at, last_error: a timer whose command fails is tried again
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0400_timer_retries"
-down_revision = "0420_versions_put_back"
+down_revision = "0440_case_view_subject"
 branch_labels = None
 depends_on = None
 
