@@ -13,6 +13,7 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Connection, Row
 
+from engine.deployment.camunda import VariablesMessageEventDefinition
 from engine.errors import (
     ConflictError,
     FormValidationError,
@@ -98,6 +99,8 @@ def deliver_message(name: str, business_key: str, payload: dict[str, Any]) -> Ac
                 f"case {business_key!r} does not wait for message {name!r}"
             )
         for task, definition in waiting:
+            if isinstance(definition, VariablesMessageEventDefinition):
+                continue  # a Camunda catch places the payload itself (as variables or result)
             if getattr(definition, "message_var", None) is None:
                 command.data_on_run[task.id] = payload  # the payload's fields become task data
         definition = waiting[0][1]

@@ -151,3 +151,31 @@ def test_a_camunda_timer_may_be_an_expression_on_case_data(make_engine, clock) -
     case = engine.start("uitslag_advies", {**START_DATA, "herinner_na": "PT6H"}, "uitslag-3")
     (timer,) = engine.timers(case.id)
     assert timer.due_at == clock.now() + timedelta(hours=6)
+
+
+def test_a_camunda_result_variable_takes_the_whole_payload(make_engine) -> None:
+    engine: Engine = make_engine()
+    text = UITSLAG_FILE.read_text().replace(
+        'messageRef="Message_uitslag"',
+        'messageRef="Message_uitslag" camunda:resultVariable="uitslag"',
+    )
+    engine.deploy([SourceFile("camunda_uitslag.bpmn", text.encode())])
+    engine.start("uitslag_advies", START_DATA, "uitslag-4")
+    (intake,) = engine.tasks(business_key="uitslag-4")
+    engine.complete(intake.id, {"naam": "J. Jansen"}, "rw-1")
+    case = engine.send_message("uitslag_reclassering", "uitslag-4", {"besluit": "afwijzing"})
+    assert case.data["uitslag"] == {"besluit": "afwijzing"}
+    assert "besluit" not in case.data
+
+
+def test_a_camunda_timer_date_is_written_bare_with_its_time_zone(make_engine) -> None:
+    engine: Engine = make_engine()
+    text = UITSLAG_FILE.read_text().replace(
+        '<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">P2D</bpmn:timeDuration>',
+        '<bpmn:timeDate xsi:type="bpmn:tFormalExpression">'
+        "2026-05-06T09:00:00+02:00</bpmn:timeDate>",
+    )
+    engine.deploy([SourceFile("camunda_uitslag.bpmn", text.encode())])
+    case = engine.start("uitslag_advies", START_DATA, "uitslag-5")
+    (timer,) = engine.timers(case.id)
+    assert timer.due_at == datetime(2026, 5, 6, 7, 0, tzinfo=UTC)
