@@ -15,7 +15,7 @@ import operator
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +49,7 @@ class ScriptBudget:
     def __init__(self, limits: ScriptLimits) -> None:
         self.limits = limits
         self.iterations = 0
+        self.most = limits.iterations
         self.results = 0
         self.deadline = time.monotonic() + limits.seconds
 
@@ -105,15 +106,17 @@ def command_budget(limits: ScriptLimits) -> Iterator[ScriptBudget]:
         _ACTIVE.reset(token)
 
 
-@contextlib.contextmanager
-def evaluation_budget(limits: ScriptLimits) -> Iterator[ScriptBudget]:
-    """The active command's budget, or a budget of its own for an evaluation outside one."""
-    active = _ACTIVE.get()
-    if active is not None:
-        yield active
-        return
-    with command_budget(limits) as budget:
-        yield budget
+def open_budget(limits: ScriptLimits) -> Token | None:
+    """Make sure a budget is active: the command's, or one for this evaluation alone (then the
+    token to pass to ``close_budget`` afterwards)."""
+    if _ACTIVE.get() is not None:
+        return None
+    return _ACTIVE.set(ScriptBudget(limits))
+
+
+def close_budget(token: Token | None) -> None:
+    if token is not None:
+        _ACTIVE.reset(token)
 
 
 def _active() -> ScriptBudget:
@@ -138,7 +141,10 @@ def counted_iter(iterable: Iterable[Any]) -> Iterator[Any]:
     """The iterator of a for loop or comprehension: each item is one loop pass."""
     budget = _active()
     for item in iterable:
-        budget.step()
+        budget.iterations += 1
+        if budget.iterations % _TIME_CHECK_EVERY == 0 or budget.iterations > budget.most:
+            budget.iterations -= 1
+            budget.step()  # the full check: over the limit, or time to read the clock
         yield item
 
 
@@ -200,9 +206,22 @@ _CHECKS: dict[str, tuple[Callable[[ScriptBudget, Any, Any], None], Callable[[Any
 }
 
 
+_PLAIN = frozenset({float, bool, type(None)})
+_SMALL_BITS = 64  # below every sensible int_bits limit: no check needed
+
+
 def guarded_operation(op: str, a: Any, b: Any) -> Any:
     """``a op b`` for the operators that can build big values, refused past the size budget."""
     check, apply = _CHECKS[op]
+    kinds = (type(a), type(b))
+    if kinds[0] in _PLAIN or kinds[1] in _PLAIN:
+        return apply(a, b)  # a float or a bool on either side builds nothing big
+    if (
+        kinds == (int, int)
+        and op != "<<"
+        and a.bit_length() + b.bit_length() < (_SMALL_BITS if op != "**" else 7)
+    ):
+        return apply(a, b)
     check(_active(), a, b)
     return apply(a, b)
 
@@ -264,8 +283,25 @@ def _extend(items: list) -> Callable[[Iterable[Any]], None]:
     return extend
 
 
+_GROWING_METHODS = {
+    str: frozenset({"ljust", "rjust", "center", "zfill", "replace", "join", "expandtabs"}),
+    list: frozenset({"extend"}),
+}
+
+
+def _unbound(name: str) -> Callable[..., Any]:
+    """``str.join`` and the like, called on the class: checked like the bound method."""
+
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        return guarded_method(self, name, getattr(self, name))(*args, **kwargs)
+
+    return method
+
+
 def guarded_method(obj: Any, name: str, value: Any) -> Any:
     """The attribute ``value`` of ``obj``, with a size check for methods that can grow a value."""
+    if (obj is str or obj is list) and name in _GROWING_METHODS[obj]:
+        return _unbound(name)
     if isinstance(obj, str):
         if name in ("ljust", "rjust", "center", "zfill"):
             return _padding(value)

@@ -38,7 +38,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from engine import script_limits
 from engine.calendar import DateLike, WorkingDayCalendar, as_date, end_of_day
 from engine.clock import AMSTERDAM, Clock
-from engine.script_limits import ScriptLimits, evaluation_budget
+from engine.script_limits import ScriptLimits, close_budget, open_budget
 
 _FILENAME = "<string>"  # SpiffWorkflow finds the failing script line by this frame name
 _LINE = re.compile(r"Line (\d+)")
@@ -372,17 +372,23 @@ class RestrictedEnvironment(TaskDataEnvironment):
 
     def evaluate(self, expression: str, context: dict, external_context: dict | None = None):
         code = _code(expression, "eval")
-        with evaluation_budget(self.limits):
+        token = open_budget(self.limits)
+        try:
             return eval(code, self._namespace(context, external_context or {}))
+        finally:
+            close_budget(token)
 
     def execute(self, script: str, context: dict, external_context: dict | None = None) -> bool:
         external = external_context or {}
         self.check_for_overwrite(context, external)
         code = _code(script, "exec")
-        with evaluation_budget(self.limits):
+        token = open_budget(self.limits)
+        try:
             namespace = self._namespace(copy.deepcopy(context), external)
             exec(code, namespace)
             self._write_back(namespace, context, external)
+        finally:
+            close_budget(token)
         return True
 
     def _write_back(self, namespace: dict, context: dict, external: Mapping[str, Any]) -> None:

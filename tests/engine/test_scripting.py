@@ -484,6 +484,9 @@ def test_the_datetime_apis_the_docs_promise_work_in_scripts() -> None:
         ("text = ('ab' * 500000).replace('', 'xyz')", "size"),
         ("text = ','.join(['x' * 900000] * 1000)", "size"),
         ("rows = [[0] * 1000000] * 1000000", "size"),
+        ("text = str.ljust('x', 10**9)", "size"),
+        ("text = str.join('x' * 900000, ['a', 'b', 'c'])", "size"),
+        ("items = [0] * 1000\nwhile True:\n    list.extend(items, items)", "size"),
     ],
 )
 def test_scripts_cannot_loop_or_allocate_without_limit(script: str, budget: str) -> None:

@@ -14,11 +14,16 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from config import Config, TestConfig, stored_secret_key
-from engine import ConflictError, Engine, ManualClock
+from engine import CommandLimits, ConflictError, Engine, ManualClock
 from engine.db.models import Base
 from engine.scheduler import TimerScheduler
 from web import create_app
-from web.engine_access import current_engine, current_scheduler, stop_scheduler
+from web.engine_access import (
+    command_limits,
+    current_engine,
+    current_scheduler,
+    stop_scheduler,
+)
 from web.extensions import db
 
 MODELS = Path(__file__).resolve().parents[1] / "engine" / "models"
@@ -276,6 +281,32 @@ def test_relative_sqlite_paths_become_absolute(tmp_path: Path, monkeypatch) -> N
 def test_a_bad_yes_no_setting_names_itself(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="TERUGKEER_RUN_SCHEDULER"):
         Config({"TERUGKEER_INSTANCE_DIR": str(tmp_path), "TERUGKEER_RUN_SCHEDULER": "soms"})
+
+
+def test_command_limits_come_from_the_environment(tmp_path: Path) -> None:
+    config = Config(
+        {
+            "TERUGKEER_INSTANCE_DIR": str(tmp_path),
+            "TERUGKEER_COMMAND_SECONDS": "1.5",
+            "TERUGKEER_SCRIPT_ITERATIONS": "5000",
+            "TERUGKEER_ENGINE_STEPS": "200",
+            "TERUGKEER_LOCK_TIMEOUT_MS": "2500",
+        }
+    )
+    limits = command_limits(config.as_dict())
+    assert (limits.scripts.seconds, limits.scripts.iterations) == (1.5, 5000)
+    assert (limits.engine_steps, limits.lock_timeout_ms, limits.statement_timeout_ms) == (
+        200,
+        2500,
+        30_000,
+    )
+    assert command_limits({}) == CommandLimits()
+
+
+@pytest.mark.parametrize("value", ["drie", "0", "-5"])
+def test_a_bad_limit_setting_names_itself(tmp_path: Path, value: str) -> None:
+    with pytest.raises(ValueError, match="TERUGKEER_ENGINE_STEPS"):
+        Config({"TERUGKEER_INSTANCE_DIR": str(tmp_path), "TERUGKEER_ENGINE_STEPS": value})
 
 
 def test_test_config_ignores_database_url_from_the_environment(monkeypatch) -> None:  # type: ignore[no-untyped-def]
