@@ -232,3 +232,22 @@ def test_every_refusal_through_the_engine_is_a_deployment_error(make_engine) -> 
         (problem,) = caught.value.all_problems()
         assert None not in (problem.file, problem.line, problem.element)
     assert engine.versions() == []
+
+
+def test_a_camunda_expression_language_condition_is_refused_with_a_hint():
+    body = (
+        '    <bpmn:startEvent id="Start_1" />\n'
+        '    <bpmn:exclusiveGateway id="Gateway_1" default="Flow_nee" />\n'
+        '    <bpmn:endEvent id="End_ja" />\n'
+        '    <bpmn:endEvent id="End_nee" />\n'
+        '    <bpmn:sequenceFlow id="Flow_0" sourceRef="Start_1" targetRef="Gateway_1" />\n'
+        '    <bpmn:sequenceFlow id="Flow_ja" sourceRef="Gateway_1" targetRef="End_ja">\n'
+        "      <bpmn:conditionExpression>${akkoord}</bpmn:conditionExpression>\n"
+        "    </bpmn:sequenceFlow>\n"
+        '    <bpmn:sequenceFlow id="Flow_nee" sourceRef="Gateway_1" targetRef="End_nee" />\n'
+    )
+    text = model(body).replace("<bpmn:definitions ", f"<bpmn:definitions {CAMUNDA_NS}")
+    problem = only_problem(refused(deploy_text(text)), "camunda_expression_unsupported")
+    line = line_of(text, "<bpmn:conditionExpression")
+    assert_problem(problem, "model.bpmn", line, "Flow_ja")
+    assert problem.params == {"what": "condition", "value": "${akkoord}"}
