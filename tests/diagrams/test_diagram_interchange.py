@@ -241,6 +241,42 @@ def test_names_are_dutch_and_ids_english(model: Model) -> None:
             assert el.get("name"), f"{node_id} has no name"
 
 
+def test_the_main_process_reads_in_phases() -> None:
+    """The main diagram is divided into phase groups left to right (Binnenkomst, Tijdens detentie,
+    Ontslag, Na ontslag): each flow node and label lies in exactly one, so a reader at 100% sees
+    where a section belongs."""
+    main = Model(PROCESSES / "nazorg.bpmn")
+    names = {
+        value.get("id"): value.get("value")
+        for value in main.root.iterfind("bpmn:category/bpmn:categoryValue", NS)
+    }
+    groups = [
+        (names[group.get("categoryValueRef")], main.box(group.get("id")))
+        for group in main.process.iterfind("bpmn:group", NS)
+    ]
+    groups.sort(key=lambda item: item[1].x)
+    assert [name.split(":")[0] for name, _box in groups] == [
+        "Binnenkomst",
+        "Tijdens detentie",
+        "Ontslag",
+        "Na ontslag",
+    ]
+    for (_name, left), (_next, right) in zip(groups, groups[1:], strict=False):
+        assert left.x + left.w <= right.x, "phases lie side by side"
+    for node_id in main.nodes:
+        box = main.box(node_id)
+        inside = [
+            name
+            for name, group in groups
+            if group.contains_point(box.x, box.y) and group.contains_point(box.x + box.w, box.y)
+        ]
+        assert len(inside) == 1, f"{node_id} {box} is in phases {inside}"
+    start = main.box("start_entry")
+    for group in main.process.iterfind("bpmn:group", NS):
+        label = _box(main.shapes[group.get("id")].find("bpmndi:BPMNLabel", NS))
+        assert 0 < start.y - label.y < 150, "the phase names stand just above the main row"
+
+
 def test_the_decision_table_cites_its_sources() -> None:
     root = etree.parse(str(PROCESSES / "verblijfsduur.dmn")).getroot()
     ns = {"dmn": "https://www.omg.org/spec/DMN/20191111/MODEL/"}

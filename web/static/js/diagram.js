@@ -42,7 +42,7 @@
     });
   }
 
-  /* The [data-zoom] buttons: "in", "out" and "fit". */
+  /* The [data-zoom] buttons: "in", "out", "fit" and "actual" (100%). */
   function bindZoom(viewer) {
     Array.prototype.slice.call(document.querySelectorAll("[data-zoom]")).forEach(function (button) {
       button.addEventListener("click", function () {
@@ -50,6 +50,8 @@
         var how = button.getAttribute("data-zoom");
         if (how === "fit") {
           canvas.zoom("fit-viewport", "auto");
+        } else if (how === "actual") {
+          canvas.zoom(1, "auto");
         } else {
           canvas.zoom(canvas.zoom() * (how === "in" ? 1.25 : 0.8));
         }
