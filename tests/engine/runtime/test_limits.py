@@ -57,7 +57,9 @@ def _start_timed(engine: Engine, process_id: str, key: str):  # type: ignore[no-
 def test_a_script_over_its_budget_stops_as_an_incident(
     make_engine, script: str, code: str, budget: str
 ) -> None:
-    engine: Engine = make_engine(forms_dir=MODELS / "forms")
+    # A long time budget, so that the loop budget is what stops the loop on a slow day too.
+    limits = CommandLimits(scripts=ScriptLimits(seconds=120))
+    engine: Engine = make_engine(forms_dir=MODELS / "forms", limits=limits)
     engine.deploy([MODELS / "incident.bpmn"])
     bystander = engine.start("incident_case", {}, "bystander")
     store_unchecked(engine, "bad", script_xml("bad", script))
