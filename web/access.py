@@ -22,7 +22,7 @@ from flask import abort
 from werkzeug.exceptions import NotFound
 
 from engine import NotFoundError, StartForm, TaskInfo
-from web.cases.queries import Case, case_by_instance, case_by_key, insert_case_view
+from web.cases.queries import Case, case_by_instance, case_by_key, insert_case_views
 from web.engine_access import current_engine
 
 CASE_ROLES = frozenset({"caseworker", "coordinator", "probation_officer"})
@@ -151,8 +151,27 @@ def record_case_view(
 ) -> None:
     """Write who saw which case, when, through which channel (web, api), what (``subject``: the
     case, a task, the timeline) and which classes of data were shown (committed)."""
-    insert_case_view(
-        case=case,
+    record_views(
+        user,
+        [(case.instance_id, case.business_key)],
+        channel=channel,
+        categories=categories,
+        subject=subject,
+    )
+
+
+def record_views(
+    user: Any,
+    viewed: Iterable[tuple[int, str]],
+    *,
+    channel: str = "web",
+    categories: Iterable[str] = (),
+    subject: str = "case",
+) -> None:
+    """``record_case_view`` for every case of a list (instance id, case number): a drill-down,
+    an export."""
+    insert_case_views(
+        viewed=list(viewed),
         user_id=user.id,
         username=user.username,
         organisation=_organisation_code(user) or "",

@@ -117,9 +117,9 @@ def provision_board(instance_id: int) -> dict[tuple[str, str], str]:
     return {(row.moment, row.provision): row.status for row in db.session.execute(query)}
 
 
-def insert_case_view(
+def insert_case_views(
     *,
-    case: Case,
+    viewed: list[tuple[int, str]],
     user_id: int,
     username: str,
     organisation: str,
@@ -128,23 +128,23 @@ def insert_case_view(
     at: datetime,
     subject: str = "case",
 ) -> None:
-    """Record one look at a case, committed at once in a transaction of its own (an audit
-    record must not wait for the page, and on SQLite a write on the page's read snapshot can
-    collide with the timer scheduler)."""
+    """Record one look at each case of ``viewed`` (instance id, case number), committed at once
+    in a transaction of its own (an audit record must not wait for the page, and on SQLite a
+    write on the page's read snapshot can collide with the timer scheduler)."""
+    if not viewed:
+        return
+    common = {
+        "user_id": user_id,
+        "username": username,
+        "organisation": organisation,
+        "channel": channel,
+        "categories": ",".join(sorted(categories)),
+        "at": at,
+        "subject": subject,
+    }
+    rows = [{"instance_id": i, "business_key": key, **common} for i, key in viewed]
     with write_transaction(db.engine) as conn:
-        conn.execute(
-            insert(case_views).values(
-                instance_id=case.instance_id,
-                business_key=case.business_key,
-                user_id=user_id,
-                username=username,
-                organisation=organisation,
-                channel=channel,
-                categories=",".join(sorted(categories)),
-                at=at,
-                subject=subject,
-            )
-        )
+        conn.execute(insert(case_views), rows)
 
 
 def person_matches(person: str, *, by_name: bool = True) -> ColumnElement[bool]:

@@ -21,6 +21,7 @@ WITHOUT = ("not_arranged", "in_progress")
 
 @dataclass(frozen=True)
 class CaseRow:
+    instance_id: int
     business_key: str
     person_name: str | None
     prison_code: str | None
@@ -62,6 +63,7 @@ def _dimensions(prison: Any, municipality: Any, filters: Filters) -> list[Column
 
 
 _CASE_COLUMNS = (
+    cases.c.instance_id,
     cases.c.business_key,
     cases.c.person_name,
     cases.c.prison_code,
@@ -71,7 +73,9 @@ _CASE_COLUMNS = (
 
 def _rows(query: Select, limit: int, offset: int) -> list[CaseRow]:
     return [
-        CaseRow(r.business_key, r.person_name, r.prison_code, r.municipality_code, r.when)
+        CaseRow(
+            r.instance_id, r.business_key, r.person_name, r.prison_code, r.municipality_code, r.when
+        )
         for r in db.session.execute(query.limit(limit).offset(offset))
     ]
 
@@ -103,6 +107,7 @@ def deadline_cases(
     )
     return [
         CaseRow(
+            r.instance_id,
             r.business_key,
             r.person_name,
             r.prison_code,

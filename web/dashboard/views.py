@@ -11,14 +11,13 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
 
-from web.access import visible_organisations
-from web.cases import fields
+from web.access import record_views, visible_organisations
 from web.cases.diagram import diagrams, file_content, ordered_for
 from web.cases.registration import main_process
-from web.dashboard import drilldown, page_bottlenecks, page_deadlines, page_monitor
+from web.dashboard import page_bottlenecks, page_cases, page_deadlines, page_monitor
 from web.dashboard.definitions import KINDS
 from web.dashboard.filters import (
     Choice,
@@ -31,9 +30,9 @@ from web.dashboard.filters import (
 )
 from web.dashboard.queries import Filters
 from web.dashboard.report import Table
-from web.dashboard.tables import MONITOR_MOMENTS, PROVISIONS, STATUSES
 from web.engine_access import current_engine
 from web.models import organisation_names
+from web.privacy import masks_names
 
 bp = Blueprint(
     "dashboard",
@@ -45,6 +44,7 @@ bp = Blueprint(
 )
 
 PAGE_SIZE = 25
+CSV_LIMIT = 10_000
 
 
 def _context() -> tuple[Choice, Filters, dict[str, Any]]:
@@ -63,20 +63,20 @@ def _context() -> tuple[Choice, Filters, dict[str, Any]]:
 
 
 def _linker(choice: Choice) -> Any:
-    def link(**args: Any) -> str:
+    """Links to the cases behind a number; none where they would be selected by a class of
+    data the user may not see (web/dashboard/page_cases.py refuses those)."""
+
+    def link(**args: Any) -> str | None:
+        if page_cases.selects_hidden_class(current_user, MultiDict(args)):
+            return None
         return url_for("dashboard.cases", **choice.args(**args))
 
     return link
 
 
-def _latest_version(process_id: str) -> int | None:
-    versions = [v for v in current_engine().versions(process_id)]
-    return max(versions, key=lambda v: v.version).id if versions else None
-
-
 def _bottlenecks(choice: Choice, filters: Filters, names: dict[str, str]) -> tuple:
     process_id = main_process()
-    version_id = _latest_version(process_id)
+    version_id = page_cases.latest_version(process_id)
     described = diagrams(version_id) if version_id is not None else None
     element = request.args.get("stap") or None
     page = page_bottlenecks.build(
@@ -183,87 +183,70 @@ def export(name: str) -> Response:
 @bp.get("/zaken")
 @login_required
 def cases() -> str:
-    """The cases behind a number, within the user's scope and access rights."""
+    """The cases behind a number, within the user's scope and access rights (web/privacy)."""
     choice, filters, context = _context()
-    args = request.args
-    page_arg = args.get("pagina", "1")
+    page_arg = request.args.get("pagina", "1")
     number = max(int(page_arg), 1) if page_arg.isdigit() else 1
     visible = visible_organisations(current_user)
-    window = {"visible": visible, "limit": PAGE_SIZE + 1, "offset": (number - 1) * PAGE_SIZE}
-    kind = args.get("soort")
+    drill = page_cases.build(
+        current_user,
+        request.args,
+        choice,
+        filters,
+        visible,
+        PAGE_SIZE + 1,
+        (number - 1) * PAGE_SIZE,
+    )
+    rows = drill.rows[:PAGE_SIZE]
+    record_views(current_user, [(r.instance_id, r.business_key) for r in rows], subject="drilldown")
     names = context["org_names"]
-    if kind == "stap" and args.get("stap"):
-        step = args["stap"]
-        state = args.get("toestand", "open")
-        if state not in STEP_STATES:
-            abort(404)
-        version_id = _latest_version(main_process())
-        step_name = diagrams(version_id).names.get(step, step) if version_id else step
-        org = args.get("org")
-        title = _("%(step)s: %(state)s", step=step_name, state=STEP_STATES[state])
-        if org is not None:
-            title += " — " + organisation_names({org}).get(org, org or _("(geen)"))
-        rows = drilldown.element_cases(filters, main_process(), step, state, org, today(), **window)
-        when_label = _("Uiterlijk op tijd") if state in ("open", "te-laat") else _("Afgerond")
-    elif kind == "termijn" and args.get("termijn") in KINDS:
-        deadline = KINDS[args["termijn"]]
-        met = args.get("uitkomst") == "op-tijd"
-        month = args.get("maand") if args.get("maand", "") <= choice.end else None
-        title = f"{deadline.label}: " + (_("op tijd") if met else _("te laat"))
-        rows = drilldown.deadline_cases(filters, deadline.code, met, month, **window)
-        when_label = _("Laatste dag op tijd")
-    elif kind == "monitor" and args.get("moment") in MONITOR_MOMENTS:
-        provision = args.get("voorziening") if args.get("voorziening") in PROVISIONS else None
-        status = args.get("status", "gemeten")
-        if status not in (*STATUSES, "zonder", "gemeten"):
-            abort(404)
-        stay_class = args.get("klasse")
-        stay_class = "" if stay_class == "-" else stay_class
-        title = _monitor_title(provision, args["moment"], status)
-        rows = drilldown.outcome_cases(
-            filters, provision, args["moment"], status, stay_class, **window
-        )
-        when_label = _("Ontslagen op")
-    else:
-        abort(404)
     codes = {c for row in rows for c in (row.prison_code, row.municipality_code) if c}
     back = {"stap": "dashboard.bottlenecks", "termijn": "dashboard.deadlines"}.get(
-        kind, "dashboard.monitor"
+        drill.kind, "dashboard.monitor"
     )
     return render_template(
         "dashboard/cases.html",
         section=None,
-        title=title,
-        rows=rows[:PAGE_SIZE],
-        has_next=len(rows) > PAGE_SIZE,
+        title=drill.title,
+        rows=rows,
+        has_next=len(drill.rows) > PAGE_SIZE,
         page_number=number,
-        when_label=when_label,
+        when_label=drill.when_label,
         back_url=url_for(back, **choice.args()),
+        csv_url=url_for("dashboard.cases_csv", **request.args.to_dict()),
+        pseudonymised=masks_names(current_user),
         case_org_names={**names, **organisation_names(codes - set(names))},
         **context,
     )
 
 
-STEP_STATES = {
-    "open": _l("nu open"),
-    "te-laat": _l("nu te laat"),
-    "afgerond": _l("afgerond in de periode"),
-    "afgerond-te-laat": _l("te laat afgerond in de periode"),
-}
-
-
-def _monitor_title(provision: str | None, moment: str, status: str) -> str:
-    moment_text = str(page_monitor.MOMENT_LABELS[moment])
-    if provision is None:
-        return _("Ontslagen in de periode, gemeten %(moment)s", moment=moment_text)
-    label = str(fields.PROVISION_LABELS[provision])
-    if status == "zonder":
-        state = _("zonder de voorziening")
-    elif status == "gemeten":
-        state = _("gemeten")
-    else:
-        state = str(fields.STATUS_LABELS[status]).lower()
-    return f"{label} {moment_text}: {state}"
+@bp.get("/zaken.csv")
+@login_required
+def cases_csv() -> Response:
+    """Every case behind a number as CSV: case number, organisations and date (no names for the
+    roles that see cases pseudonymised); each case listed is recorded as viewed."""
+    choice, filters, _context_values = _context()
+    visible = visible_organisations(current_user)
+    drill = page_cases.build(current_user, request.args, choice, filters, visible, CSV_LIMIT, 0)
+    record_views(
+        current_user, [(r.instance_id, r.business_key) for r in drill.rows], subject="export"
+    )
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_("Zaak"), _("Persoon"), _("Inrichting"), _("Gemeente"), drill.when_label])
+    for row in drill.rows:
+        when = row.when.isoformat() if row.when is not None else ""
+        person = row.person_name or ""
+        writer.writerow(
+            [row.business_key, person, row.prison_code or "", row.municipality_code or "", when]
+        )
+    return Response(
+        "\ufeff" + out.getvalue(),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="zaken-{choice.start}-{choice.end}.csv"'
+        },
+    )
 
 
 @bp.get("/diagram/<int:version_id>/<path:name>")

@@ -7,10 +7,19 @@ show; the classes come from the forms (web/privacy/classes.py)."""
 from web.privacy.policy import (
     CaseView,
     case_view,
+    list_classes,
     masks_names,
     pseudonymised,
     role_classes,
     task_view,
 )
 
-__all__ = ["CaseView", "case_view", "masks_names", "pseudonymised", "role_classes", "task_view"]
+__all__ = [
+    "CaseView",
+    "case_view",
+    "list_classes",
+    "masks_names",
+    "pseudonymised",
+    "role_classes",
+    "task_view",
+]

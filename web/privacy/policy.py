@@ -63,6 +63,12 @@ def masks_names(user: Any) -> bool:
     return "identity" not in role_classes(user)
 
 
+def list_classes(user: Any) -> frozenset[str]:
+    """The classes a list of many cases may show or select by (a drill-down, an export): the
+    role's, without care and debts (a list does not check each person's consent)."""
+    return role_classes(user) - CONSENT_CLASSES
+
+
 def pseudonymised(case: Case) -> Case:
     return replace(case, person_name=None, birth_date=None)
 
