@@ -23,7 +23,7 @@ from web.dashboard.tables import MONITOR_MOMENTS, PROVISIONS, STATUSES
 from web.engine_access import current_engine
 from web.models import organisation_names
 from web.privacy import list_classes, masks_names
-from web.privacy.classes import default_element_class
+from web.privacy.classes import default_element_class, default_key_class
 
 STEP_STATES = {
     "open": _l("nu open"),
@@ -47,7 +47,7 @@ def selects_hidden_class(user: Any, args: MultiDict[str, str]) -> bool:
     if args.get("soort") == "stap" and args.get("stap"):
         return default_element_class(args["stap"]) not in allowed
     if args.get("soort") == "monitor" and args.get("voorziening") in PROVISIONS:
-        return default_element_class(args["voorziening"]) not in allowed
+        return default_key_class(args["voorziening"]) not in allowed
     return False
 
 

@@ -40,7 +40,7 @@ def logged(web_app: Flask, clock: ManualClock) -> Flask:
     return web_app
 
 
-LATE_ENTRY = {**PERIOD, "soort": "termijn", "termijn": "entry", "uitkomst": "te-laat"}
+LATE_ENTRY = {**PERIOD, "soort": "stap", "stap": "entry_notification", "toestand": "te-laat"}
 CARE_STEP = {**PERIOD, "soort": "stap", "stap": "care_screening", "toestand": "open"}
 CARE_MONITOR = {**PERIOD, "soort": "monitor", "voorziening": "care", "moment": "entry"}
 
@@ -64,9 +64,9 @@ def test_a_managers_drill_down_and_csv_show_no_name_and_no_hidden_class(
         assert client.get("/dashboard/zaken", query_string=hidden).status_code == 403
         assert client.get("/dashboard/zaken.csv", query_string=hidden).status_code == 403
     monitor = client.get("/dashboard/monitor", query_string=PERIOD).get_data(as_text=True)
-    assert "voorziening=care" not in monitor and "voorziening=housing" in monitor
+    assert "voorziening=care" not in monitor
     bottlenecks = client.get("/dashboard/", query_string=PERIOD).get_data(as_text=True)
-    assert "stap=care_screening" not in bottlenecks
+    assert "stap=care_screening" not in bottlenecks and "stap=entry_notification" in bottlenecks
 
     with logged.app_context():
         subjects = db.session.execute(
