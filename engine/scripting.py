@@ -37,7 +37,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from engine import script_limits
 from engine.calendar import DateLike, WorkingDayCalendar, as_date, end_of_day
-from engine.clock import AMSTERDAM, Clock
+from engine.clock import AMSTERDAM, Clock, SystemClock
 from engine.script_limits import ScriptLimits, close_budget, open_budget
 
 _FILENAME = "<string>"  # SpiffWorkflow finds the failing script line by this frame name
@@ -322,6 +322,13 @@ def _sandbox_builtins(calendar: WorkingDayCalendar, clock: Clock) -> dict[str, A
         "_inplacevar_": _inplace,
         "_apply_": _apply,
     }
+
+
+@functools.cache
+def helper_names() -> frozenset[str]:
+    """The names a model's Python may use besides task data (helpers, constants, types)."""
+    builtins = _sandbox_builtins(WorkingDayCalendar(), SystemClock())
+    return frozenset(name for name in builtins if _visible(name))
 
 
 def _visible(name: Any) -> bool:

@@ -33,6 +33,7 @@ from engine.deployment.checks import (
     is_executable,
     lint_bpmn,
 )
+from engine.deployment.contract import contract_problems
 from engine.deployment.forms import FormStore
 from engine.deployment.problems import problem
 from engine.deployment.spiff_errors import from_validation, locate, unreadable
@@ -348,6 +349,8 @@ def parse_deployment(
             bundle = _bundle(process_id, doc, parser, docs, store, problems, converted)
             if bundle is not None:
                 bundles.append(bundle)
+    if not problems:  # the data contract needs every process parsed and every form found
+        problems.extend(contract_problems(bundles, docs))
     if problems:
         raise _refuse(problems)
     return bundles
