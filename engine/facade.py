@@ -21,8 +21,13 @@ from engine.db.connect import (
     write_transaction,
 )
 from engine.deployment import SourceFile, parse_deployment
-from engine.errors import ConflictError, MessageNotDeliverableError, NotFoundError
-from engine.runtime.actions import complete_task, deliver_message, retry_failed
+from engine.errors import (
+    ConflictError,
+    FormValidationError,
+    MessageNotDeliverableError,
+    NotFoundError,
+)
+from engine.runtime.actions import change_failed_data, complete_task, deliver_message, retry_failed
 from engine.runtime.cache import WorkflowCache
 from engine.runtime.definitions import DefinitionCache, StartForm
 from engine.runtime.deploying import store_bundles
@@ -215,6 +220,23 @@ class Engine:
     ) -> InstanceInfo:
         """Continue an instance in error, optionally with corrected data for the failed task."""
         info, _ = self._pipeline.execute(instance_id, user, retry_failed(instance_id, data))
+        return info
+
+    def incidents(self, process_id: str | None = None, *, limit: int = 500) -> list[InstanceInfo]:
+        """The cases in error (without case data), ordered by process, version and element."""
+        with read_transaction(self.database) as conn:
+            return instances.in_error(conn, process_id, limit)
+
+    def update_case_data(
+        self, instance_id: int, changes: dict[str, Any], *, user: str, reason: str
+    ) -> InstanceInfo:
+        """Correct the data of a case in error before a retry; audited with the reason."""
+        if not reason.strip():
+            raise FormValidationError({"reason": ["a reason is required"]})
+        if not changes:
+            raise FormValidationError({"changes": ["nothing to change"]})
+        action = change_failed_data(instance_id, dict(changes), reason.strip())
+        info, _ = self._pipeline.execute(instance_id, user, action)
         return info
 
     # Migration

@@ -151,6 +151,32 @@ def retry_failed(instance_id: int, data: dict[str, Any] | None) -> Action:
     return action
 
 
+def change_failed_data(instance_id: int, changes: dict[str, Any], reason: str) -> Action:
+    """Correct case data of an instance in error, so that a retry runs the failed step on it.
+
+    The failed task takes its parent's data when a retry resets it, so both get the changes.
+    The audit event names the fields and the reason, never the values (they may be special
+    personal data)."""
+
+    def action(command: Command) -> None:
+        if command.status != "error":
+            raise ConflictError(f"instance {instance_id} is not in error")
+        failed = command.workflow.get_tasks(state=TaskState.ERROR)
+        for task in failed:
+            task.set_data(**changes)
+            if task.parent is not None:
+                task.parent.set_data(**changes)
+        command.case_data.update(changes)
+        command.record(
+            "case_data_changed",
+            bpmn_id=failed[0].task_spec.bpmn_id if failed else None,
+            fields=sorted(changes),
+            reason=reason,
+        )
+
+    return action
+
+
 def _ready_user_task(command: Command, task_id: str) -> Task:
     try:
         task = command.workflow.get_task_from_id(UUID(task_id))

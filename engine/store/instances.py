@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, Row, bindparam, insert, or_, select, update
+from sqlalchemy import Connection, Row, bindparam, insert, null, or_, select, update
 
 from engine.db.models import HumanTask, ProcessInstance, Timer
 from engine.errors import ConflictError, Incident
@@ -283,3 +283,14 @@ def ids_on_version(conn: Connection, version_id: int, *, active_only: bool = Tru
     if active_only:
         query = query.where(instances.c.status != "completed")
     return list(conn.execute(query.order_by(instances.c.id)).scalars())
+
+
+def in_error(conn: Connection, process_id: str | None, limit: int) -> list[InstanceInfo]:
+    """Cases in error (without their case data), by process, version and element."""
+    query = select(*_HEAD, null().label("case_data")).where(instances.c.status == "error")
+    if process_id is not None:
+        query = query.where(instances.c.process_id == process_id)
+    query = query.order_by(
+        instances.c.process_id, instances.c.version_id, instances.c.error_element, instances.c.id
+    )
+    return [info(row) for row in conn.execute(query.limit(limit))]

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from engine import Engine
+from engine.errors import ConflictError, FormValidationError
 from tests.engine.conftest import MODELS
 from tests.engine.unchecked import store_unchecked
 
@@ -72,3 +75,35 @@ def test_escape_attempts_fail_and_put_only_that_instance_in_error(
         assert not marker.exists()
     assert engine.instance(bystander.id).status == "running"
     assert engine.tasks(business_key="bystander")[0].bpmn_id == "enter"
+
+
+def test_process_owner_corrects_case_data_with_a_reason_and_retry_uses_it(make_engine) -> None:
+    engine: Engine = make_engine(forms_dir=MODELS / "forms")
+    engine.deploy([MODELS / "incident.bpmn"])
+    case = engine.start("incident_case", {"prison_code": "PI-ZWL"}, "fix")
+    engine.complete(engine.tasks(business_key="fix")[0].id, {"divisor": 0}, "mmd")
+    assert [i.business_key for i in engine.incidents()] == ["fix"]
+    assert engine.incidents("other_process") == []
+
+    with pytest.raises(FormValidationError):
+        engine.update_case_data(case.id, {"divisor": 5}, user="beheerder", reason=" ")
+    changed = engine.update_case_data(
+        case.id, {"divisor": 5}, user="beheerder", reason="Deler was 0 ingevuld"
+    )
+    assert changed.status == "error" and changed.data["divisor"] == 5
+
+    resumed = engine.retry(case.id, user="beheerder")
+    assert resumed.status == "running"
+    assert engine.instance(case.id).data["ratio"] == 2.0
+    assert engine.incidents() == []
+    audit = [e for e in engine.events(case.id) if e.kind == "case_data_changed"]
+    assert audit[0].actor == "beheerder"
+    assert audit[0].detail == {"fields": ["divisor"], "reason": "Deler was 0 ingevuld"}
+
+
+def test_case_data_of_a_running_case_is_not_changed_here(make_engine) -> None:
+    engine: Engine = make_engine(forms_dir=MODELS / "forms")
+    engine.deploy([MODELS / "incident.bpmn"])
+    case = engine.start("incident_case", {"prison_code": "PI-ZWL"}, "running")
+    with pytest.raises(ConflictError):
+        engine.update_case_data(case.id, {"divisor": 5}, user="beheerder", reason="test")
