@@ -227,6 +227,11 @@ class Engine:
         with read_transaction(self.database) as conn:
             return instances.in_error(conn, process_id, limit)
 
+    def incident_count(self) -> int:
+        """How many cases are in error."""
+        with read_transaction(self.database) as conn:
+            return instances.count_in_error(conn)
+
     def update_case_data(
         self, instance_id: int, changes: dict[str, Any], *, user: str, reason: str
     ) -> InstanceInfo:

@@ -22,6 +22,7 @@ from web.extensions import babel, csrf, db, login_manager
 from web.home.views import bp as home
 from web.i18n import select_locale, template_context
 from web.inbox.views import bp as inbox
+from web.incidents import bp as incidents
 from web.models import load_user
 from web.navigation import navigation_context
 from web.processes.api import bp as processes_api
@@ -80,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(processes)
     app.register_blueprint(processes_api)
+    app.register_blueprint(incidents)
     app.register_blueprint(dashboard)
     csrf.exempt(processes_api)  # bearer tokens only, like the rest of the API
     csrf.exempt(api)  # bearer tokens only, never the session cookie (web/api/core.py)

@@ -13,18 +13,21 @@ from web.access import (
     is_admin,
     visible_organisations,
 )
+from web.engine_access import current_engine
 
 
 def navigation_context() -> dict[str, Any]:
     if not current_user.is_authenticated:
         return {"nav": {"signed_in": False}}
+    owner = can_manage_processes(current_user)
     return {
         "nav": {
             "signed_in": True,
             "cases": visible_organisations(current_user) != [],
             "register": can_register_entry(current_user),
             "admin": is_admin(current_user),
-            "processes": can_manage_processes(current_user),
+            "processes": owner,
+            "incidents": current_engine().incident_count() if owner else 0,
             "dashboard": can_see_dashboard(current_user),
         }
     }

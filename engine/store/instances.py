@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, Row, bindparam, insert, null, or_, select, update
+from sqlalchemy import Connection, Row, bindparam, func, insert, null, or_, select, update
 
 from engine.db.models import HumanTask, ProcessInstance, Timer
 from engine.errors import ConflictError, Incident
@@ -294,3 +294,10 @@ def in_error(conn: Connection, process_id: str | None, limit: int) -> list[Insta
         instances.c.process_id, instances.c.version_id, instances.c.error_element, instances.c.id
     )
     return [info(row) for row in conn.execute(query.limit(limit))]
+
+
+_COUNT_IN_ERROR = select(func.count()).select_from(instances).where(instances.c.status == "error")
+
+
+def count_in_error(conn: Connection) -> int:
+    return conn.execute(_COUNT_IN_ERROR).scalar_one()

@@ -1,5 +1,5 @@
 /* The case page's process diagram: bpmn-js viewer (served from npm under /vendor/), with the
-   case's completed and active elements marked. No inline script: the CSP allows only files. */
+   case's completed, active and failed elements marked (the case page and the incident console). No inline script: the CSP allows only files. */
 (function () {
   "use strict";
 
@@ -39,6 +39,11 @@
         canvas.addMarker(id, "tk-active");
       }
     });
+    (highlights.error || []).forEach(function (id) {
+      if (registry.get(id)) {
+        canvas.addMarker(id, "tk-error");
+      }
+    });
   }
 
   /* A large model fitted into the box is too small to read: then zoom in on where the case is
@@ -53,7 +58,8 @@
     var inDiagram = function (id) {
       return Boolean(registry.get(id));
     };
-    var id = (highlights.active || []).filter(inDiagram)[0] ||
+    var id = (highlights.error || []).filter(inDiagram)[0] ||
+      (highlights.active || []).filter(inDiagram)[0] ||
       (highlights.done || []).filter(inDiagram).slice(-1)[0];
     var element = id ? registry.get(id) : null;
     if (!element) {
