@@ -23,6 +23,7 @@ from engine.db.connect import (
 from engine.deployment import SourceFile, parse_deployment
 from engine.errors import (
     ConflictError,
+    DeploymentError,
     FormValidationError,
     MessageNotDeliverableError,
     NotFoundError,
@@ -118,6 +119,15 @@ class Engine:
             )
             self._pipeline.append_events(conn, rows)
             return stored
+
+    def check(self, files: Iterable[FileLike]) -> list[DeploymentError]:
+        """Every problem a deployment of ``files`` would be refused for (none: it would deploy);
+        a dry run that stores nothing (the modeler's lint)."""
+        try:
+            parse_deployment([_source(f) for f in files], self.forms_dir)
+        except DeploymentError as error:
+            return error.problems or [error]
+        return []
 
     def versions(self, process_id: str | None = None) -> list[VersionInfo]:
         with read_transaction(self.database) as conn:

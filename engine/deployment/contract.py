@@ -21,9 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from lxml import etree
-from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 
-from engine.deployment.bundle import ProcessBundle, form_name
 from engine.deployment.checks import (
     CATCHERS,
     SPIFF_NS,
@@ -36,8 +34,10 @@ from engine.deployment.checks import (
 from engine.deployment.contract_sources import (
     conditionally_required,
     decision_variables,
+    form_of,
     required_fields,
 )
+from engine.deployment.forms import FormError, FormStore
 from engine.deployment.variables import (
     equality_test,
     expression_usage,
@@ -380,21 +380,28 @@ def _own_parts(element: etree._Element) -> Iterable[etree._Element]:
     return parts
 
 
-def contract_problems(
-    bundles: Iterable[ProcessBundle], docs: Mapping[str, XmlDocument]
-) -> list[DeploymentError]:
-    """The data contract of checked bundles parsed from ``docs``."""
+def contract_problems(docs: Mapping[str, XmlDocument], store: FormStore) -> list[DeploymentError]:
+    """The data contract of the BPMN and DMN files in ``docs``, with forms from ``store``.
+
+    Read from the XML, so the contract is checked beside any other problem (the lint lists them
+    all at once). When a form cannot be read, that problem is reported elsewhere and the
+    contract is not checked: every read after the task would be reported as well."""
     forms: dict[str, dict] = {}
-    task_forms: dict[str, str] = {}
     start_forms: dict[str, str] = {}
-    for bundle in bundles:
-        forms.update(bundle.forms)
-        for spec in [bundle.spec, *bundle.subprocess_specs.values()]:
-            for task in spec.task_specs.values():
-                name = form_name(task)
-                if name is None:
+    for doc in docs.values():
+        if doc.kind != "bpmn":
+            continue
+        for process in doc.root.iter(f"{B}process"):
+            for element in process.iter(f"{B}userTask", f"{B}startEvent"):
+                try:
+                    form = form_of(element, store)
+                except FormError:
+                    return []
+                if form is None:
                     continue
-                task_forms[f"{spec.file}#{task.bpmn_id}"] = name
-                if isinstance(task, StartEvent):
-                    start_forms[spec.name] = name
+                key = f"{doc.name}#{element.get('id')}"
+                forms[key] = form
+                if _local(element) == "startEvent" and element.getparent() is process:
+                    start_forms[process.get("id", "")] = key
+    task_forms = {key: key for key in forms}
     return check_contract(ContractModel(docs, forms, task_forms, start_forms))

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 
 from lxml import etree
 
+from engine.deployment.checks import CAMUNDA_NS, B, property_elements
+from engine.deployment.forms import FormStore
 from engine.deployment.variables import expression_usage
 from engine.deployment.xml_safety import XmlDocument
 
@@ -50,3 +52,24 @@ def decision_variables(docs: Iterable[XmlDocument]) -> dict[str, tuple[set[str],
             writes = {o.get("name").split(".")[0] for o in outputs if o.get("name")}
             found[decision.get("id")] = (reads, writes)
     return found
+
+
+def form_of(element: etree._Element, store: FormStore) -> dict | None:
+    """The form a user task or start event submits, as ``{"schema": ...}``: its JSON Schema file
+    (property formJsonSchemaFilename, or Camunda's formKey) from ``store``, or Camunda form fields
+    (the required ones carry a ``required`` constraint). FormError when the file is unusable."""
+    named = property_elements(element).get("formJsonSchemaFilename")
+    name = named.get("value") if named is not None else element.get(f"{{{CAMUNDA_NS}}}formKey")
+    if name and name.strip():
+        return {"schema": store.schema(name.strip())[1]}
+    camunda = f"{{{CAMUNDA_NS}}}"
+    fields = element.findall(f"{B}extensionElements/{camunda}formData/{camunda}formField")
+    if not fields:
+        return None
+    required = [
+        field.get("id")
+        for field in fields
+        if field.find(f".//{{{CAMUNDA_NS}}}constraint[@name='required']") is not None
+    ]
+    properties = {field.get("id"): {} for field in fields if field.get("id")}
+    return {"schema": {"properties": properties, "required": required}}

@@ -349,8 +349,7 @@ def parse_deployment(
             bundle = _bundle(process_id, doc, parser, docs, store, problems, converted)
             if bundle is not None:
                 bundles.append(bundle)
-    if not problems:  # the data contract needs every process parsed and every form found
-        problems.extend(contract_problems(bundles, docs))
+    problems.extend(contract_problems(docs, store))
     if problems:
         raise _refuse(problems)
     return bundles

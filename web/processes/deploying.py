@@ -42,7 +42,11 @@ class Problem:
 def problems_of(error: DeploymentError) -> list[Problem]:
     """Every problem of a refused deployment (one error, or the several it lists), in the
     user's language where web/processes/messages.py knows it."""
-    return [Problem(translate(p), p.file, p.line, p.element, p.code) for p in error.all_problems()]
+    return translated(error.all_problems())
+
+
+def translated(problems: list[DeploymentError]) -> list[Problem]:
+    return [Problem(translate(p), p.file, p.line, p.element, p.code) for p in problems]
 
 
 def deploy(files: Iterable[SourceFile], user: str) -> list[VersionInfo]:

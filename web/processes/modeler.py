@@ -67,6 +67,9 @@ def modeler_settings(info: VersionInfo, name: str, files: list[tuple[str, bytes]
             "processes.download", process_id=info.process_id, number=number, name=name
         ),
         "saveUrl": url_for("processes.edit", process_id=info.process_id, number=number, name=name),
+        "checkUrl": url_for(
+            "processes.check", process_id=info.process_id, number=number, name=name
+        ),
         "fileName": name,
         "dialect": sources.facts(dict(files).get(name, b"")).dialect,
         "parties": [
@@ -97,17 +100,34 @@ def edit(process_id: str, number: int, name: str) -> str:
     )
 
 
-@bp.post("/processen/<process_id>/versies/<int:number>/bewerken/<path:name>")
-def save(process_id: str, number: int, name: str) -> Response:
-    """Deploy the posted XML (JSON ``{"xml": ...}``) as this file of the version."""
-    info = queries.version(process_id, number)
+def _posted_xml() -> bytes | None:
     if (request.content_length or 0) > MAX_MODEL_BYTES:
         raise RequestEntityTooLarge()
     body = request.get_json(silent=True)
     xml = body.get("xml") if isinstance(body, dict) else None
-    if not isinstance(xml, str) or not xml.strip():
+    return xml.encode("utf-8") if isinstance(xml, str) and xml.strip() else None
+
+
+@bp.post("/processen/<process_id>/versies/<int:number>/controleren/<path:name>")
+def check(process_id: str, number: int, name: str) -> Response:
+    """The lint: every problem the deployment checks find in the posted XML (JSON ``{"xml"}``)
+    as this file of the version, with the version's other files; deploys nothing."""
+    info = queries.version(process_id, number)
+    xml = _posted_xml()
+    if xml is None:
         return problem_response(400, _("Er is geen BPMN-model meegestuurd."))
-    files = deploying.edited_files(info, name, xml.encode("utf-8"))
+    found = current_engine().check(deploying.edited_files(info, name, xml))
+    return jsonify(problems=[problem.as_dict() for problem in deploying.translated(found)])
+
+
+@bp.post("/processen/<process_id>/versies/<int:number>/bewerken/<path:name>")
+def save(process_id: str, number: int, name: str) -> Response:
+    """Deploy the posted XML (JSON ``{"xml": ...}``) as this file of the version."""
+    info = queries.version(process_id, number)
+    xml = _posted_xml()
+    if xml is None:
+        return problem_response(400, _("Er is geen BPMN-model meegestuurd."))
+    files = deploying.edited_files(info, name, xml)
     try:
         stored = deploying.deploy(files, current_user.username)
     except DeploymentError as error:

@@ -136,3 +136,48 @@ def test_three_cases_broken_the_same_way_continue_after_one_bulk_retry_on_a_fixe
             info = engine.instance(case.id)
             assert (info.status, info.version_id) == ("running", version.id)
             assert [t.bpmn_id for t in engine.tasks(instance_id=case.id)] == ["review"]
+
+
+def select(page: Page, element_id: str) -> None:
+    field = page.get_by_label("Element zoeken op naam of id")
+    field.fill(element_id)
+    field.press("Enter")
+    expect(page.locator("#prop-id")).to_have_text(element_id)
+
+
+def test_the_modeler_lint_lists_every_problem_at_once_on_its_element(
+    incident_server: LiveServer, new_page: Callable[[], Page]
+) -> None:
+    page = new_page()
+    sign_in(page, incident_server, OWNER)
+    page.goto(f"{incident_server.url}/processen/incident_case/versies/1/bewerken/incident.bpmn")
+    canvas = page.locator("#modeler-canvas")
+    expect(canvas).to_have_attribute("data-linted", "0")  # checked when opened: no problems
+
+    select(page, "enter")
+    page.get_by_label("Termijn (dueDate)").fill("end_of_day(ratio)")
+    page.get_by_label("Termijn (dueDate)").press("Tab")
+    select(page, "review")
+    page.get_by_label("Formulier (JSON Schema)").fill("")
+    page.get_by_label("Formulier (JSON Schema)").press("Tab")
+    page.get_by_role("button", name="Controleren").click()
+
+    expect(canvas).to_have_attribute("data-linted", "2")
+    expect(page.locator("#problems-title")).to_have_text("Controle: 2 problemen in dit model")
+    items = page.locator("#problem-list > li")
+    expect(items).to_have_count(2)
+    expect(
+        items.filter(has_text="Variabele ‘ratio’ wordt gelezen door de termijn")
+    ).to_contain_text("element enter")
+    expect(items.filter(has_text="Deze gebruikerstaak heeft geen formulier")).to_contain_text(
+        "element review"
+    )
+    for element_id in ("enter", "review"):
+        expect(
+            page.locator(f'#modeler-canvas [data-element-id="{element_id}"].tk-error')
+        ).to_have_count(1)
+    expect(page.locator(".problem-note")).to_have_count(2)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "lint-1440.png"))
+    with incident_server.app.app_context():
+        assert len(current_engine().versions("incident_case")) == 1  # the lint deployed nothing

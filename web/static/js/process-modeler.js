@@ -2,7 +2,8 @@
    spiffworkflow extension and Terugkeer's properties panel. "Opslaan en uitrollen" posts the XML;
    the server deploys it with the version's other files. When the engine refuses the model, each
    problem is marked on its element (a red outline and a note) and listed with file, line and
-   element; nothing is deployed then. */
+   element; nothing is deployed then. The same checks run as a lint (a dry run that deploys
+   nothing) when the model is opened, a moment after each change, and on "Controleren". */
 (function () {
   "use strict";
 
@@ -102,8 +103,9 @@
     return parts.join(" · ");
   }
 
-  function showProblems(problems) {
+  function showProblems(problems, title, focus) {
     clearProblems();
+    document.getElementById("problems-title").textContent = title;
     var registry = modeler.get("elementRegistry");
     var canvas = modeler.get("canvas");
     var overlays = modeler.get("overlays");
@@ -146,7 +148,7 @@
       problemList.appendChild(item);
     });
     problemsPanel.hidden = false;
-    if (first) {
+    if (first && focus) {
       focusElement(first);
     }
     container.setAttribute("data-problems", String(problems.length));
@@ -192,7 +194,7 @@
           container.setAttribute("data-saved", String(Date.now()));
         } else if (answer.body && answer.body.problems) {
           say(answer.body.detail, "error");
-          showProblems(answer.body.problems);
+          showProblems(answer.body.problems, texts.refusedTitle, true);
         } else {
           say((answer.body && (answer.body.detail || answer.body.title)) || texts.failed, "error");
         }
@@ -204,6 +206,56 @@
         saveButton.disabled = false;
       });
   }
+
+  /* The lint: every problem at once, from the same checks as deployment; deploys nothing.
+     ``focus`` (a click on "Controleren") moves the view to the first problem. */
+  var linting = 0;
+  function lint(focus) {
+    var round = ++linting;
+    modeler.saveXML({ format: true })
+      .then(function (result) {
+        return fetch(settings.checkUrl, {
+          method: "POST",
+          credentials: "same-origin",
+          headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+          body: JSON.stringify({ xml: result.xml })
+        });
+      })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error("HTTP " + response.status);
+        }
+        return response.json();
+      })
+      .then(function (body) {
+        if (round !== linting) {
+          return; /* a newer check is on its way */
+        }
+        var problems = body.problems || [];
+        if (problems.length) {
+          showProblems(problems, texts.lintTitle.replace("{count}", String(problems.length)), focus);
+        } else {
+          clearProblems();
+          if (focus) {
+            say(texts.noProblems, "success");
+          }
+        }
+        container.setAttribute("data-linted", String(problems.length));
+      })
+      .catch(function () {
+        if (focus) {
+          say(texts.failed, "error");
+        }
+      });
+  }
+
+  var relint = null;
+  modeler.on("commandStack.changed", function () {
+    window.clearTimeout(relint);
+    relint = window.setTimeout(function () {
+      lint(false);
+    }, 1200);
+  });
 
   function download() {
     modeler.saveXML({ format: true }).then(function (result) {
@@ -275,6 +327,10 @@
   });
 
   saveButton.addEventListener("click", save);
+  document.getElementById("check-model").addEventListener("click", function () {
+    window.clearTimeout(relint);
+    lint(true);
+  });
   document.getElementById("download-model").addEventListener("click", download);
   Array.prototype.slice.call(document.querySelectorAll("[data-command]")).forEach(function (button) {
     button.addEventListener("click", function () {
@@ -312,6 +368,7 @@
       }
       panel.render(null);
       container.setAttribute("data-ready", "true");
+      lint(false);
     })
     .catch(function (error) {
       say(texts.failed + " " + String((error && error.message) || ""), "error");
