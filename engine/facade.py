@@ -35,7 +35,7 @@ from engine.runtime.deploying import store_bundles
 from engine.runtime.firing import TimerFiring, TimerRetry
 from engine.runtime.forms import FormValidators
 from engine.runtime.limits import CommandLimits
-from engine.runtime.migration import MigrationCheck, migration_problems, move_to, version_problems
+from engine.runtime.migration import MigrationCheck, migration_report, move_to
 from engine.runtime.organisations import OrganisationDirectory
 from engine.runtime.pipeline import EventSink, Pipeline, Projector
 from engine.runtime.projection import element_states
@@ -260,24 +260,8 @@ class Engine:
         self, instance_ids: Iterable[int], to_version_id: int
     ) -> list[MigrationCheck]:
         """Which instances could move to another version of their process, and why not (dry run)."""
-        checks = []
         with read_transaction(self.database) as conn:
-            target = self._definitions.get(conn, to_version_id)
-            target_info = versions.get(conn, to_version_id)
-            for instance_id in instance_ids:
-                head = instances.head_with_state(conn, instance_id)
-                if head is None:
-                    raise NotFoundError(f"instance {instance_id} does not exist")
-                source = self._definitions.get(conn, head.version_id)
-                workflow = source.codec.load_state(head.state, source.spec, source.subprocess_specs)
-                reasons = version_problems(head, target_info, to_version_id)
-                reasons += migration_problems(workflow, target) if not reasons else []
-                checks.append(
-                    MigrationCheck(
-                        instance_id, head.business_key, head.version_id, to_version_id, reasons
-                    )
-                )
-        return checks
+            return migration_report(conn, self._definitions, list(instance_ids), to_version_id)
 
     def migrate(
         self, instance_ids: Iterable[int], to_version_id: int, *, user: str

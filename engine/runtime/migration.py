@@ -15,11 +15,17 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import Connection
 
-from engine.errors import ConflictError
-from engine.runtime.definitions import Definition
+from engine.deployment.contract import case_problems
+from engine.deployment.forms import FormStore
+from engine.deployment.parsing import classify
+from engine.deployment.xml_safety import XmlDocument
+from engine.errors import ConflictError, NotFoundError
+from engine.runtime.definitions import Definition, DefinitionCache
 from engine.runtime.pipeline import Action, Command
-from engine.store import human_tasks
+from engine.runtime.projection import element_states
+from engine.store import human_tasks, instances, versions
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,35 @@ def version_problems(head: Any, target: Any, to_version_id: int) -> list[str]:
     if head.status == "completed":
         return ["the case is completed"]
     return []
+
+
+def migration_report(
+    conn: Connection, definitions: DefinitionCache, instance_ids: list[int], to_version_id: int
+) -> list[MigrationCheck]:
+    """Which instances could move to ``to_version_id``, and why not: the versions, the steps
+    the case has reached, and the data contract from where the case is."""
+    checks = []
+    target = definitions.get(conn, to_version_id)
+    target_info = versions.get(conn, to_version_id)
+    contract: TargetContract | None = None
+    for instance_id in instance_ids:
+        head = instances.head_with_state(conn, instance_id)
+        if head is None:
+            raise NotFoundError(f"instance {instance_id} does not exist")
+        source = definitions.get(conn, head.version_id)
+        workflow = source.codec.load_state(head.state, source.spec, source.subprocess_specs)
+        reasons = version_problems(head, target_info, to_version_id)
+        reasons += migration_problems(workflow, target) if not reasons else []
+        if not reasons:
+            if contract is None:
+                contract = TargetContract(
+                    head.process_id, versions.source_files(conn, target.version_id)
+                )
+            reasons += contract.problems(workflow, instances.stored(conn, instance_id)[1])
+        checks.append(
+            MigrationCheck(instance_id, head.business_key, head.version_id, to_version_id, reasons)
+        )
+    return checks
 
 
 def move_to(check: MigrationCheck, target: Definition, script_engine: Any) -> Action:
@@ -97,6 +132,39 @@ def migration_problems(workflow: BpmnWorkflow, target: Definition) -> list[str]:
                 f"does not exist in the new version"
             )
     return sorted(set(problems))
+
+
+class TargetContract:
+    """A target version's models, read once per dry run, to check each case's data against the
+    data contract from where the case is (docs/modelling.md, "The data contract")."""
+
+    def __init__(self, process_id: str, files: list[tuple[str, bytes]]) -> None:
+        self.process_id = process_id
+        self.docs: dict[str, XmlDocument] = {}
+        forms: dict[str, bytes] = {}
+        for name, content in files:
+            if name.lower().endswith(".json"):
+                forms[name] = content
+            else:
+                doc = XmlDocument.parse(name, content)
+                classify(doc)
+                self.docs[name] = doc
+        self.store = FormStore(forms, None)
+
+    def problems(self, workflow: BpmnWorkflow, case_data: dict[str, Any]) -> list[str]:
+        """Why the case would fail on the target: a step ahead reads a variable it lacks."""
+        positions = {
+            bpmn_id
+            for states in element_states(workflow).values()
+            for bpmn_id, state in states.items()
+            if state != "completed"
+        }
+        found = case_problems(self.docs, self.store, self.process_id, positions, set(case_data))
+        return [
+            f"step '{element}' reads variable '{variable}', which the case does not have and "
+            "nothing before that step writes"
+            for element, variable in sorted(found)
+        ]
 
 
 def prune_predictions(state: str, target: Definition) -> tuple[str, set[str]]:

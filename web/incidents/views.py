@@ -49,7 +49,7 @@ class Group:
 
 
 def explanation_of(instance: InstanceInfo) -> Explanation:
-    return explain(None, None, instance.error_message)
+    return explain(instance.error_code, instance.error_params, instance.error_message)
 
 
 def _groups(found: list[InstanceInfo]) -> list[Group]:

@@ -67,6 +67,16 @@ REASONS: list[tuple[re.Pattern, Callable[[re.Match, dict[str, str]], str]]] = [
         lambda _m, _names: _("De zaak loopt al op deze versie."),
     ),
     (re.compile(r"^the case is completed$"), lambda _m, _names: _("De zaak is afgerond.")),
+    (
+        re.compile(r"^step '(?P<step>[^']+)' reads variable '(?P<variable>[^']+)', which the case"),
+        lambda m, names: _(
+            "Stap ‘%(step)s’ (%(id)s) leest variabele ‘%(variable)s’, die deze zaak niet heeft "
+            "en die niets vóór die stap schrijft: de zaak zou daar vastlopen.",
+            step=names.get(m["step"], m["step"]),
+            id=m["step"],
+            variable=m["variable"],
+        ),
+    ),
 ]
 
 
