@@ -23,8 +23,9 @@ from lxml import etree
 
 from engine.deployment.checks import B, is_executable
 from engine.deployment.contract_sources import decision_variables, form_of
-from engine.deployment.dataflow import OPTIONAL_PROPERTY, ContractModel, DataFlow, local_name
+from engine.deployment.dataflow import ContractModel, DataFlow, local_name
 from engine.deployment.forms import FormError, FormStore
+from engine.deployment.problems import problem
 from engine.deployment.xml_safety import XmlDocument
 from engine.errors import DeploymentError
 
@@ -58,13 +59,13 @@ def _processes(docs: Mapping[str, XmlDocument]) -> dict[str, tuple[XmlDocument, 
 
 def _errors(analysis: DataFlow) -> list[DeploymentError]:
     return [
-        DeploymentError(
-            f"variable '{read.variable}' is read by {read.what} but not written on every path "
-            f"that reaches it (write it earlier, or declare it in the property "
-            f"{OPTIONAL_PROPERTY})",
+        problem(
+            "variable_unwritten",
             file=file,
             line=read.line,
             element=read.element,
+            variable=read.variable,
+            reader=read.what,
         )
         for (file, read) in analysis.missing
     ]

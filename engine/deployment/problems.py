@@ -128,6 +128,11 @@ ENGLISH: dict[str, str] = {
     "form_field_constraint_unsupported": (
         "form field '{field}': constraint '{constraint}' is not supported"
     ),
+    # the data contract (engine/deployment/contract.py)
+    "variable_unwritten": (
+        "variable '{variable}' is read by {reader} but not written on every path that reaches "
+        "it (write it earlier, or declare it in the property optionalVariables)"
+    ),
 }
 
 # A form problem may concern a task's start form or UI schema rather than its form.

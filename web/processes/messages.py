@@ -22,6 +22,20 @@ WHAT = {
     "postScript": _l("Het postScript"),
 }
 
+READERS = {
+    "condition": _l("de voorwaarde van deze pijl"),
+    "script": _l("het script"),
+    "preScript": _l("het preScript"),
+    "postScript": _l("het postScript"),
+    "timer": _l("de timerexpressie"),
+    "dueDate": _l("de termijn (dueDate)"),
+    "decision": _l("de beslistabel"),
+    "message payload": _l("de inhoud van het bericht"),
+    "payload": _l("de inhoud van het signaal of bericht"),
+    "call input": _l("de invoer van het aangeroepen proces"),
+    "form rule x-after": _l("de formulierregel x-after"),
+}
+
 PARTS = {
     "start_form": _l("Startformulier"),
     "ui_schema": _l("UI-schema van deze taak"),
@@ -167,6 +181,12 @@ TEXTS = {
     "form_field_constraint_unsupported": _l(
         "Formulierveld ‘%(field)s’: de regel ‘%(constraint)s’ wordt niet ondersteund."
     ),
+    "variable_unwritten": _l(
+        "Variabele ‘%(variable)s’ wordt gelezen door %(reader)s, maar niet op elk pad "
+        "hiernaartoe geschreven (door startgegevens, een verplicht formulierveld, een script "
+        "of een beslissing). Schrijf haar eerder, of noem haar in de eigenschap "
+        "optionalVariables."
+    ),
 }
 
 
@@ -185,6 +205,8 @@ def translate(problem: DeploymentError) -> str:
     values: dict[str, Any] = dict(problem.params)
     if "what" in values:
         values["what"] = _what(str(values["what"]))
+    if "reader" in values:
+        values["reader"] = str(READERS.get(values["reader"], values["reader"]))
     try:
         worded = str(text) % values
     except (KeyError, TypeError, ValueError):
