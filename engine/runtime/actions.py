@@ -162,7 +162,7 @@ def change_failed_data(instance_id: int, changes: dict[str, Any], reason: str) -
         if command.status != "error":
             raise ConflictError(
                 f"instance {instance_id} is not in error",
-                code="not_in_error",
+                reason="not_in_error",
                 instance_id=instance_id,
             )
         failed = command.workflow.get_tasks(state=TaskState.ERROR)
