@@ -220,3 +220,21 @@ def test_each_instance_reads_every_case_page_by_page(engine: Engine) -> None:
     found = list(engine.each_instance(page=2))
     assert [c.business_key for c in found] == [f"each-{n}" for n in range(5)]
     assert [c.data["n"] for c in found] == list(range(5))
+
+
+def test_the_start_form_of_a_process_with_its_party_and_role(engine: Engine) -> None:
+    engine.deploy([MODELS / "intake.bpmn"])  # its forms come from the forms folder
+
+    form = engine.start_form("probation_intake")
+
+    assert form is not None
+    assert (form.form, form.party, form.organisation_key, form.role) == (
+        "intake.schema.json",
+        "probation",
+        "probation_office_code",
+        "probation_officer",
+    )
+    assert form.schema["required"] == ["naam", "aanleiding"]
+    assert engine.start_form("sample_case") is None  # its start event has no form
+    with pytest.raises(NotFoundError):
+        engine.start_form("not_deployed")

@@ -5,32 +5,19 @@ checked by its JSON Schema, the starter's organisation holding the first task.""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from engine.deployment import SourceFile
+from tests.web.support import MODELS
 from web.engine_access import current_engine
-
-INTAKE = Path(__file__).parent / "models"
 
 
 @pytest.fixture
 def intake(web_app: Flask) -> None:
     with web_app.app_context():
-        current_engine().deploy(
-            [
-                SourceFile(path.name, path.read_bytes())
-                for path in (
-                    INTAKE / "intake.bpmn",
-                    INTAKE / "intake.schema.json",
-                    INTAKE / "intake_interview.schema.json",
-                )
-            ],
-            user="procesbeheer",
-        )
+        current_engine().deploy([MODELS / "intake.bpmn"], user="procesbeheer")
 
 
 def test_a_probation_officer_starts_the_intake_and_gets_its_first_task(
