@@ -26,6 +26,7 @@ pytest: install
 bench: install
 	$(PYTHON) bench/engine.py
 	$(PYTHON) bench/dashboard.py
+	$(PYTHON) bench/scheduler.py
 
 diagrams: install
 	$(PYTHON) -m tests.diagrams.render_diagrams
