@@ -60,7 +60,8 @@ def prepare_backlog(url: str, timers: int) -> None:
 
 def waiting(database: sa.Engine) -> int:
     with database.connect() as conn:
-        return conn.execute(sa.text("SELECT count(*) FROM timers WHERE status = 'waiting'")).one()[0]
+        query = sa.text("SELECT count(*) FROM timers WHERE status = 'waiting'")
+        return conn.execute(query).one()[0]
 
 
 def drain(url: str, processes: int, timers: int) -> float:
