@@ -15,13 +15,13 @@ from engine.errors import (
     ScriptError,
 )
 from engine.facade import Engine
+from engine.runtime.command import CaseChange, EventSink, Projector
 from engine.runtime.definitions import StartForm
 from engine.runtime.firing import TimerRetry
 from engine.runtime.forms import validate_form_data
 from engine.runtime.limits import CommandLimits
 from engine.runtime.migration import MigrationCheck
 from engine.runtime.organisations import OrganisationDirectory, organisation_kind
-from engine.runtime.pipeline import CaseChange, EventSink, Projector
 from engine.script_limits import ScriptLimits
 from engine.store.records import (
     EventInfo,

@@ -30,6 +30,7 @@ from engine.errors import (
 )
 from engine.runtime.actions import change_failed_data, complete_task, deliver_message, retry_failed
 from engine.runtime.cache import WorkflowCache
+from engine.runtime.command import EventSink, Projector
 from engine.runtime.definitions import DefinitionCache, StartForm
 from engine.runtime.deploying import store_bundles
 from engine.runtime.firing import TimerFiring, TimerRetry
@@ -37,7 +38,7 @@ from engine.runtime.forms import FormValidators
 from engine.runtime.limits import CommandLimits
 from engine.runtime.migration import MigrationCheck, migration_report, move_to
 from engine.runtime.organisations import OrganisationDirectory
-from engine.runtime.pipeline import EventSink, Pipeline, Projector
+from engine.runtime.pipeline import Pipeline
 from engine.runtime.projection import element_states
 from engine.scripting import RestrictedScriptEngine
 from engine.store import events, heartbeats, human_tasks, instances, timers, versions

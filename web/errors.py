@@ -12,6 +12,8 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from engine import (
+    BusyError,
+    CommandFailedError,
     ConflictError,
     DeploymentError,
     EngineError,
@@ -60,6 +62,8 @@ ENGINE_STATUS: tuple[tuple[type[EngineError], int], ...] = (
     (FormValidationError, 422),
     (DeploymentError, 422),
     (ScriptError, 422),
+    (BusyError, 503),  # the database did not answer in time: nothing changed, try again
+    (CommandFailedError, 500),  # rolled back and recorded on the case
     (EngineError, 400),
 )
 

@@ -26,7 +26,7 @@ from engine.deployment.timers import (
 from engine.deployment.xml_safety import XmlDocument
 from engine.errors import DeploymentError
 from engine.parties import PARTIES, party_for_lane
-from engine.scripting import check_expression, check_script
+from engine.script_policy import check_expression, check_script
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"

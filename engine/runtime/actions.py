@@ -20,9 +20,9 @@ from engine.errors import (
     MessageNotDeliverableError,
     NotFoundError,
 )
+from engine.runtime.command import Action, Command, Locator
 from engine.runtime.forms import FormValidators
 from engine.runtime.organisations import OrganisationDirectory, organisation_errors
-from engine.runtime.pipeline import Action, Command, Locator
 from engine.store import instances
 
 

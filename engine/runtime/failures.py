@@ -9,6 +9,7 @@ EngineError before they touch the workflow.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
@@ -17,10 +18,13 @@ from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import Row
 
 from engine.errors import Incident
 from engine.script_limits import BudgetExceeded
 from engine.scripting import SandboxViolation
+
+log = logging.getLogger(__name__)
 
 
 class StepLimitExceeded(Exception):
@@ -126,3 +130,25 @@ def _message(error: BaseException) -> str:
     if isinstance(error, SpiffWorkflowException):
         return str(error).strip() or type(error).__name__
     return f"{type(error).__name__}: {error}"
+
+
+def stop_case(error: Exception) -> Incident:
+    """Stop the case at the step that failed; the incident that describes it."""
+    task = failing_task(error)
+    try:
+        stop_at(task)
+    except Exception:  # the failure stands on the case even if its task cannot be marked
+        log.exception("could not mark the failed task in error")
+    return incident_for(error, task)
+
+
+def standing_incident(head: Row) -> Incident | None:
+    """The incident stored on a case's head row, if it is in error."""
+    if head.error_message is None:
+        return None
+    return Incident(
+        code=head.error_code or "model_error",
+        message=head.error_message,
+        element=head.error_element,
+        params=dict(head.error_params or {}),
+    )

@@ -19,7 +19,8 @@ from sqlalchemy.exc import DBAPIError
 
 from engine.db.connect import write_transaction
 from engine.errors import EngineError, Incident, NotFoundError
-from engine.runtime.pipeline import Command, Pipeline
+from engine.runtime.command import Command
+from engine.runtime.pipeline import Pipeline
 from engine.store import instances, timers
 
 log = logging.getLogger(__name__)

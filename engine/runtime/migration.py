@@ -22,8 +22,8 @@ from engine.deployment.forms import FormStore
 from engine.deployment.parsing import classify
 from engine.deployment.xml_safety import XmlDocument
 from engine.errors import ConflictError, NotFoundError
+from engine.runtime.command import Action, Command
 from engine.runtime.definitions import Definition, DefinitionCache
-from engine.runtime.pipeline import Action, Command
 from engine.runtime.projection import element_states
 from engine.store import human_tasks, instances, versions
 

@@ -8,15 +8,14 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.util.deep_merge import DeepMerge
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Connection, Engine, Row
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from engine.clock import Clock, FixedClock, active_clock
@@ -30,104 +29,18 @@ from engine.errors import (
     NotFoundError,
 )
 from engine.runtime.cache import WorkflowCache
-from engine.runtime.definitions import Definition, DefinitionCache
-from engine.runtime.failures import (
-    StepLimitExceeded,
-    failing_task,
-    incident_for,
-    internal_incident,
-    stop_at,
-)
+from engine.runtime.command import Action, CaseChange, Command, EventSink, Locator, Projector
+from engine.runtime.definitions import DefinitionCache
+from engine.runtime.failures import internal_incident, standing_incident, stop_case
 from engine.runtime.limits import CommandLimits
 from engine.runtime.organisations import OrganisationDirectory, check_organisations
-from engine.runtime.projection import ready_user_tasks, task_row, timer_has_fired, waiting_timers
-from engine.script_limits import ScriptBudget, command_budget
+from engine.runtime.projecting import project_tasks, project_timers, task_base
+from engine.runtime.projection import ready_user_tasks, task_row, waiting_timers
+from engine.script_limits import command_budget
 from engine.store import events, human_tasks, instances, timers
 from engine.store.records import InstanceInfo
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Command:
-    """One command's view of its instance, and what it records on the way."""
-
-    conn: Connection
-    workflow: BpmnWorkflow
-    definition: Definition
-    instance_id: int
-    process_id: str
-    business_key: str
-    status: str
-    started_at: datetime
-    now: datetime
-    actor: str
-    open_tasks: set[str] = field(default_factory=set)
-    waiting_timers: dict[str, datetime] = field(default_factory=dict)
-    case_data: dict[str, Any] = field(default_factory=dict)
-    error: Incident | None = None  # the incident that stands on the case, if any
-    completed_task_ids: list[str] = field(default_factory=list)
-    events: list[dict] = field(default_factory=list)
-    timers_armed: list[datetime] = field(default_factory=list)
-    data_on_run: dict[Any, dict] = field(default_factory=dict)
-    head: Row | None = None  # the locked instance row, with what the command's locator added
-    step_limit: int = 0  # engine steps this command may run; 0: no limit
-    budget: ScriptBudget | None = None  # the command's script budget (its time, too)
-    steps: int = 0
-
-    def record(
-        self, kind: str, *, task_id: str | None = None, bpmn_id: str | None = None, **detail: Any
-    ) -> None:
-        self.events.append(
-            events.row(
-                kind,
-                actor=self.actor,
-                at=self.now,
-                instance_id=self.instance_id,
-                version_id=self.definition.version_id,
-                task_id=task_id,
-                bpmn_id=bpmn_id,
-                detail=detail,
-            )
-        )
-
-    def before_run(self, task: Any) -> None:
-        """Count the step against the command's limits; give a task the data meant for it just
-        before it runs (after it took its parent's)."""
-        self.steps += 1
-        if self.step_limit and self.steps > self.step_limit:
-            raise StepLimitExceeded(task, self.step_limit)
-        if self.budget is not None:
-            self.budget.check_time()
-        data = self.data_on_run.pop(task.id, None)
-        if data:
-            task.set_data(**data)
-
-    def absorb(self, task: Any) -> None:
-        """Fold what a completed task changed into the case data.
-
-        Only the keys the task changed against the data it started from (its parent's): a task
-        on one parallel branch carries copies of values another branch has since changed.
-        """
-        parent = task.parent
-        self.case_data.update(
-            DeepMerge.get_updated_keys(parent.data, task.data) if parent is not None else task.data
-        )
-
-
-@dataclass(frozen=True)
-class CaseChange:
-    """What projectors see after each command, inside its transaction."""
-
-    conn: Connection
-    instance: InstanceInfo
-    events: list[dict]
-
-
-Action = Callable[[Command], Any]
-Locator = Callable[[Connection], Row | None]  # finds and locks an instance's head row
-Projector = Callable[[CaseChange], None]
-EventSink = Callable[[Connection, list[dict]], None]
 
 
 class Pipeline:
@@ -241,7 +154,7 @@ class Pipeline:
                 head.started_at,
                 self.clock.now(),
                 actor,
-                error=_standing_incident(head),
+                error=standing_incident(head),
                 head=head,
             )
             cached = self.cache.take(head.id, head.revision)
@@ -364,7 +277,7 @@ class Pipeline:
                 workflow = command.workflow  # an action may replace it (migration)
                 advance(workflow, command.before_run, command.absorb)
                 ready = ready_user_tasks(workflow)
-                base = self._task_base(command)
+                base = task_base(command)
                 new_rows = [
                     task_row(ready[tid], workflow, command.now, base)
                     for tid in ready.keys() - open_before
@@ -372,13 +285,13 @@ class Pipeline:
             except EngineError:
                 raise  # bad input, refused before the workflow changed
             except Exception as exc:  # a model defect: the case goes in error at that step
-                incident = _stop(exc)
+                incident = stop_case(exc)
                 workflow = command.workflow
                 ready = {tid: None for tid in open_before - set(command.completed_task_ids)}
                 new_rows = []
             waiting = waiting_timers(workflow)
-        self._project_tasks(command, open_before, set(ready), new_rows)
-        self._project_timers(command, timers_before, waiting)
+        project_tasks(command, open_before, set(ready), new_rows)
+        project_timers(command, timers_before, waiting)
         command.open_tasks = set(ready)
         command.waiting_timers = {t.id: t.due_at for t in waiting.values()}
         status, ended_at, standing = self._outcome(command, incident)
@@ -417,51 +330,6 @@ class Pipeline:
         for projector in self.projectors:
             projector(change)
         return info, new_revision, result
-
-    @staticmethod
-    def _task_base(command: Command) -> dict:
-        return {
-            "instance_id": command.instance_id,
-            "version_id": command.definition.version_id,
-            "business_key": command.business_key,
-            "process_id": command.process_id,
-            "claimed_by": None,
-            "claimed_at": None,
-            "completed_by": None,
-            "completed_at": None,
-        }
-
-    @staticmethod
-    def _project_tasks(
-        command: Command, open_before: set[str], ready: set[str], new_rows: list[dict]
-    ) -> None:
-        conn = command.conn
-        completed = [tid for tid in command.completed_task_ids if tid in open_before]
-        for tid in completed:
-            if not human_tasks.complete(conn, tid, command.now, command.actor):
-                raise ConflictError(f"task {tid} was closed or claimed by someone else meanwhile")
-        cancelled = sorted(open_before - ready - set(completed))
-        human_tasks.cancel(conn, cancelled, command.now)
-        for tid in cancelled:
-            command.record("task_cancelled", task_id=tid)
-        human_tasks.insert_ready(conn, new_rows)
-        for row in new_rows:
-            command.record("task_ready", task_id=row["id"], bpmn_id=row["bpmn_id"])
-
-    @staticmethod
-    def _project_timers(command: Command, before: dict[str, datetime], after: dict) -> None:
-        conn = command.conn
-        gone = [tid for tid in before if tid not in after]
-        fired = [tid for tid in gone if timer_has_fired(command.workflow, tid)]
-        timers.mark_fired(conn, fired, command.now)
-        for tid in fired:
-            command.record("timer_fired", task_id=tid, due_at=before[tid].isoformat())
-        timers.cancel(conn, [tid for tid in gone if tid not in fired])
-        changed = [
-            (t.id, t.bpmn_id, t.due_at) for t in after.values() if before.get(t.id) != t.due_at
-        ]
-        timers.upsert_waiting(conn, command.instance_id, changed)
-        command.timers_armed.extend(due for _, _, due in changed)
 
     @staticmethod
     def _outcome(
@@ -512,24 +380,3 @@ def to_json_value(value: Any) -> Any:
 class _Attempt:
     instance_id: int | None
     record: bool = True
-
-
-def _stop(error: Exception) -> Incident:
-    """Stop the case at the step that failed; the incident that describes it."""
-    task = failing_task(error)
-    try:
-        stop_at(task)
-    except Exception:  # the failure stands on the case even if its task cannot be marked
-        log.exception("could not mark the failed task in error")
-    return incident_for(error, task)
-
-
-def _standing_incident(head: Row) -> Incident | None:
-    if head.error_message is None:
-        return None
-    return Incident(
-        code=head.error_code or "model_error",
-        message=head.error_message,
-        element=head.error_element,
-        params=dict(head.error_params or {}),
-    )

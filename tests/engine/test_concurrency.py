@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from engine import ConflictError, Engine
 from engine.db.connect import write_transaction
-from engine.runtime.pipeline import Command
+from engine.runtime.command import Command
 from tests.engine.conftest import MODELS
 
 

@@ -12,11 +12,12 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.spiff.parser import SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 
-from engine import scripting
+from engine import script_policy
 from engine.calendar import WorkingDayCalendar
 from engine.clock import ManualClock, active_clock
 from engine.script_limits import BudgetExceeded, ScriptLimits
-from engine.scripting import RestrictedScriptEngine, check_expression, check_script
+from engine.script_policy import check_expression, check_script
+from engine.scripting import RestrictedScriptEngine
 
 BPMN_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -421,10 +422,10 @@ def test_check_script() -> None:
 def test_compiled_code_is_cached() -> None:
     engine = make_engine()
     source = "stay_days * 2 + 12345"
-    before = scripting._compile.cache_info()
+    before = script_policy._compile.cache_info()
     for days in range(5):
         assert engine.environment.evaluate(source, {"stay_days": days}) == days * 2 + 12345
-    after = scripting._compile.cache_info()
+    after = script_policy._compile.cache_info()
     assert after.misses - before.misses == 1
     assert after.hits - before.hits == 4
 
