@@ -10,6 +10,7 @@ scripts may say is engine/script_policy.py.
 from __future__ import annotations
 
 import copy
+import functools
 import operator
 from calendar import monthrange
 from collections.abc import Callable, Mapping
