@@ -115,3 +115,32 @@ def test_a_broken_form_is_not_deployed_and_the_text_is_kept(
     assert "&#34;required&#34;: 5" in page or "&quot;required&quot;: 5" in page
     with web_app.app_context():
         assert [v.version for v in current_engine().versions("sample_case")] == [1]
+
+
+def test_pasting_the_old_form_back_deploys_it_again_and_says_so(
+    web_app: Flask, owner: FlaskClient
+) -> None:
+    """The way back from a form edit: the old form pasted again is a new version with the old
+    content (before, the answer was "Geen wijziging" and the edited version stayed the newest)."""
+    original = (FORMS / "screen_housing.schema.json").read_text()
+    changed = schema("screen_housing.schema.json")
+    changed["title"] = "Screening huisvesting (nieuw)"
+    assert (
+        owner.post(
+            "/processen/sample_case/versies/1/formulieren/screen_housing.schema.json",
+            data={"schema": json.dumps(changed, indent=2)},
+        ).status_code
+        == 303
+    )
+
+    response = owner.post(
+        "/processen/sample_case/versies/2/formulieren/screen_housing.schema.json",
+        data={"schema": original},
+    )
+
+    assert response.status_code == 303
+    page = owner.get("/processen/sample_case").get_data(as_text=True)
+    assert "Voorbeeldzaak: versie 3 is uitgerold, met dezelfde inhoud als versie 1." in page
+    with web_app.app_context():
+        first, second, third = current_engine().versions("sample_case")
+    assert third.content_hash == first.content_hash != second.content_hash
