@@ -100,6 +100,26 @@ def test_a_malformed_model_names_file_line_and_element(database_url: str, tmp_pa
     assert "does_not_exist" in result.stderr
 
 
+def test_a_read_of_a_variable_written_only_later_is_refused(
+    database_url: str, tmp_path: Path
+) -> None:
+    model = (MODELS / "incident.bpmn").read_text()
+    broken = tmp_path / "incident.bpmn"
+    broken.write_text(
+        model.replace(
+            'value="divisor.schema.json" />',
+            'value="divisor.schema.json" />\n'
+            '          <spiffworkflow:property name="dueDate" value="end_of_day(ratio)" />',
+        )
+    )
+
+    result = run(database_url, tmp_path, "deploy", str(broken))
+
+    assert result.exit_code == 1
+    assert "element enter" in result.stderr
+    assert "variable 'ratio' is read by dueDate but not written on every path" in result.stderr
+
+
 def test_unparsable_xml_is_refused_with_its_line(database_url: str, tmp_path: Path) -> None:
     broken = tmp_path / "cut.bpmn"
     broken.write_text(BROKEN_CALL[: BROKEN_CALL.index("<bpmn:endEvent")])
