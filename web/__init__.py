@@ -23,6 +23,7 @@ from web.home.views import bp as home
 from web.i18n import select_locale, template_context
 from web.inbox.views import bp as inbox
 from web.incidents import bp as incidents
+from web.incidents.api import bp as incidents_api
 from web.models import load_user
 from web.navigation import navigation_context
 from web.processes.api import bp as processes_api
@@ -82,6 +83,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(processes)
     app.register_blueprint(processes_api)
     app.register_blueprint(incidents)
+    app.register_blueprint(incidents_api)
     app.register_blueprint(dashboard)
     csrf.exempt(processes_api)  # bearer tokens only, like the rest of the API
     csrf.exempt(api)  # bearer tokens only, never the session cookie (web/api/core.py)

@@ -14,6 +14,7 @@ from apispec.ext.marshmallow.common import resolve_schema_cls
 
 from web.api import resources as out
 from web.api import schemas as inp
+from web.incidents import api as incidents
 from web.processes import api as processes
 
 PREFIX = "/api/v1"
@@ -21,7 +22,7 @@ SECURITY = [{"bearerAuth": []}]
 PROBLEM_JSON = "application/problem+json"
 
 DESCRIPTION = """The actions of Terugkeer's pages as JSON: cases, tasks, messages, events, and
-for process owners the processes, deployments and migrations.
+for process owners the processes, deployments, migrations and incidents (cases in error).
 
 Authenticate with a personal API token (made on the page *API-sleutels*, or with
 `terugkeer create-token USERNAME`): `Authorization: Bearer <token>`. A request acts as the
@@ -67,6 +68,13 @@ def _path_parameter(name: str, description: str) -> dict[str, Any]:
 
 
 PATH_PARAMETERS = {
+    "instance_id": {
+        "name": "instance_id",
+        "in": "path",
+        "required": True,
+        "description": "The case's instance id.",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+    },
     "case_number": _path_parameter("case_number", "The case number, e.g. NZ-2026-7KQ4RM."),
     "task_id": _path_parameter("task_id", "The task's id."),
     "process_id": _path_parameter("process_id", "The process id, e.g. nazorg_detentie."),
@@ -244,6 +252,36 @@ OPERATIONS: tuple[Op, ...] = (
         "processes",
         errors=("403", "404"),
         body=(processes.MigrationIn, "The cases (instance ids) and the version to move to."),
+    ),
+    Op(
+        "get",
+        "/incidents",
+        "listIncidents",
+        "The cases in error, by process, version and element; process owners only",
+        (200, incidents.IncidentListOut, "The cases in error."),
+        "incidents",
+        errors=("403",),
+    ),
+    Op(
+        "post",
+        "/incidents/{instance_id}/data",
+        "changeIncidentData",
+        "Correct variables of a case in error, with a reason (audited); process owners only",
+        (200, incidents.IncidentCaseOut, "The case with its corrected variables."),
+        "incidents",
+        errors=("403", "404", "409"),
+        body=(incidents.CaseDataIn, "The new values and the reason."),
+    ),
+    Op(
+        "post",
+        "/incidents/retry",
+        "retryIncidents",
+        "Retry cases in error, optionally after moving them to a fixed version; process owners "
+        "only",
+        (200, incidents.RetryOut, "Which continued, failed again, could not move or were skipped."),
+        "incidents",
+        errors=("403", "404"),
+        body=(incidents.RetryIn, "The cases (instance ids) and optionally the version."),
     ),
 )
 

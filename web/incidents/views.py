@@ -16,12 +16,14 @@ from flask_login import current_user
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Response
 
-from engine import ConflictError, EngineError, InstanceInfo, NotFoundError, VersionInfo
+from engine import ConflictError, InstanceInfo, NotFoundError, VersionInfo
 from web.access import can_manage_processes, require
 from web.cases.diagram import diagrams, highlights, ordered_for
 from web.engine_access import current_engine
 from web.extensions import login_manager
 from web.incidents.explain import Explanation, explain
+from web.incidents.retrying import retry_cases
+from web.processes.migration import explain as explain_reason
 
 bp = Blueprint("incidents", __name__, template_folder="templates")
 
@@ -132,10 +134,10 @@ def change_variable(instance_id: int) -> Response:
 
 @bp.post("/incidenten/<int:instance_id>/opnieuw")
 def retry(instance_id: int) -> Response:
-    continued, failed, _refused = _retry([instance_id], None)
-    if continued:
+    outcome = retry_cases([instance_id], None, current_user.username)
+    if outcome.continued:
         flash(_("De zaak loopt weer."), "success")
-    elif failed:
+    elif outcome.failed:
         flash(_("De zaak liep opnieuw vast; zie de fout hieronder."), "error")
     else:
         flash(_("Deze zaak staat niet (meer) in fout."), "error")
@@ -149,7 +151,11 @@ def retry_many() -> Response:
     if not ids:
         flash(_("Kies minstens één zaak."), "error")
         return redirect(url_for("incidents.index"), code=303)
-    continued, failed, refused = _retry(ids, int(target) if target.isdigit() else None)
+    try:
+        outcome = retry_cases(ids, int(target) if target.isdigit() else None, current_user.username)
+    except NotFoundError as exc:
+        raise BadRequest() from exc
+    continued, failed = outcome.continued, outcome.failed
     if continued:
         message = ngettext("%(num)d zaak loopt weer.", "%(num)d zaken lopen weer.", len(continued))
         flash(message, "success")
@@ -158,35 +164,11 @@ def retry_many() -> Response:
             "%(num)d zaak liep opnieuw vast.", "%(num)d zaken liepen opnieuw vast.", len(failed)
         )
         flash(message, "error")
-    for key, reasons in refused:
-        flash(_("Zaak %(key)s kon niet naar die versie: %(reasons)s", key=key, reasons=reasons))
+    names = diagrams(int(target)).names if outcome.refused else {}
+    for _instance_id, key, reasons in outcome.refused:
+        worded = "; ".join(explain_reason(reason, names) for reason in reasons)
+        flash(_("Zaak %(key)s kon niet naar die versie: %(reasons)s", key=key, reasons=worded))
     return redirect(url_for("incidents.index"), code=303)
-
-
-def _retry(ids: list[int], to_version_id: int | None) -> tuple[list[int], list[int], list]:
-    """Move the cases to ``to_version_id`` (when given), then retry each; which continued,
-    which failed again, and which could not move (with the engine's reasons)."""
-    engine = current_engine()
-    user = current_user.username
-    refused = []
-    if to_version_id is not None:
-        try:
-            checks = engine.migrate(ids, to_version_id, user=user)
-        except NotFoundError as exc:
-            raise BadRequest() from exc
-        refused = [(c.business_key, "; ".join(c.reasons)) for c in checks if not c.can_move]
-        ids = [c.instance_id for c in checks if c.can_move]
-    continued, failed = [], []
-    for instance_id in ids:
-        try:
-            result = engine.retry(instance_id, user=user)
-        except (ConflictError, NotFoundError):
-            continue
-        except EngineError:
-            failed.append(instance_id)
-            continue
-        (failed if result.status == "error" else continued).append(instance_id)
-    return continued, failed, refused
 
 
 def _parsed(raw: str) -> Any:

@@ -36,7 +36,7 @@ def test_every_api_route_is_documented_with_its_errors(web_app: Flask) -> None:
     routes = {
         (re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule), method.lower())
         for rule in web_app.url_map.iter_rules()
-        if rule.endpoint.startswith(("api.", "processes_api."))
+        if rule.endpoint.startswith(("api.", "processes_api.", "incidents_api."))
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
     documented = {
