@@ -5,6 +5,7 @@ SQLite in the instance folder by default; DATABASE_URL points elsewhere (e.g. Po
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import tempfile
@@ -60,10 +61,13 @@ def absolute_database_url(url: str) -> str:
 
 
 def ensure_database_folder(url: str) -> None:
-    """Create the folder of a SQLite database file (SQLite creates the file, not its folder)."""
+    """Create the folder of a SQLite database file, and the file itself readable by its owner
+    only (0600; SQLite gives its journal files the same mode). An existing file is left as is."""
     if url.startswith("sqlite:///") and ":memory:" not in url:
         path = Path(url.removeprefix("sqlite:///").partition("?")[0])
         path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def sqlalchemy_url(url: str) -> str:
@@ -153,6 +157,9 @@ class Config:
             )
         )
         self.TERUGKEER_CLOCK = None  # an engine Clock; tests and simulations pass their own
+        # The clock sessions and sign-in pauses run on: real time, whatever TERUGKEER_CLOCK
+        # says (a simulated business clock must not end sessions); tests pass their own.
+        self.TERUGKEER_SECURITY_CLOCK = None
 
         self.BABEL_DEFAULT_LOCALE = "nl"
         self.BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
@@ -165,6 +172,28 @@ class Config:
         self.REMEMBER_COOKIE_HTTPONLY = True
         self.REMEMBER_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_SECURE = secure
+
+        def whole(name: str, default: int) -> int:
+            return int(as_number(name, env.get(name), default))
+
+        # A session ends after this many minutes without a request, and this many hours after
+        # signing in, whatever happens (web/auth/sessions.py).
+        self.TERUGKEER_SESSION_IDLE_MINUTES = whole("TERUGKEER_SESSION_IDLE_MINUTES", 30)
+        self.TERUGKEER_SESSION_MAX_HOURS = whole("TERUGKEER_SESSION_MAX_HOURS", 12)
+        # Sign-in throttling (web/auth/throttle.py): failures allowed per account and per
+        # address before a pause, the first pause (doubling with each further failure, up to
+        # the longest), and where the counts live: "database" or a redis:// URL.
+        self.TERUGKEER_SIGN_IN_ACCOUNT_FAILURES = whole("TERUGKEER_SIGN_IN_ACCOUNT_FAILURES", 20)
+        self.TERUGKEER_SIGN_IN_ADDRESS_FAILURES = whole("TERUGKEER_SIGN_IN_ADDRESS_FAILURES", 100)
+        self.TERUGKEER_SIGN_IN_PAUSE_SECONDS = whole("TERUGKEER_SIGN_IN_PAUSE_SECONDS", 60)
+        self.TERUGKEER_SIGN_IN_MAX_PAUSE_SECONDS = whole(
+            "TERUGKEER_SIGN_IN_MAX_PAUSE_SECONDS", 3600
+        )
+        self.TERUGKEER_THROTTLE_STORAGE = env.get("TERUGKEER_THROTTLE_STORAGE") or "database"
+        # Request bodies: pages and the API take at most MAX_CONTENT_LENGTH bytes; the upload
+        # pages for models and forms take TERUGKEER_UPLOAD_MAX_BYTES (web/security.py).
+        self.MAX_CONTENT_LENGTH = whole("MAX_CONTENT_LENGTH", 1024 * 1024)
+        self.TERUGKEER_UPLOAD_MAX_BYTES = whole("TERUGKEER_UPLOAD_MAX_BYTES", 16 * 1024 * 1024)
 
         for name, value in overrides.items():
             setattr(self, name, value)

@@ -13,6 +13,8 @@ from config import Config, ensure_database_folder
 from web.admin.views import bp as admin
 from web.api.pages import bp as api_tokens
 from web.api.views import bp as api
+from web.auth.sessions import check_session
+from web.auth.throttle import init_throttle
 from web.auth.views import bp as auth
 from web.cases.views import bp as cases
 from web.dashboard.views import bp as dashboard
@@ -28,7 +30,7 @@ from web.models import load_user
 from web.navigation import navigation_context
 from web.processes.api import bp as processes_api
 from web.processes.routes import bp as processes
-from web.security import register_security_headers
+from web.security import register_security
 from web.tasks.views import bp as tasks
 from web.vendor import bp as vendor
 
@@ -68,9 +70,11 @@ def create_app(config: object | dict | None = None) -> Flask:
     with app.app_context():
         app.extensions[ENGINE_KEY] = build_engine(db.engine, app.config)
 
+    init_throttle(app)
+    app.before_request(check_session)
     _register_blueprints(app)
     register_error_handlers(app)
-    register_security_headers(app)
+    register_security(app)
 
     if app.config.get("TERUGKEER_RUN_SCHEDULER"):
         start_scheduler(app)

@@ -48,6 +48,7 @@ EXPLANATIONS = {
     404: _l("De pagina die u zoekt bestaat niet of is verplaatst."),
     405: _l("Deze actie is hier niet mogelijk."),
     409: _l("De gegevens zijn intussen gewijzigd. Laad de pagina opnieuw en probeer het nog eens."),
+    413: _l("Wat u verstuurt is te groot. Verstuur minder gegevens of kleinere bestanden."),
     422: _l("De gegevens kloppen niet. Controleer de invoer."),
     429: _l("U heeft te veel verzoeken gedaan. Probeer het later opnieuw."),
     500: _l("Er is een onverwachte fout opgetreden. Probeer het later opnieuw."),

@@ -8,8 +8,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, Connection, ForeignKey, String, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from web.auth import tables as auth_tables  # noqa: F401  (same metadata; env.py imports us)
 from web.cases import tables as case_tables  # noqa: F401  (same metadata; env.py imports us)
 from web.dashboard import tables as dashboard_tables  # noqa: F401  (same metadata)
 from web.extensions import db
@@ -50,7 +51,12 @@ class Organisation(db.Model):
 
 
 class User(UserMixin, db.Model):
-    """Someone who signs in. Belongs to one organisation; roles are a comma-separated list."""
+    """Someone who signs in. Belongs to one organisation; roles are a comma-separated list.
+
+    ``session_generation`` is part of the id kept in the session cookie (``get_id``): raising
+    it ends every session of the user. A new password, other roles, another organisation or
+    deactivation raise it; so does signing out (web/auth/sessions.py).
+    """
 
     __tablename__ = "users"
 
@@ -62,8 +68,23 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=_now)
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     organisation: Mapped[Organisation] = relationship(back_populates="users")
+
+    def get_id(self) -> str:
+        """What the session cookie holds: the user's id and session generation."""
+        return f"{self.id}:{self.session_generation or 0}"
+
+    def end_sessions(self) -> None:
+        """Make every session of this user invalid (the caller commits)."""
+        self.session_generation = (self.session_generation or 0) + 1
+
+    @validates("active", "roles", "organisation_id", "organisation")
+    def _end_sessions_on_change(self, key: str, value: object) -> object:
+        if getattr(self, key) != value:
+            self.end_sessions()
+        return value
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -84,7 +105,9 @@ class User(UserMixin, db.Model):
         return role in self.role_list
 
     def set_password(self, password: str) -> None:
+        """A new password; every session of the user ends."""
         self.password_hash = _hasher.hash(password)
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         """True when ``password`` matches; upgrades the stored hash when its parameters aged."""
@@ -93,7 +116,7 @@ class User(UserMixin, db.Model):
         except (VerificationError, InvalidHashError):
             return False
         if _hasher.check_needs_rehash(self.password_hash):
-            self.set_password(password)
+            self.password_hash = _hasher.hash(password)  # the same password: sessions stay
         return True
 
     @classmethod
@@ -104,9 +127,16 @@ class User(UserMixin, db.Model):
         return f"<User {self.username}>"
 
 
-def load_user(user_id: str) -> User | None:
-    """Flask-Login's user loader (registered in create_app)."""
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(session_id: str) -> User | None:
+    """Flask-Login's user loader (registered in create_app): the user of ``"id:generation"``
+    when that is still the user's session generation; else None (the session has ended)."""
+    user_id, _, generation = session_id.partition(":")
+    if not user_id.isdigit() or not generation.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_generation != int(generation):
+        return None
+    return user
 
 
 def display_names(usernames: set[str]) -> dict[str, str]:

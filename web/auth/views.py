@@ -1,32 +1,30 @@
-"""Sign in (Flask-Login, argon2 hashes) and sign out. A fresh session on every sign-in."""
+"""Sign in (Flask-Login, argon2 hashes, throttled) and sign out. A fresh session on every
+sign-in; signing out ends every session of the user (web/auth/sessions.py)."""
 
 from __future__ import annotations
 
 import contextlib
+import math
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_babel import ngettext
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from web.auth.forms import SignInForm
+from web.auth.sessions import end_all_sessions, start_session
+from web.auth.throttle import count_failure, forget_failures, seconds_to_wait
 from web.extensions import db
-from web.i18n import SESSION_KEY
 from web.models import User
+from web.security import safe_redirect_target
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
 # Verifying against a throwaway hash makes an unknown username cost as much as a wrong password.
 _DUMMY_HASH = PasswordHasher().hash("terugkeer-dummy-password")
-
-
-def safe_target(target: str | None, default: str) -> str:
-    """``target`` when it is a path on this site, else ``default`` (no open redirects)."""
-    if not target or not target.startswith("/") or target[1:2] in ("/", "\\"):
-        return default
-    return target
 
 
 def authenticate(username: str, password: str) -> User | None:
@@ -40,28 +38,36 @@ def authenticate(username: str, password: str) -> User | None:
     return user
 
 
-def start_session(user: User) -> None:
-    """Log ``user`` in on a new session (against session fixation); the language stays."""
-    language = session.get(SESSION_KEY)
-    session.clear()
-    if language:
-        session[SESSION_KEY] = language
-    login_user(user)
-    db.session.commit()  # check_password may have upgraded the stored hash
+def paused_message(seconds: int) -> str:
+    minutes = max(math.ceil(seconds / 60), 1)
+    return ngettext(
+        "Te veel mislukte aanmeldpogingen. Aanmelden kan weer over %(num)d minuut.",
+        "Te veel mislukte aanmeldpogingen. Aanmelden kan weer over %(num)d minuten.",
+        minutes,
+    )
 
 
 @bp.route("/aanmelden", methods=["GET", "POST"])
-def login() -> str | Response:
+def login() -> str | Response | tuple[str, int, dict[str, str]]:
     default = url_for("inbox.index")
     if current_user.is_authenticated:
         return redirect(default)
     form = SignInForm(next=request.args.get("next", ""))
     failed = False
     if form.validate_on_submit():
-        user = authenticate(form.username.data or "", form.password.data or "")
+        username = form.username.data or ""
+        wait = seconds_to_wait(username)
+        if wait:
+            page = render_template("auth/login.html", form=form, paused=paused_message(wait))
+            return page, 429, {"Retry-After": str(wait)}
+        user = authenticate(username, form.password.data or "")
         if user is not None:
+            forget_failures(username)
             start_session(user)
-            return redirect(safe_target(form.next.data, default), code=303)
+            db.session.commit()  # check_password may have upgraded the stored hash
+            return redirect(safe_redirect_target(form.next.data, default), code=303)
+        count_failure(username)
+        db.session.commit()
         failed = True
     return render_template("auth/login.html", form=form, failed=failed)
 
@@ -69,10 +75,6 @@ def login() -> str | Response:
 @bp.post("/afmelden")
 @login_required
 def logout() -> Response:
-    language = session.get(SESSION_KEY)
-    logout_user()
-    session.clear()
-    if language:
-        session[SESSION_KEY] = language
+    end_all_sessions(current_user)
     flash(_("U bent afgemeld."), "success")
     return redirect(url_for("auth.login"), code=303)

@@ -4,8 +4,6 @@ managers, scoped by web/access.py (dashboard_scope)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
@@ -17,6 +15,7 @@ from werkzeug.datastructures import MultiDict
 from web.access import record_views, visible_organisations
 from web.cases.diagram import diagrams, file_content, ordered_for
 from web.cases.registration import main_process
+from web.csvexport import csv_response
 from web.dashboard import page_bottlenecks, page_cases, page_deadlines, page_monitor
 from web.dashboard.definitions import KINDS
 from web.dashboard.filters import (
@@ -167,17 +166,8 @@ def export(name: str) -> Response:
     )
     if table is None:
         abort(404)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(table.csv_header())
-    for row in table.rows:
-        writer.writerow([cell.raw for cell in row])
-    filename = f"{name}-{choice.start}-{choice.end}.csv"
-    return Response(
-        "\ufeff" + out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    rows = [table.csv_header(), *([cell.raw for cell in row] for row in table.rows)]
+    return csv_response(rows, f"{name}-{choice.start}-{choice.end}.csv")
 
 
 @bp.get("/zaken")
@@ -231,22 +221,16 @@ def cases_csv() -> Response:
     record_views(
         current_user, [(r.instance_id, r.business_key) for r in drill.rows], subject="export"
     )
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_("Zaak"), _("Persoon"), _("Inrichting"), _("Gemeente"), drill.when_label])
+    rows: list[list[object]] = [
+        [_("Zaak"), _("Persoon"), _("Inrichting"), _("Gemeente"), drill.when_label]
+    ]
     for row in drill.rows:
         when = row.when.isoformat() if row.when is not None else ""
         person = row.person_name or ""
-        writer.writerow(
+        rows.append(
             [row.business_key, person, row.prison_code or "", row.municipality_code or "", when]
         )
-    return Response(
-        "\ufeff" + out.getvalue(),
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="zaken-{choice.start}-{choice.end}.csv"'
-        },
-    )
+    return csv_response(rows, f"zaken-{choice.start}-{choice.end}.csv")
 
 
 @bp.get("/diagram/<int:version_id>/<path:name>")

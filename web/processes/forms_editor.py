@@ -24,6 +24,7 @@ from engine.runtime.forms import FormValidators
 from web.engine_access import current_engine
 from web.processes import deploying, queries, sources
 from web.processes.blueprint import bp
+from web.security import allows_uploads
 from web.tasks.formschema import build_fields, parse_submission, submit_text
 from web.tasks.views import offer_organisations
 
@@ -114,6 +115,7 @@ def form(process_id: str, number: int, name: str) -> str:
 
 
 @bp.post("/processen/<process_id>/versies/<int:number>/formulieren/<path:name>")
+@allows_uploads
 def deploy_form(process_id: str, number: int, name: str) -> Response | tuple[str, int]:
     info = queries.version(process_id, number)
     _files, use = _uses(info, name)

@@ -21,6 +21,7 @@ from web.errors import problem_response
 from web.models import ROLES
 from web.processes import deploying, queries, sources
 from web.processes.blueprint import bp
+from web.security import allows_uploads
 
 MAX_MODEL_BYTES = 5 * 1024 * 1024
 
@@ -121,6 +122,7 @@ def check(process_id: str, number: int, name: str) -> Response:
 
 
 @bp.post("/processen/<process_id>/versies/<int:number>/bewerken/<path:name>")
+@allows_uploads
 def save(process_id: str, number: int, name: str) -> Response:
     """Deploy the posted XML (JSON ``{"xml": ...}``) as this file of the version."""
     info = queries.version(process_id, number)

@@ -14,6 +14,7 @@ from engine.deployment import SourceFile
 from web.processes import deploying
 from web.processes.blueprint import bp
 from web.processes.sources import facts
+from web.security import allows_uploads
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_FILES = 100
@@ -32,6 +33,7 @@ def upload_form() -> tuple[str, int]:
 
 
 @bp.post("/processen/uploaden")
+@allows_uploads
 def upload() -> Response | tuple[str, int]:
     uploads: list[SourceFile] = []
     for storage in request.files.getlist("files")[:MAX_FILES]:

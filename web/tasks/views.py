@@ -20,13 +20,13 @@ from engine import (
     validate_form_data,
 )
 from web.access import can_claim, can_complete, can_unclaim, can_work_task, record_case_view
-from web.auth.views import safe_target
 from web.cases import fields as case_fields
 from web.cases.queries import Case
 from web.deadlines import due_state
 from web.engine_access import current_engine
 from web.models import display_names, organisation_options
 from web.privacy import task_view
+from web.security import safe_redirect_target
 from web.tasks.formschema import Field, Raw, build_fields, parse_submission, submit_text
 
 bp = Blueprint("tasks", __name__, template_folder="templates")
@@ -136,7 +136,7 @@ def unclaim(task_id: str) -> Response:
         flash(_("Deze taak is intussen afgerond of vrijgegeven."), "error")
         return redirect(url_for("tasks.show", task_id=task.id), code=303)
     flash(_("De taak ‘%(name)s’ is vrijgegeven voor uw collega's.", name=task.name), "success")
-    target = safe_target(request.form.get("next"), url_for("inbox.index"))
+    target = safe_redirect_target(request.form.get("next"), url_for("inbox.index"))
     return redirect(target, code=303)
 
 
