@@ -108,15 +108,29 @@ class Engine:
     # Deployments
 
     def deploy(
-        self, files: Iterable[FileLike], *, user: str = "system", restore_older: bool = True
+        self,
+        files: Iterable[FileLike],
+        *,
+        user: str = "system",
+        restore_older: bool = True,
+        before_new_version: Callable[[str], None] | None = None,
     ) -> list[VersionInfo]:
         """Check and store the processes in ``files``; a process equal to its newest version keeps
         it. One equal to an older version gets a new version with that version's content
-        (``same_as``), or without ``restore_older`` keeps the older version's number."""
+        (``same_as``), or without ``restore_older`` keeps the older version's number.
+
+        ``before_new_version`` is called with the id of each process that is about to get a new
+        version; an exception it raises refuses the whole deployment (nothing is stored).
+        """
         bundles = parse_deployment([_source(f) for f in files], self.forms_dir)
         with write_transaction(self.database) as conn:
             stored, rows = store_bundles(
-                conn, bundles, user, self.clock.now(), restore_older=restore_older
+                conn,
+                bundles,
+                user,
+                self.clock.now(),
+                restore_older=restore_older,
+                before_new_version=before_new_version,
             )
             self._pipeline.append_events(conn, rows)
             return stored

@@ -201,8 +201,26 @@ PROCESS_OWNER_ROLES = frozenset({"process_owner"})
 
 
 def can_manage_processes(user: Any) -> bool:
-    """Process owners see every process definition, deploy models and forms, migrate cases."""
+    """Process owners open the process pages; which processes they manage: below."""
     return bool(_roles(user) & PROCESS_OWNER_ROLES)
+
+
+def is_regional_process(process_id: str, organisation_code: str) -> bool:
+    """A process of one organisation has an id that starts with that organisation's code and
+    an underscore, in any case: ``gm0363_buddytraject``. Every other process is national."""
+    return process_id.lower().startswith(organisation_code.lower() + "_")
+
+
+def can_manage_process(user: Any, process_id: str) -> bool:
+    """See, deploy and migrate ``process_id``: any process for a process owner of a ministry
+    organisation (the national process-owner role); only their own organisation's regional
+    processes for a process owner anywhere else."""
+    if not can_manage_processes(user):
+        return False
+    if _organisation_kind(user) in NATIONAL_KINDS:
+        return True
+    code = _organisation_code(user)
+    return code is not None and is_regional_process(process_id, code)
 
 
 def can_send_message(user: Any, case: Case) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
@@ -20,11 +21,13 @@ def store_bundles(
     now: datetime,
     *,
     restore_older: bool = True,
+    before_new_version: Callable[[str], None] | None = None,
 ) -> tuple[list[VersionInfo], list[dict]]:
     """A version per bundle: the newest one when the content equals it, else a new one; and
     the audit events of the new ones, for the caller to write. Content equal to an older version
     is that version put back: a new version (``same_as`` names the older one), or, without
-    ``restore_older``, the older version itself."""
+    ``restore_older``, the older version itself. ``before_new_version`` sees each process id
+    about to get a new version and may refuse it by raising."""
     stored = []
     deployed_events = []
     for bundle in bundles:
@@ -36,6 +39,8 @@ def store_bundles(
         if older is not None and not restore_older:
             stored.append(older)
             continue
+        if before_new_version is not None:
+            before_new_version(bundle.process_id)
         codec = CODECS[bundle.dialect]
         info = versions.insert_version(
             conn,

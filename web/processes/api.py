@@ -5,14 +5,16 @@ session; errors are problem details (web/errors.py). Only process owners: 403 fo
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response, current_app, request
 from marshmallow import Schema, fields
 from marshmallow.validate import Length, Range
 
+from engine import NotFoundError
 from engine.deployment import SourceFile
-from web.access import can_manage_processes
+from web.access import can_manage_process, can_manage_processes
 from web.api.core import api_user, authenticate, forbidden, json_body
 from web.api.resources import ProblemOut
 from web.engine_access import current_engine
@@ -28,6 +30,9 @@ def only_process_owners() -> None:
     authenticate()
     if not can_manage_processes(api_user()):
         raise forbidden("Only process owners may see, deploy or migrate processes.")
+    process_id = (request.view_args or {}).get("process_id")
+    if process_id is not None and not can_manage_process(api_user(), process_id):
+        raise forbidden(f"Outside your scope as process owner: {process_id}.")
 
 
 MAX_ID = 2**31 - 1  # the databases' integer ids
@@ -156,6 +161,8 @@ def processes() -> Response:
     """Every process with its versions, newest first, and the running cases per version."""
     items = []
     for summary in queries.overview():
+        if not can_manage_process(api_user(), summary.process_id):
+            continue
         rows = queries.version_rows(summary.process_id)
         versions = [
             {**vars(row.info), "open_cases": row.open_cases, "same_as": row.same_as} for row in rows
@@ -171,7 +178,7 @@ def deploy() -> Response:
     body = DeploymentIn().load(json_body())
     uploads = [SourceFile(f["name"], f["content"].encode("utf-8")) for f in body["files"]]
     files = deploying.complete_upload(uploads) if body["complete"] else uploads
-    stored = deploying.deploy(files, api_user().username)
+    stored = deploying.deploy(files, api_user())
     status = 201 if any(info.created for info in stored) else 200
     return _json(DeploymentOut(), {"versions": stored}, status)
 
@@ -181,9 +188,21 @@ def restore(process_id: str, number: int) -> Response:
     """Deploy version ``number``'s files again as a new version ("Zet versie N terug"); 201 with
     the versions, 200 when that content is the newest already, 422 when today's checks refuse
     it."""
-    stored = deploying.put_back(queries.version(process_id, number), api_user().username)
+    stored = deploying.put_back(queries.version(process_id, number), api_user())
     status = 201 if any(info.created for info in stored) else 200
     return _json(DeploymentOut(), {"versions": stored}, status)
+
+
+def _require_scope(version_id: int, instance_ids: list[int]) -> None:
+    """403 unless the user manages the target version's process and every case's process."""
+    engine = current_engine()
+    processes = {info.process_id for info in engine.versions() if info.id == version_id}
+    for instance_id in instance_ids:
+        with contextlib.suppress(NotFoundError):  # the engine reports unknown cases itself
+            processes.add(engine.instance(instance_id).process_id)
+    outside = sorted(p for p in processes if not can_manage_process(api_user(), p))
+    if outside:
+        raise forbidden(f"Outside your scope as process owner: {', '.join(outside)}.")
 
 
 @bp.post("/migrations")
@@ -193,6 +212,7 @@ def migrate() -> Response:
     body = MigrationIn().load(json_body())
     engine = current_engine()
     ids = sorted(set(body["instance_ids"]))
+    _require_scope(body["to_version_id"], ids)
     if body["dry_run"]:
         checks = engine.migration_report(ids, body["to_version_id"])
     else:

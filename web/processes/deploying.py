@@ -5,15 +5,16 @@ subprocesses, decisions and forms), so each deployment is complete; the engine c
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from werkzeug.exceptions import NotFound
+from werkzeug.exceptions import Forbidden, NotFound
 
 from engine import DeploymentError, VersionInfo
 from engine.deployment import SourceFile
+from web.access import can_manage_process
 from web.engine_access import current_engine
 from web.processes import queries, sources
 from web.processes.messages import translate
@@ -49,8 +50,29 @@ def translated(problems: list[DeploymentError]) -> list[Problem]:
     return [Problem(translate(p), p.file, p.line, p.element, p.code) for p in problems]
 
 
-def deploy(files: Iterable[SourceFile], user: str) -> list[VersionInfo]:
-    return current_engine().deploy(list(files), user=user)
+def _scope_guard(actor: Any) -> Callable[[str], None]:
+    """Refuses (403) a new version of a process ``actor`` may not manage: a process owner of a
+    municipality changes no national process, not even through a file it shares."""
+
+    def check(process_id: str) -> None:
+        if not can_manage_process(actor, process_id):
+            raise Forbidden(
+                _(
+                    "U mag proces ‘%(process)s’ niet wijzigen: een landelijk proces rolt alleen "
+                    "een procesbeheerder van een ministerie uit, een regionaal proces alleen die "
+                    "van de eigen organisatie. Er is niets uitgerold.",
+                    process=process_id,
+                )
+            )
+
+    return check
+
+
+def deploy(files: Iterable[SourceFile], actor: Any) -> list[VersionInfo]:
+    """Deploy ``files`` as ``actor`` (a user): only processes within their scope may change."""
+    return current_engine().deploy(
+        list(files), user=actor.username, before_new_version=_scope_guard(actor)
+    )
 
 
 def outcome(info: VersionInfo) -> str:
@@ -69,12 +91,12 @@ def outcome(info: VersionInfo) -> str:
     )
 
 
-def put_back(version: VersionInfo, user: str) -> list[VersionInfo]:
+def put_back(version: VersionInfo, actor: Any) -> list[VersionInfo]:
     """Deploy the files of ``version`` again: a new version of its process with that content
     (unless it is the newest already), checked as any deployment. DeploymentError says why a
     version the current checks refuse cannot be put back."""
     files = current_engine().version_files(version.id)
-    return deploy([SourceFile(name, content) for name, content in files], user)
+    return deploy([SourceFile(name, content) for name, content in files], actor)
 
 
 def edited_files(version: VersionInfo, name: str, content: bytes) -> list[SourceFile]:
@@ -143,7 +165,7 @@ def form_targets(form_name: str) -> list[VersionInfo]:
     return sorted(using, key=lambda info: (-sizes[info.id], info.process_id))
 
 
-def deploy_form(change: FormChange, user: str) -> list[VersionInfo]:
+def deploy_form(change: FormChange, actor: Any) -> list[VersionInfo]:
     """A new version of every process that uses the form, in one deployment: the files of the
     newest versions using it (the versions holding most files first win a name), the form
     replaced, completed with what they call. DeploymentError says why it is refused."""
@@ -159,4 +181,4 @@ def deploy_form(change: FormChange, user: str) -> list[VersionInfo]:
     if change.ui_name and change.ui is not None:
         files[change.ui_name] = change.ui
     plan = complete_upload([SourceFile(name, content) for name, content in files.items()])
-    return engine.deploy(plan, user=user)
+    return deploy(plan, actor)

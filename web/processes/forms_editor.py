@@ -131,7 +131,7 @@ def deploy_form(process_id: str, number: int, name: str) -> Response | tuple[str
             ui_text.encode("utf-8") if ui_text is not None else None,
         )
         try:
-            stored = deploying.deploy_form(change, current_user.username)
+            stored = deploying.deploy_form(change, current_user)
         except DeploymentError as error:
             deployment = deploying.problems_of(error)
         else:

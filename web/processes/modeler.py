@@ -131,7 +131,7 @@ def save(process_id: str, number: int, name: str) -> Response:
         return problem_response(400, _("Er is geen BPMN-model meegestuurd."))
     files = deploying.edited_files(info, name, xml)
     try:
-        stored = deploying.deploy(files, current_user.username)
+        stored = deploying.deploy(files, current_user)
     except DeploymentError as error:
         problems = deploying.problems_of(error)
         current_app.logger.info("model %s refused: %d problem(s)", name, len(problems))

@@ -25,7 +25,7 @@ def restore_confirm(process_id: str, number: int) -> str:
 def restore(process_id: str, number: int) -> Response | tuple[str, int]:
     info = queries.version(process_id, number)
     try:
-        stored = deploying.put_back(info, current_user.username)
+        stored = deploying.put_back(info, current_user)
     except DeploymentError as error:
         latest = queries.version_rows(process_id)[0].info
         page = render_template(

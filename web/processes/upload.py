@@ -51,7 +51,7 @@ def upload() -> Response | tuple[str, int]:
     complete = request.form.get("complete") == "1"
     files = deploying.complete_upload(uploads) if complete else uploads
     try:
-        stored = deploying.deploy(files, current_user.username)
+        stored = deploying.deploy(files, current_user)
     except DeploymentError as error:
         return _render(deploying.problems_of(error), 422, complete=complete)
     uploaded = {process_id for u in uploads for process_id in facts(u.content).defines}

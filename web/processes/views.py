@@ -8,10 +8,12 @@ import zipfile
 from collections.abc import Iterable
 
 from flask import render_template, send_file
+from flask_login import current_user
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
 from engine import VersionInfo
+from web.access import can_manage_process
 from web.cases.diagram import diagrams, ordered_for
 from web.engine_access import current_engine
 from web.models import display_names
@@ -27,7 +29,7 @@ def _names(infos: Iterable[VersionInfo]) -> dict[str, str]:
 
 @bp.get("/processen")
 def index() -> str:
-    summaries = queries.overview()
+    summaries = [s for s in queries.overview() if can_manage_process(current_user, s.process_id)]
     return render_template(
         "processes/index.html",
         summaries=summaries,
