@@ -18,6 +18,7 @@ from engine import CommandLimits, ConflictError, Engine, ManualClock
 from engine.db.models import Base
 from engine.scheduler import TimerScheduler
 from web import create_app
+from web.accounts import ensure_organisation
 from web.engine_access import (
     command_limits,
     current_engine,
@@ -72,6 +73,8 @@ def test_the_signed_out_home_page_shows_nothing_of_cases_or_processes(
     app: Flask, client: FlaskClient
 ) -> None:
     with app.app_context():
+        ensure_organisation("PI-ZWL", "PI Zwolle", "prison")
+        db.session.commit()
         engine = current_engine()
         engine.deploy(SAMPLE_FILES)
         engine.start("sample_case", {"prison_code": "PI-ZWL"}, "case-1")
