@@ -26,9 +26,10 @@ CHROMIUM_ARGS = [
     "--lang=nl-NL",  # date fields as a Dutch user sees them (dd-mm-jjjj)
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-# Pages answer 404 (a case one may not see) and 422 (a form with errors) on purpose; Chromium
-# logs those as console errors. Anything else there (a CSP refusal, a script error) fails.
-EXPECTED_STATUS = re.compile(r"^Failed to load resource: .* status of (404|422) ")
+# Pages answer 404 (a case one may not see), 422 (a form with errors) and 429 (sign-in paused)
+# on purpose; Chromium logs those as console errors. Anything else there (a CSP refusal, a
+# script error) fails.
+EXPECTED_STATUS = re.compile(r"^Failed to load resource: .* status of (404|422|429) ")
 
 
 @dataclass
