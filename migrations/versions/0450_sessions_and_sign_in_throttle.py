@@ -1,7 +1,7 @@
 """users.session_generation (sessions that end), sign_in_failures (throttle), security_events
 
 Revision ID: 0450_sessions
-Revises: 0420_versions_put_back
+Revises: 0400_timer_retries
 Create Date: 2026-12-02
 
 - users.session_generation: part of the id in the session cookie; raising it ends every session
@@ -15,7 +15,7 @@ from alembic import op
 
 
 revision = "0450_sessions"
-down_revision = "0420_versions_put_back"
+down_revision = "0400_timer_retries"
 branch_labels = None
 depends_on = None
 
