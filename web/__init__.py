@@ -28,6 +28,7 @@ from web.incidents import bp as incidents
 from web.incidents.api import bp as incidents_api
 from web.models import load_user
 from web.navigation import navigation_context
+from web.privacy.views import bp as privacy
 from web.processes.api import bp as processes_api
 from web.processes.routes import bp as processes
 from web.security import register_security
@@ -89,5 +90,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(incidents)
     app.register_blueprint(incidents_api)
     app.register_blueprint(dashboard)
+    app.register_blueprint(privacy)
     csrf.exempt(processes_api)  # bearer tokens only, like the rest of the API
     csrf.exempt(api)  # bearer tokens only, never the session cookie (web/api/core.py)

@@ -17,6 +17,8 @@ from web.access import (
     case_for,
     record_case_view,
     require,
+    user_organisation_kind,
+    user_roles,
     visible_organisations,
 )
 from web.cases import fields
@@ -28,6 +30,7 @@ from web.cases.starting import find, start_data, startable
 from web.engine_access import current_engine
 from web.models import display_names, organisation_names
 from web.privacy import case_view, masks_names, pseudonymised
+from web.privacy.audit import may_export, may_see_viewers
 from web.privacy.classes import CLASS_LABELS
 from web.tasks.formschema import build_fields, parse_submission, submit_text
 
@@ -195,6 +198,10 @@ def show(business_key: str) -> str:
         "cases/show.html",
         case=view.case,
         pseudonymised=view.pseudonymised,
+        may_see_viewers=may_see_viewers(user_roles(current_user)),
+        may_export=may_export(
+            user_roles(current_user), user_organisation_kind(current_user), view.shows("identity")
+        ),
         instance=instance,
         bsn=fields.text(data, fields.BSN),
         show_bsn=view.shows("identity"),
