@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from engine.deployment.checks import (
+    CAMUNDA_NS,
     CATCHERS,
     SPIFF_NS,
     TIMERS,
@@ -20,6 +21,7 @@ from engine.deployment.contract_sources import (
     conditionally_required,
     required_fields,
 )
+from engine.deployment.timers import looks_iso
 from engine.deployment.variables import (
     equality_test,
     expression_usage,
@@ -261,7 +263,8 @@ class DataFlow:
         for inner in _own_parts(element):
             inner_local = local_name(inner)
             if inner_local in TIMERS and local != "startEvent":
-                reads("timer", expression_usage(inner.text).reads, inner)
+                if not looks_iso(inner.text):  # a bare ISO 8601 value reads nothing
+                    reads("timer", expression_usage(inner.text).reads, inner)
             elif inner_local in _SCOPED_EXPRESSIONS and inner.getparent() is not None:
                 reads(inner_local, expression_usage(inner.text).reads, inner)
             elif inner.tag == f"{{{SPIFF_NS}}}messagePayload":
@@ -270,6 +273,9 @@ class DataFlow:
                 node.writes.add(inner.text.strip())
             elif inner_local in ("signalEventDefinition", "messageEventDefinition"):
                 self.event(doc, node, inner, reads)
+                result = inner.get(f"{{{CAMUNDA_NS}}}resultVariable")
+                if result and result.strip() and local in CATCHERS:
+                    node.writes.add(result.strip())
         due = property_elements(element).get("dueDate")
         if due is not None:
             reads("dueDate", expression_usage(due.get("value")).reads, due)

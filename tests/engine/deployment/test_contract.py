@@ -188,3 +188,53 @@ def test_removing_a_field_that_a_gateway_reads_is_refused_naming_the_reader() ->
         "flow_gw_settle_elsewhere_to_route_to_requested",
         "entry_settle_elsewhere",
     ) in found
+
+
+CAMUNDA = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
+  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="d" targetNamespace="http://x">
+  <bpmn:message id="Message_uitslag" name="uitslag" />
+  <bpmn:process id="camunda_contract" isExecutable="true">
+    <bpmn:startEvent id="Start_1">
+      <bpmn:extensionElements><camunda:formData>
+        <camunda:formField id="naam" type="string">
+          <camunda:validation><camunda:constraint name="required" /></camunda:validation>
+        </camunda:formField>
+      </camunda:formData></bpmn:extensionElements>
+    </bpmn:startEvent>
+    <bpmn:intermediateCatchEvent id="Wait">
+      <bpmn:timerEventDefinition>
+        <bpmn:timeDuration xsi:type="bpmn:tFormalExpression">PT5M</bpmn:timeDuration>
+      </bpmn:timerEventDefinition>
+    </bpmn:intermediateCatchEvent>
+    <bpmn:intermediateCatchEvent id="Result">
+      <bpmn:messageEventDefinition messageRef="Message_uitslag" camunda:resultVariable="uitslag" />
+    </bpmn:intermediateCatchEvent>
+    <bpmn:exclusiveGateway id="Gate" default="f_no" />
+    <bpmn:endEvent id="End_1" />
+    <bpmn:endEvent id="End_2" />
+    <bpmn:sequenceFlow id="f1" sourceRef="Start_1" targetRef="Wait" />
+    <bpmn:sequenceFlow id="f2" sourceRef="Wait" targetRef="Result" />
+    <bpmn:sequenceFlow id="f3" sourceRef="Result" targetRef="Gate" />
+    <bpmn:sequenceFlow id="f_yes" sourceRef="Gate" targetRef="End_1">
+      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">READ</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="f_no" sourceRef="Gate" targetRef="End_2" />
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def test_camunda_start_fields_result_variables_and_bare_timers_keep_the_contract() -> None:
+    text = CAMUNDA.replace("READ", "naam != '' and uitslag is not None")
+    assert parse_deployment([SourceFile("c.bpmn", text.encode())])
+    text = CAMUNDA.replace("READ", "besluit == 'ja'")
+    with pytest.raises(DeploymentError) as caught:
+        parse_deployment([SourceFile("c.bpmn", text.encode())])
+    [found] = caught.value.all_problems()
+    assert (found.code, found.element, found.params["variable"]) == (
+        "variable_unwritten",
+        "f_yes",
+        "besluit",
+    )
