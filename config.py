@@ -112,6 +112,10 @@ class Config:
         self.TERUGKEER_CLOSURE_DAYS = env.get("TERUGKEER_CLOSURE_DAYS", "")
         # Regional coordination points: "GM0363:GM0362,GM0384;GM0599:GM0542" (dashboard scope).
         self.TERUGKEER_REGIONS = env.get("TERUGKEER_REGIONS", "")
+        # Months after a case closed (the six-month measurement) that it is pseudonymised.
+        self.TERUGKEER_RETENTION_MONTHS = as_number(
+            "TERUGKEER_RETENTION_MONTHS", env.get("TERUGKEER_RETENTION_MONTHS"), 24
+        )
         self.TERUGKEER_RUN_SCHEDULER = as_bool(
             "TERUGKEER_RUN_SCHEDULER", env.get("TERUGKEER_RUN_SCHEDULER")
         )

@@ -28,7 +28,13 @@ from engine.errors import (
     MessageNotDeliverableError,
     NotFoundError,
 )
-from engine.runtime.actions import change_failed_data, complete_task, deliver_message, retry_failed
+from engine.runtime.actions import (
+    change_failed_data,
+    complete_task,
+    deliver_message,
+    redact_completed,
+    retry_failed,
+)
 from engine.runtime.cache import WorkflowCache
 from engine.runtime.command import EventSink, Projector
 from engine.runtime.definitions import DefinitionCache, StartForm
@@ -245,6 +251,15 @@ class Engine:
     ) -> InstanceInfo:
         """Continue an instance in error, optionally with corrected data for the failed task."""
         info, _ = self._pipeline.execute(instance_id, user, retry_failed(instance_id, data))
+        return info
+
+    def redact(
+        self, instance_id: int, values: dict[str, Any], *, user: str = "system"
+    ) -> InstanceInfo:
+        """Overwrite ``values`` in a completed case's data everywhere the engine keeps it (for
+        retention: pseudonymising closed cases); an ``instance_redacted`` event names the keys.
+        ConflictError for a case that is not completed."""
+        info, _ = self._pipeline.execute(instance_id, user, redact_completed(instance_id, values))
         return info
 
     def incidents(self, process_id: str | None = None, *, limit: int = 500) -> list[InstanceInfo]:

@@ -24,6 +24,7 @@ from web.dashboard.rebuild import rebuild_dashboard
 from web.engine_access import build_engine, current_engine, new_scheduler, start_scheduler
 from web.extensions import db
 from web.models import ORGANISATION_KINDS, ROLES, User
+from web.privacy.retention import pseudonymise_closed
 from web.simulation import command as simulation
 
 MODEL_SUFFIXES = (".bpmn", ".dmn")
@@ -251,6 +252,27 @@ def rebuild_cases_command() -> None:
     with app.app_context(), db.engine.begin() as conn:
         count = rebuild_all(conn, current_engine().each_instance())
     click.echo(f"Projected {count} cases.")
+
+
+@main.command("pseudonymise-closed")
+@click.option(
+    "--months",
+    type=click.IntRange(0),
+    help="Months after closing; default TERUGKEER_RETENTION_MONTHS (24).",
+)
+@click.option("--dry-run", is_flag=True, help="List the cases without changing them.")
+def pseudonymise_closed_command(months: int | None, dry_run: bool) -> None:
+    """Pseudonymise the closed cases past the retention period (web/privacy/retention.py)."""
+    config = Config(TERUGKEER_RUN_SCHEDULER=False)
+    app = create_app(config)
+    period = months if months is not None else int(config.TERUGKEER_RETENTION_MONTHS)
+    with app.app_context():
+        run = pseudonymise_closed(current_engine(), period, dry_run=dry_run)
+        db.engine.dispose()
+    verb = "Would pseudonymise" if dry_run else "Pseudonymised"
+    click.echo(f"{verb} {len(run.pseudonymised)} closed cases; {run.kept} closed cases kept.")
+    for key in run.pseudonymised:
+        click.echo(f"  {key}")
 
 
 @main.command("rebuild-dashboard")

@@ -189,3 +189,32 @@ def _ready_user_task(command: Command, task_id: str) -> Task:
     if task is None or not task.has_state(TaskState.READY) or not task.task_spec.manual:
         raise ConflictError(f"task {task_id} is not ready")
     return task
+
+
+def redact_completed(instance_id: int, values: dict[str, Any]) -> Action:
+    """Overwrite ``values`` in a completed case wherever the engine keeps them: the case data
+    (where they are set, also when new) and the data of every task of the stored workflow (its
+    called processes included) that holds them."""
+
+    def action(command: Command) -> None:
+        if command.status != "completed":
+            raise ConflictError(
+                f"instance {instance_id} is not completed",
+                reason="not_completed",
+                instance_id=instance_id,
+            )
+        workflow = command.workflow
+        found = set()
+        for process in [workflow, *workflow.subprocesses.values()]:
+            process.data.update({k: v for k, v in values.items() if k in process.data})
+            for task in process.get_tasks():
+                held = {key: value for key, value in values.items() if key in task.data}
+                if held:
+                    # A new dict, not an update: the codec writes a task again when its data
+                    # object changed (engine/runtime/codec.py); the old one is alive meanwhile.
+                    task.data = {**task.data, **held}
+                    found.update(held)
+        command.case_data.update(values)
+        command.record("instance_redacted", fields=sorted(found | set(values)))
+
+    return action

@@ -349,7 +349,9 @@ class Pipeline:
         if command.workflow.completed:
             if command.status != "completed":
                 command.record("instance_completed")
-            return "completed", command.now, None
+                return "completed", command.now, None
+            ended = command.head.ended_at if command.head is not None else None
+            return "completed", ended or command.now, None  # a completed case keeps its end
         return "running", None, None
 
 
