@@ -27,7 +27,9 @@ from web.engine_access import current_engine
 from web.extensions import db
 from web.models import User
 
-SUBJECT_ARGUMENTS = frozenset({"business_key", "case_number", "task_id", "version_id", "number"})
+SUBJECT_ARGUMENTS = frozenset(
+    {"business_key", "case_number", "task_id", "instance_id", "version_id", "number"}
+)
 """Path arguments that name a case, a task or a process version: such a route is in the matrix."""
 
 CLASSES = ("identity", "care", "debts", "criminal")
@@ -110,7 +112,7 @@ def matrix_app(database_url: str, clock: ManualClock) -> Iterator[tuple[Flask, d
             db.session.add(account)
         db.session.commit()
         engine = current_engine()
-        seeded, tasks = {}, {}
+        seeded, tasks, instances = {}, {}, {}
         for tag, bsn, prison, municipality, extra in (
             ("OWN", "111222333", "PI-ZWL", "GM0363", {"uwv_office_code": "UWV-ZWL"}),
             ("FOREIGN", "123456782", "PI-VUG", "GM0599", {}),
@@ -127,11 +129,13 @@ def matrix_app(database_url: str, clock: ManualClock) -> Iterator[tuple[Flask, d
             markers["debts"].append(by_step["debts_screening"])
             seeded[tag] = Seeded(key, markers)
             tasks[tag] = [task.id for task in open_tasks]
+            instances[tag] = [instance.id]
         versions = [version.id for version in engine.versions()]
     arguments = {
         "business_key": {tag: [case.key] for tag, case in seeded.items()},
         "case_number": {tag: [case.key] for tag, case in seeded.items()},
         "task_id": tasks,
+        "instance_id": instances,
         "version_id": {"": versions[:2]},
         "number": {"": [1]},
         "process_id": {"": ["nazorg_detentie", "provision_care"]},

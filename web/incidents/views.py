@@ -13,11 +13,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, NotFound
 from werkzeug.wrappers import Response
 
 from engine import ConflictError, InstanceInfo, NotFoundError, VersionInfo
-from web.access import can_manage_processes, require
+from web.access import can_manage_processes, record_views, require
 from web.cases.diagram import diagrams, highlights, ordered_for
 from web.engine_access import current_engine
 from web.extensions import login_manager
@@ -93,6 +93,11 @@ def show(instance_id: int) -> str:
         instance = engine.instance(instance_id)
     except NotFoundError as exc:
         raise BadRequest() from exc
+    if instance.status != "error":
+        # The console shows a case's variables to fix it: only while it is in error, and
+        # recorded as a view of its data (docs/ui.md, privacy).
+        raise NotFound()
+    record_views(current_user, [(instance.id, instance.business_key)], subject="incident")
     version = next(v for v in engine.versions(instance.process_id) if v.id == instance.version_id)
     described = diagrams(instance.version_id)
     done, _active = highlights(engine.element_states(instance_id))

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
 from engine.deployment import SourceFile
 from tests.web.processes.conftest import OWNER, add_process_owner
 from tests.web.support import MODELS
+from web.cases.tables import case_views
 from web.engine_access import current_engine
+from web.extensions import db
 
 
 def broken_case(app: Flask, key: str = "INC-1") -> int:
@@ -60,3 +63,20 @@ def test_a_change_without_a_reason_changes_nothing(
     assert "De zaak loopt weer." in response.get_data(as_text=True)
     with web_app.app_context():
         assert current_engine().instance(instance_id).data["ratio"] == 2.0
+
+
+def test_a_cases_variables_only_while_it_is_in_error_and_recorded(
+    web_app: Flask, sign_in: Callable[[str], FlaskClient]
+) -> None:
+    broken = broken_case(web_app)
+    with web_app.app_context():
+        running = current_engine().start("sample_case", {"name": "Jan Jansen"}, "NZ-LOOPT").id
+    add_process_owner(web_app)
+    owner = sign_in(OWNER)
+    assert owner.get(f"/incidenten/{running}").status_code == 404
+    assert owner.get(f"/incidenten/{broken}").status_code == 200
+    with web_app.app_context():
+        recorded = db.session.execute(
+            sa.select(case_views.c.business_key, case_views.c.subject, case_views.c.username)
+        ).all()
+    assert recorded == [("INC-1", "incident", OWNER)]
