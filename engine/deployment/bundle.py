@@ -16,11 +16,12 @@ from typing import Any
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.camunda.specs.user_task import Form as CamundaForm
 from SpiffWorkflow.camunda.specs.user_task import UserTask as CamundaUserTask
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.spiff.specs.spiff_task import SpiffBpmnTask
 
-from engine.deployment.camunda import CAMUNDA_MODELER_CONFIG
+from engine.deployment.camunda import CAMUNDA_MODELER_CONFIG, FormStartEvent
 
 CAMUNDA_FORM_PREFIX = "camunda/"
 
@@ -86,9 +87,17 @@ def camunda_form_name(process_id: str, task_id: str) -> str:
     return f"{CAMUNDA_FORM_PREFIX}{process_id}/{task_id}.schema.json"
 
 
+def camunda_form(task_spec: Any) -> CamundaForm | None:
+    """The Camunda ``formData``/``formKey`` of a Camunda user task or start event, if any."""
+    if isinstance(task_spec, CamundaUserTask | FormStartEvent):
+        return task_spec.form
+    return None
+
+
 def form_name(task_spec: Any) -> str | None:
-    """The name of the form a user task submits: a file name, or a synthetic Camunda name."""
-    if isinstance(task_spec, CamundaUserTask):
+    """The name of the form a user task or start event submits: a file name, or a synthetic
+    Camunda name for inline form fields."""
+    if isinstance(task_spec, CamundaUserTask | FormStartEvent):
         form = task_spec.form
         if form is not None and form.fields:
             return camunda_form_name(task_spec._wf_spec.name, task_spec.bpmn_id)

@@ -1,6 +1,6 @@
 """Camunda Modeler files as Camunda users expect them to run.
 
-SpiffWorkflow's Camunda parser gets two things wrong for files drawn in Camunda Modeler 5
+SpiffWorkflow's Camunda parser gets three things wrong for files drawn in Camunda Modeler 5
 (Camunda 7 platform), so this module extends it through its documented extension points
 (``OVERRIDE_PARSER_CLASSES`` and the serializer config):
 
@@ -12,6 +12,10 @@ SpiffWorkflow's Camunda parser gets two things wrong for files drawn in Camunda 
 - Camunda writes timer values bare (``PT5M``, ``2026-05-04T09:00:00Z``, ``R3/PT1H``), while
   SpiffWorkflow evaluates the text as an expression. A bare ISO 8601 value is read as the
   constant it means; anything else stays an expression (the lint refuses JUEL ``${...}``).
+- A start event's ``camunda:formData`` (the start form Camunda Tasklist shows) and
+  ``camunda:properties`` were dropped. Here the start event keeps them, read as a user task's
+  are (``form``, and the properties as ``extensions``), so the start form is a deployment's
+  start form as in the spiffworkflow dialect.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from copy import deepcopy
 from typing import Any
 
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
+from SpiffWorkflow.bpmn.serializer.default.task_spec import EventConverter
+from SpiffWorkflow.bpmn.specs.defaults import StartEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
     DurationTimerEventDefinition,
@@ -33,9 +39,12 @@ from SpiffWorkflow.camunda.parser.event_parsers import (
     CamundaIntermediateThrowEventParser,
     CamundaStartEventParser,
 )
+from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser, UserTaskParser
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.camunda.serializer.event_definition import MessageEventDefinitionConverter
+from SpiffWorkflow.camunda.serializer.task_spec import UserTaskConverter
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.camunda.specs.user_task import Form
 
 from engine.deployment.timers import bare_iso_value
 
@@ -83,8 +92,43 @@ class _EventParser:
         return parsed
 
 
+class FormStartEvent(StartEvent):
+    """A Camunda start event with its ``formData`` (a SpiffWorkflow camunda ``Form``, as a user
+    task has; no fields and no key when the modeller drew none)."""
+
+    def __init__(self, wf_spec: Any, bpmn_id: str, event_definition: Any, **kwargs: Any) -> None:
+        form = kwargs.pop("form", None)
+        super().__init__(wf_spec, bpmn_id, event_definition, **kwargs)
+        self.form = form if form is not None else Form()
+
+
+class FormStartEventConverter(EventConverter):
+    """Serializes a `FormStartEvent`: an event with a form stored as a Camunda user task's."""
+
+    def to_dict(self, spec: FormStartEvent) -> dict:
+        dct = super().to_dict(spec)
+        dct["form"] = UserTaskConverter.form_to_dict(self, spec.form)
+        return dct
+
+    def from_dict(self, dct: dict) -> FormStartEvent:
+        dct["form"] = Form(init=dct["form"])
+        return super().from_dict(dct)
+
+
 class _StartEventParser(_EventParser, CamundaStartEventParser):
-    pass
+    """Reads the start event's form and properties with the Camunda user task parser's own
+    methods (they read only the node, through the parser's public helpers)."""
+
+    def create_task(self) -> FormStartEvent:
+        task = super().create_task()
+        task.form = UserTaskParser.get_form(self)  # type: ignore[arg-type]
+        return task
+
+    def get_enum_field(self, xml_field: Any) -> Any:
+        return UserTaskParser.get_enum_field(self, xml_field)  # type: ignore[arg-type]
+
+    def parse_extensions(self, node: Any = None) -> dict[str, str]:
+        return CamundaTaskParser.parse_extensions(self, node)  # type: ignore[arg-type]
 
 
 class _EndEventParser(_EventParser, CamundaEndEventParser):
@@ -104,7 +148,6 @@ class _BoundaryEventParser(_EventParser, CamundaBoundaryEventParser):
 
 
 _EVENT_PARSERS = {
-    "startEvent": _StartEventParser,
     "endEvent": _EndEventParser,
     "intermediateCatchEvent": _IntermediateCatchEventParser,
     "intermediateThrowEvent": _IntermediateThrowEventParser,
@@ -121,12 +164,14 @@ class CamundaModelerParser(CamundaParser):
             full_tag(tag): (parser, CamundaParser.OVERRIDE_PARSER_CLASSES[full_tag(tag)][1])
             for tag, parser in _EVENT_PARSERS.items()
         },
+        full_tag("startEvent"): (_StartEventParser, FormStartEvent),
     }
 
 
-# SpiffWorkflow's Camunda serializer config, knowing the message event of this module (versions
-# deployed before it keep SpiffWorkflow's own class, which the config still reads).
+# SpiffWorkflow's Camunda serializer config, knowing the message event and start event of this
+# module (versions deployed before them keep SpiffWorkflow's own classes, which it still reads).
 CAMUNDA_MODELER_CONFIG = {
     **deepcopy(CAMUNDA_CONFIG),
     VariablesMessageEventDefinition: MessageEventDefinitionConverter,
+    FormStartEvent: FormStartEventConverter,
 }

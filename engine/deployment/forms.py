@@ -13,9 +13,8 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
-from SpiffWorkflow.camunda.specs.user_task import UserTask as CamundaUserTask
 
-from engine.deployment.bundle import SourceFile, form_name, ui_form_name
+from engine.deployment.bundle import SourceFile, camunda_form, form_name, ui_form_name
 from engine.deployment.problems import english
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -144,7 +143,7 @@ def _constraint(prop: dict, name: str, config: str | None, field_id: str) -> boo
     return False
 
 
-def camunda_form(form: Any, title: str | None = None) -> dict:
+def form_schema(form: Any, title: str | None = None) -> dict:
     """A JSON Schema form from Camunda ``formData`` fields (a SpiffWorkflow camunda Form)."""
     properties: dict[str, dict] = {}
     required: list[str] = []
@@ -182,14 +181,16 @@ def camunda_form(form: Any, title: str | None = None) -> dict:
 
 
 def collect_form(task: Any, store: FormStore, forms: dict, files: dict) -> None:
-    """Add the form of user task `task` to `forms` (and its files to `files`); FormError if not."""
+    """Add the form of user task or start event `task` to `forms` (and its files to `files`);
+    FormError if not."""
     name = form_name(task)
     if name is None:
         raise FormError("form_missing")
     if name in forms:
         return
-    if isinstance(task, CamundaUserTask) and task.form.fields:
-        forms[name] = camunda_form(task.form, task.bpmn_name)
+    inline = camunda_form(task)
+    if inline is not None and inline.fields:
+        forms[name] = form_schema(inline, task.bpmn_name)
         return
     source, schema = store.schema(name)
     files[source.name] = source

@@ -7,7 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from engine import DeploymentError, Engine, FormValidationError, MessageNotDeliverableError
+from engine import (
+    DeploymentError,
+    Engine,
+    FormValidationError,
+    MessageNotDeliverableError,
+    validate_form_data,
+)
 from engine.deployment import SourceFile
 from tests.engine.conftest import MODELS
 
@@ -179,3 +185,89 @@ def test_a_camunda_timer_date_is_written_bare_with_its_time_zone(make_engine) ->
     case = engine.start("uitslag_advies", START_DATA, "uitslag-5")
     (timer,) = engine.timers(case.id)
     assert timer.due_at == datetime(2026, 5, 6, 7, 0, tzinfo=UTC)
+
+
+# A Camunda Modeler 5 intake: the start event in the lane Gemeente carries the start form
+# (camunda:formData) and the property role=manager, as Camunda Tasklist would show it.
+AANMELDING_FILE = MODELS / "camunda_aanmelding.bpmn"
+
+
+def test_a_camunda_start_event_s_form_data_is_the_start_form(make_engine) -> None:
+    engine: Engine = make_engine()
+    engine.deploy([AANMELDING_FILE])
+
+    form = engine.start_form("aanmelding_huisvesting")
+
+    assert form is not None
+    assert (form.party, form.organisation_key, form.role) == (
+        "municipality",
+        "municipality_code",
+        "manager",
+    )
+    properties = form.schema["properties"]
+    assert list(properties) == ["naam", "woonsituatie", "urgent", "vrij_op"]
+    assert properties["naam"] == {"type": "string", "title": "Naam cliënt", "maxLength": 80}
+    assert properties["woonsituatie"]["enum"] == ["dakloos", "tijdelijk"]
+    assert properties["urgent"]["default"] is False
+    assert properties["vrij_op"]["format"] == "date"
+    assert form.schema["required"] == ["naam", "woonsituatie"]
+    assert form.ui is not None
+    assert form.ui["woonsituatie"] == {"ui:enumNames": ["Dakloos", "Tijdelijk onderdak"]}
+
+
+def test_a_camunda_start_form_checks_the_start_data_and_the_case_reaches_its_lane(
+    make_engine,
+) -> None:
+    engine: Engine = make_engine()
+    engine.deploy([AANMELDING_FILE])
+    form = engine.start_form("aanmelding_huisvesting")
+    assert form is not None
+
+    with pytest.raises(FormValidationError) as caught:
+        validate_form_data(form.schema, {"naam": "x" * 81, "woonsituatie": "kamer"})
+    assert set(caught.value.errors) == {"naam", "woonsituatie"}
+
+    data = {"naam": "Eva Jansen", "woonsituatie": "dakloos", "urgent": True}
+    validate_form_data(form.schema, data)
+    case = engine.start("aanmelding_huisvesting", {**data, "municipality_code": "GM0363"}, "am-1")
+
+    (task,) = engine.tasks(business_key="am-1")
+    assert (task.bpmn_id, task.party, task.organisation, task.role) == (
+        "Task_beoordelen",
+        "municipality",
+        "GM0363",
+        "manager",
+    )
+    assert engine.instance(case.id).data["woonsituatie"] == "dakloos"
+    done = engine.complete(task.id, {"toegekend": True}, "gm-1")
+    assert done.status == "completed"
+
+
+def test_a_camunda_start_form_with_an_unknown_field_type_is_refused(make_engine) -> None:
+    text = AANMELDING_FILE.read_text().replace('type="date"', 'type="datetime"')
+    engine: Engine = make_engine()
+    with pytest.raises(DeploymentError) as caught:
+        engine.deploy([SourceFile("camunda_aanmelding.bpmn", text.encode())])
+    (problem,) = caught.value.all_problems()
+    assert (problem.code, problem.element) == ("form_field_type_unsupported", "Start_aanmelding")
+    assert problem.params["part"] == "start_form"
+
+
+def test_a_camunda_start_event_s_form_key_names_a_json_schema_start_form(make_engine) -> None:
+    text = AANMELDING_FILE.read_text()
+    start, rest = text.split("<camunda:formData>", 1)
+    keyed = (
+        start.replace(
+            'name="Aanmelding ontvangen"',
+            'name="Aanmelding ontvangen" camunda:formKey="intake.schema.json"',
+        )
+        + rest.split("</camunda:formData>", 1)[1]
+    )
+    engine: Engine = make_engine(forms_dir=MODELS / "forms")
+    engine.deploy([SourceFile("camunda_aanmelding.bpmn", keyed.encode())])
+
+    form = engine.start_form("aanmelding_huisvesting")
+
+    assert form is not None
+    assert (form.form, form.role) == ("intake.schema.json", "manager")
+    assert form.schema["required"] == ["naam", "aanleiding"]
