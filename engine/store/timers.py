@@ -69,7 +69,6 @@ def upsert_waiting(
     )
 
 
-_CANCEL = delete(timers).where(timers.c.id == bindparam("timer_id"), timers.c.status.in_(_OPEN))
 _MARK_FIRED = (
     update(timers)
     .where(timers.c.id == bindparam("timer_id"))
@@ -79,7 +78,7 @@ _MARK_FIRED = (
 
 def cancel(conn: Connection, timer_ids: list[str]) -> None:
     if timer_ids:
-        conn.execute(_CANCEL, [{"timer_id": t} for t in timer_ids])
+        conn.execute(delete(timers).where(timers.c.id.in_(timer_ids), timers.c.status.in_(_OPEN)))
 
 
 def mark_fired(conn: Connection, timer_ids: list[str], at: datetime) -> None:
