@@ -81,7 +81,7 @@ def drain(url: str, processes: int, timers: int) -> float:
     began = time.perf_counter()
     go.set()
     while waiting(database):
-        time.sleep(0.01)
+        time.sleep(0.05)
     elapsed = time.perf_counter() - began
     stop.set()
     for child in children:
