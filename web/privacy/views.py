@@ -14,6 +14,7 @@ from web.cases.diagram import version_forms
 from web.engine_access import current_engine
 from web.models import display_names, organisation_names
 from web.privacy.audit import may_export, may_see_viewers, person_export, views_of
+from web.privacy.classes import CLASS_LABELS
 from web.privacy.policy import case_view
 
 bp = Blueprint("privacy", __name__, template_folder="templates")
@@ -28,11 +29,22 @@ def viewers(business_key: str) -> str:
     rows = views_of(case.instance_id)
     instance = current_engine().instance(case.instance_id)
     view = case_view(current_user, case, forms=version_forms(instance.version_id))
+    # Which classes each viewer was shown, as far as this user may know them: that someone saw
+    # care data says that consent was recorded.
+    shown = {
+        row.id: [
+            str(CLASS_LABELS[c])
+            for c in (row.categories.split(",") if row.categories else [])
+            if c in CLASS_LABELS and view.shows(c)
+        ]
+        for row in rows
+    }
     return render_template(
         "privacy/viewers.html",
         case=view.case,
         pseudonymised=view.pseudonymised,
         rows=rows,
+        shown=shown,
         names=display_names({row.username for row in rows}),
         org_names=organisation_names({row.organisation for row in rows}),
     )

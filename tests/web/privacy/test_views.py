@@ -66,3 +66,15 @@ def test_the_avg_export_holds_every_case_of_the_person_and_is_recorded(
     for refused in ("ams.manager", "landelijk", "reclassering"):
         status = sign_in(refused).get("/zaken/NZ-EERSTE/avg-inzage.json").status_code
         assert status in (403, 404), refused
+
+
+def test_the_viewers_page_does_not_tell_a_manager_which_special_data_others_saw(
+    web_app: Flask, sign_in: Client
+) -> None:
+    start_case(web_app, care_consent_given="yes")
+    sign_in("ams").get("/zaken/NZ-TEST-1")
+    coordinator = sign_in("ams").get("/zaken/NZ-TEST-1/inzage").get_data(as_text=True)
+    assert "<td>zorg, " in coordinator
+    managed = sign_in("ams.manager").get("/zaken/NZ-TEST-1/inzage").get_data(as_text=True)
+    assert "Sanne Visser" in managed and "<td>zorg" not in managed and ", zorg" not in managed
+    assert "<td>basisgegevens</td>" in managed
