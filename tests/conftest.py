@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from engine import Engine, ManualClock
 from engine.db.connect import open_database
 from engine.db.migrate import upgrade
+from tests.support.tcp_proxy import TcpProxy, tcp_proxy
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/terugkeer_test"
@@ -117,3 +118,14 @@ def make_engine(database_url: str, clock: ManualClock) -> Iterator[Callable[...,
     yield factory
     for engine in made:
         engine.database.dispose()
+
+
+@pytest.fixture
+def database_proxy(database_url: str) -> Iterator[TcpProxy]:
+    """A TCP proxy in front of the test's PostgreSQL server that the test can cut and restore
+    (tests.support.tcp_proxy.through_proxy gives the URL through it)."""
+    url = sa.make_url(database_url)
+    if not url.drivername.startswith("postgresql"):
+        pytest.skip("a database outage needs a database server (SQLite is a file)")
+    with tcp_proxy(url.host or "127.0.0.1", url.port or 5432) as proxy:
+        yield proxy
