@@ -21,6 +21,7 @@ from web.access import (
     can_send_message,
     case_for,
     record_case_view,
+    record_views,
     visible_organisations,
 )
 from web.api.core import (
@@ -84,6 +85,9 @@ def list_cases() -> Response:
     )
     if masked:
         rows = [pseudonymised(row) for row in rows]
+    else:  # names and birth dates shown: a view of each listed case
+        listed = [(row.instance_id, row.business_key) for row in rows[: query["per_page"]]]
+        record_views(user, listed, channel="api", categories=["identity"], subject="list")
     return respond(CaseListOut(), page_of(rows, query))
 
 

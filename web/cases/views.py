@@ -16,6 +16,7 @@ from web.access import (
     can_start,
     case_for,
     record_case_view,
+    record_views,
     require,
     user_organisation_kind,
     user_roles,
@@ -64,6 +65,9 @@ def index() -> str:
     )
     if masked:
         rows = [pseudonymised(row) for row in rows]
+    else:  # names and birth dates shown: a view of each listed case
+        listed = [(row.instance_id, row.business_key) for row in rows[:PAGE_SIZE]]
+        record_views(current_user, listed, categories=["identity"], subject="list")
     codes = {c for row in rows for c in (row.prison_code, row.municipality_code) if c}
     return render_template(
         "cases/index.html",

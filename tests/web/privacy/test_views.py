@@ -78,3 +78,17 @@ def test_the_viewers_page_does_not_tell_a_manager_which_special_data_others_saw(
     managed = sign_in("ams.manager").get("/zaken/NZ-TEST-1/inzage").get_data(as_text=True)
     assert "Sanne Visser" in managed and "<td>zorg" not in managed and ", zorg" not in managed
     assert "<td>basisgegevens</td>" in managed
+
+
+def test_a_case_list_with_names_is_recorded_per_case_and_a_pseudonymised_one_not(
+    web_app: Flask, sign_in: Client
+) -> None:
+    start_case(web_app)
+    start_case(web_app, "NZ-TEST-2")
+    assert "Jan Jansen" in sign_in("ams").get("/zaken").get_data(as_text=True)
+    assert "Jan Jansen" not in sign_in("landelijk").get("/zaken").get_data(as_text=True)
+    with web_app.app_context():
+        recorded = db.session.execute(
+            sa.select(case_views.c.business_key, case_views.c.username, case_views.c.subject)
+        ).all()
+    assert sorted(recorded) == [("NZ-TEST-1", "ams", "list"), ("NZ-TEST-2", "ams", "list")]
