@@ -17,7 +17,7 @@ from web.extensions import db
 from web.models import User
 
 BUSIEST = "alles.zwolle"
-MENU = ["Mijn werk", "Zaken", "Nieuwe melding", "Dashboard", "Processen", "Beheer"]
+MENU = ["Mijn werk", "Zaken", "Nieuwe melding", "Dashboard", "Processen", "Incidenten", "Beheer"]
 
 LAYOUT = """header => {
     const box = element => {
