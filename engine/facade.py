@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Row
+from sqlalchemy import Connection
 from sqlalchemy import Engine as SQLEngine
 
 from engine.calendar import WorkingDayCalendar
@@ -22,27 +21,26 @@ from engine.db.connect import (
 )
 from engine.deployment import SourceFile, parse_deployment
 from engine.errors import (
-    ConflictError,
     DeploymentError,
     FormValidationError,
-    MessageNotDeliverableError,
     NotFoundError,
 )
 from engine.runtime.actions import (
     change_failed_data,
     complete_task,
-    deliver_message,
     redact_completed,
     retry_failed,
 )
 from engine.runtime.cache import WorkflowCache
+from engine.runtime.claims import set_claim
 from engine.runtime.command import EventSink, Projector
 from engine.runtime.definitions import DefinitionCache, StartForm
 from engine.runtime.deploying import store_bundles
 from engine.runtime.firing import TimerFiring, TimerRetry
 from engine.runtime.forms import FormValidators
 from engine.runtime.limits import CommandLimits
-from engine.runtime.migration import MigrationCheck, migration_report, move_to
+from engine.runtime.messaging import send_to_case
+from engine.runtime.migration import MigrationCheck, migrate_instances, migration_report
 from engine.runtime.organisations import OrganisationDirectory
 from engine.runtime.pipeline import Pipeline
 from engine.runtime.projection import element_states
@@ -297,19 +295,9 @@ class Engine:
         self, instance_ids: Iterable[int], to_version_id: int, *, user: str
     ) -> list[MigrationCheck]:
         """Move each instance that can move; one transaction and one audit event per instance."""
-        results = []
-        for check in self.migration_report(instance_ids, to_version_id):
-            if not check.can_move:
-                results.append(check)
-                continue
-
-            with read_transaction(self.database) as conn:
-                target = self._definitions.get(conn, to_version_id)
-            self._pipeline.execute(
-                check.instance_id, user, move_to(check, target, self.script_engine)
-            )
-            results.append(replace(check, moved=True))
-        return results
+        return migrate_instances(
+            self._pipeline, self._definitions, self.script_engine, instance_ids, to_version_id, user
+        )
 
     # Human tasks
 
@@ -360,39 +348,26 @@ class Engine:
         return definition.forms.get(task.form)
 
     def claim(self, task_id: str, user: str) -> TaskInfo:
-        return self._set_claim(task_id, user, expected=None, claimant=user, kind="task_claimed")
+        return set_claim(
+            self.database,
+            self._pipeline,
+            task_id,
+            user,
+            now=self.clock.now(),
+            expected=None,
+            claimant=user,
+        )
 
     def unclaim(self, task_id: str, user: str) -> TaskInfo:
-        return self._set_claim(task_id, user, expected=user, claimant=None, kind="task_unclaimed")
-
-    def _set_claim(
-        self, task_id: str, user: str, *, expected: str | None, claimant: str | None, kind: str
-    ) -> TaskInfo:
-        now = self.clock.now()
-        with write_transaction(self.database) as conn:
-            task = human_tasks.get(conn, task_id)
-            if task is None:
-                raise NotFoundError(f"task {task_id} does not exist")
-            if not human_tasks.set_claim(
-                conn,
-                task_id,
-                expected_claimant=expected,
-                claimant=claimant,
-                at=now if claimant else None,
-            ):
-                current = human_tasks.get(conn, task_id) or task  # what won, not what we read
-                raise _claim_conflict(current, user, claiming=claimant is not None)
-            event = events.row(
-                kind,
-                actor=user,
-                at=now,
-                instance_id=task.instance_id,
-                version_id=task.version_id,
-                task_id=task_id,
-                bpmn_id=task.bpmn_id,
-            )
-            self._pipeline.append_events(conn, [event])
-            return human_tasks.get(conn, task_id)  # type: ignore[return-value]
+        return set_claim(
+            self.database,
+            self._pipeline,
+            task_id,
+            user,
+            now=self.clock.now(),
+            expected=user,
+            claimant=None,
+        )
 
     def complete(self, task_id: str, data: dict[str, Any], user: str) -> InstanceInfo:
         """Validate ``data`` against the task's form (organisation fields included), complete the
@@ -414,27 +389,7 @@ class Engine:
         user: str = "system",
     ) -> InstanceInfo:
         """Deliver a message to the case with ``business_key`` that waits for it (principle 7)."""
-        payload = dict(payload or {})
-        candidates: list[int] = []
-
-        def find(conn: Connection) -> Row | None:
-            if not candidates:
-                candidates.extend(instances.open_ids_by_key(conn, business_key))
-                if not candidates:
-                    raise MessageNotDeliverableError(
-                        f"no open case has business key {business_key!r}"
-                    )
-            return instances.lock(conn, candidates.pop(0))
-
-        action = deliver_message(name, business_key, payload)
-
-        while True:
-            try:
-                info, _ = self._pipeline.execute(find, user, action)
-                return info
-            except MessageNotDeliverableError:
-                if not candidates:  # another case with the same key may wait for it
-                    raise
+        return send_to_case(self._pipeline, name, business_key, dict(payload or {}), user)
 
     def fire_due_timers(self, *, limit: int = 100) -> int:
         """Fire up to ``limit`` due timers, each once even with several schedulers; how many
@@ -473,32 +428,3 @@ def _source(item: FileLike) -> SourceFile:
         return item
     path = Path(item)
     return SourceFile(path.name, path.read_bytes())
-
-
-def _claim_conflict(task: TaskInfo, user: str, *, claiming: bool) -> ConflictError:
-    if task.status != "ready":
-        return ConflictError(
-            f"task {task.id} is no longer open ({task.status})",
-            reason="task_closed",
-            task_id=task.id,
-            status=task.status,
-        )
-    if claiming and task.claimed_by is not None:
-        return ConflictError(
-            f"task {task.id} is already claimed by {task.claimed_by}",
-            reason="task_claimed",
-            task_id=task.id,
-            claimed_by=task.claimed_by,
-        )
-    if claiming:  # released again meanwhile: the caller may simply try again
-        return ConflictError(
-            f"task {task.id} was claimed and released by someone else meanwhile; try again",
-            reason="task_claim_changed",
-            task_id=task.id,
-        )
-    return ConflictError(
-        f"task {task.id} is not claimed by {user}",
-        reason="task_not_claimed_by_you",
-        task_id=task.id,
-        claimed_by=task.claimed_by,
-    )

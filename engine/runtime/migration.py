@@ -9,7 +9,8 @@ grows a task's children from its spec again when the task completes.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from typing import Any
 from uuid import UUID
 
@@ -17,6 +18,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Connection
 
+from engine.db.connect import read_transaction
 from engine.deployment.contract import case_problems
 from engine.deployment.forms import FormStore
 from engine.deployment.parsing import classify
@@ -24,6 +26,7 @@ from engine.deployment.xml_safety import XmlDocument
 from engine.errors import ConflictError, NotFoundError
 from engine.runtime.command import Action, Command
 from engine.runtime.definitions import Definition, DefinitionCache
+from engine.runtime.pipeline import Pipeline
 from engine.runtime.projection import element_states
 from engine.store import human_tasks, instances, versions
 
@@ -108,6 +111,27 @@ def move_to(check: MigrationCheck, target: Definition, script_engine: Any) -> Ac
         )
 
     return action
+
+
+def migrate_instances(
+    pipeline: Pipeline,
+    definitions: DefinitionCache,
+    script_engine: Any,
+    instance_ids: Iterable[int],
+    to_version_id: int,
+    user: str,
+) -> list[MigrationCheck]:
+    """Move each instance that can move; one transaction and one audit event per instance."""
+    with read_transaction(pipeline.database) as conn:
+        checks = migration_report(conn, definitions, list(instance_ids), to_version_id)
+        target = definitions.get(conn, to_version_id)
+    results = []
+    for check in checks:
+        if check.can_move:
+            pipeline.execute(check.instance_id, user, move_to(check, target, script_engine))
+            check = replace(check, moved=True)
+        results.append(check)
+    return results
 
 
 def migration_problems(workflow: BpmnWorkflow, target: Definition) -> list[str]:
