@@ -131,9 +131,12 @@ def content_hash(
     subprocess_specs: dict[str, BpmnProcessSpec],
     forms: dict[str, dict],
     dialect: str,
+    drawings: dict[str, str],
     converted: dict[str, dict] | None = None,
 ) -> str:
-    """sha256 of a canonical JSON of the serialized specs and the forms.
+    """A version's identity: sha256 of a canonical JSON of what runs (the serialized specs and
+    the forms) and of each of its processes as drawn (`drawings`, by process id: see
+    drawing.process_drawing), so a change to the drawing alone makes a new version too.
 
     `converted` may carry serialized specs by name between calls for one deployment.
     """
@@ -151,6 +154,7 @@ def content_hash(
         "spec": convert(spec),
         "subprocess_specs": {key: convert(value) for key, value in subprocess_specs.items()},
         "forms": forms,
+        "drawings": drawings,
     }
     canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()

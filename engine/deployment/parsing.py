@@ -34,6 +34,7 @@ from engine.deployment.checks import (
     lint_bpmn,
 )
 from engine.deployment.contract import contract_problems
+from engine.deployment.drawing import process_drawing
 from engine.deployment.forms import FormStore
 from engine.deployment.problems import problem
 from engine.deployment.spiff_errors import from_validation, locate, unreadable
@@ -279,6 +280,11 @@ def _bundle(
     if problems:  # the deployment is refused: skip the work of building a bundle
         return None
     sources = {spec.file: docs[spec.file] for spec in specs if spec.file in docs}
+    drawings = {
+        each.name: process_drawing(sources[each.file], each.name)
+        for each in specs
+        if each.file in sources
+    }
     for each in specs:
         for task in each.task_specs.values():
             table = getattr(getattr(task, "dmnEngine", None), "decision_table", None)
@@ -293,7 +299,7 @@ def _bundle(
         subprocess_specs=subprocess_specs,
         forms=forms,
         files=tuple(sorted(files, key=lambda source: source.name)),
-        content_hash=content_hash(spec, subprocess_specs, forms, doc.dialect, converted),
+        content_hash=content_hash(spec, subprocess_specs, forms, doc.dialect, drawings, converted),
         dialect=doc.dialect,
     )
 

@@ -78,3 +78,30 @@ def test_export_of_an_older_version_and_of_an_unknown_one(
     assert missing.exit_code == 1
     assert "version 9 of process 'provision_care' is not deployed" in missing.output
     assert not (tmp_path / "x").exists()
+
+
+def test_a_layout_change_is_a_new_version_that_exports_as_drawn(
+    database_url: str, tmp_path: Path
+) -> None:
+    assert run(database_url, tmp_path, "deploy", str(ROOT / "processes")).exit_code == 0
+    again = run(database_url, tmp_path, "deploy", str(ROOT / "processes"))
+    assert "provision_care version 1 (unchanged)" in again.output, again.output
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    for path in (ROOT / "processes").iterdir():
+        if path.suffix in (".bpmn", ".dmn"):
+            (moved / path.name).write_bytes(path.read_bytes())
+    shape = b'<dc:Bounds x="490" y="45" width="150" height="90" />'
+    zorg = (moved / "zorg.bpmn").read_bytes()
+    assert zorg.count(shape) == 1
+    (moved / "zorg.bpmn").write_bytes(zorg.replace(shape, shape.replace(b'x="490"', b'x="520"')))
+
+    deployed = run(database_url, tmp_path, "deploy", str(moved))
+    assert "provision_care version 2 (new)" in deployed.output, deployed.output
+    assert "provision_housing version 1 (unchanged)" in deployed.output
+    assert "nazorg_detentie version 2 (new)" in deployed.output  # it calls provision_care
+    exported = run(database_url, tmp_path, "export", "provision_care", str(tmp_path / "out"))
+
+    assert exported.exit_code == 0
+    out = (tmp_path / "out" / "processes" / "zorg.bpmn").read_bytes()
+    assert out == (moved / "zorg.bpmn").read_bytes()

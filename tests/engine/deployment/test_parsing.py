@@ -128,6 +128,20 @@ def test_changed_task_name_changes_the_hash(bundles):
     assert changed["nazorg_huisvesting"].content_hash == bundles["nazorg_huisvesting"].content_hash
 
 
+def test_a_layout_change_alone_changes_the_hash(bundles):
+    """The drawing is part of a version: a shape moved in a modeler is a new version to deploy
+    (and to export back to the repository), though what runs is the same."""
+    moved = spiff_files(
+        nazorg=(
+            '<dc:Bounds x="242" y="182" width="36" height="36" />',
+            '<dc:Bounds x="262" y="182" width="36" height="36" />',
+        )
+    )
+    changed = {b.process_id: b for b in parse_deployment(moved, forms_dir=FORMS_DIR)}
+    assert changed["nazorg_main"].content_hash != bundles["nazorg_main"].content_hash
+    assert changed["nazorg_huisvesting"].content_hash == bundles["nazorg_huisvesting"].content_hash
+
+
 def test_changed_form_or_decision_changes_the_hash(bundles, tmp_path):
     for form in FORMS_DIR.iterdir():
         (tmp_path / form.name).write_bytes(form.read_bytes())

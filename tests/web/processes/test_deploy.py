@@ -37,7 +37,8 @@ def test_a_saved_model_deploys_as_a_new_version_and_new_cases_start_on_it(
     own = next(v for v in body["versions"] if v["process_id"] == "sample_case")
     assert (own["version"], own["created"]) == (2, True)
     assert versions(web_app) == [1, 2]
-    assert versions(web_app, "sample_screening") == [1]  # unchanged: same content, same version
+    # sample_screening, drawn in the same file, is unchanged: same content, same version
+    assert versions(web_app, "sample_screening") == [1]
 
     new_case = start_case(web_app, "NZ-NEW")
     with web_app.app_context():
@@ -49,6 +50,37 @@ def test_a_saved_model_deploys_as_a_new_version_and_new_cases_start_on_it(
         files = dict(engine.version_files(v2.id))
     assert b'name="Meld de binnenkomst"' in files["sample.bpmn"]
     assert set(files) >= {"sample.bpmn", "stay_class.dmn", "notify.schema.json"}
+
+
+def test_a_layout_only_save_is_a_new_version_running_cases_migrate_to(
+    web_app: Flask, owner: FlaskClient
+) -> None:
+    """Moving a shape changes nothing that runs, yet it is a change people made: it deploys as a
+    new version (so it can be exported and committed), and a running case moves onto it."""
+    intake = MODELS / "camunda_aanmelding.bpmn"
+    assert upload(owner, {intake.name: intake.read_bytes()}).status_code == 303
+    data = {"naam": "Eva Jansen", "woonsituatie": "dakloos", "municipality_code": "GM0363"}
+    with web_app.app_context():
+        case = current_engine().start("aanmelding_huisvesting", data, "AM-1")
+    shape = '<dc:Bounds x="360" y="140" width="100" height="80" />'
+    moved = intake.read_text().replace(shape, shape.replace('y="140"', 'y="150"'))
+    assert moved != intake.read_text()
+    save = "/processen/aanmelding_huisvesting/versies/1/bewerken/camunda_aanmelding.bpmn"
+
+    response = owner.post(save, json={"xml": moved})
+
+    assert response.get_json()["message"] == "Versie 2 van Aanmelding huisvesting is uitgerold."
+    again = owner.post(save.replace("/1/", "/2/"), json={"xml": moved})
+    assert again.get_json()["message"] == "Geen wijziging: dit model is al versie 2."
+    with web_app.app_context():
+        engine = current_engine()
+        v1, v2 = engine.versions("aanmelding_huisvesting")
+        assert dict(engine.version_files(v2.id))["camunda_aanmelding.bpmn"] == moved.encode()
+        (result,) = engine.migrate([case.id], v2.id, user=OWNER)
+        assert result.can_move
+        assert engine.instance(case.id).version_id == v2.id
+        (task,) = engine.tasks(business_key="AM-1")
+    assert task.bpmn_id == "Task_beoordelen"
 
 
 def test_saving_an_unchanged_model_keeps_the_version(web_app: Flask, owner: FlaskClient) -> None:
