@@ -147,6 +147,7 @@ def test_short_stay_runs_from_entry_to_six_months_after_release() -> None:
 
     case.complete("entry_notification", entry_notification())
     assert case.ready() == [
+        "care_screening",
         "care_suspend_insurance",
         "debts_screening",
         "housing_screening",
@@ -182,6 +183,7 @@ def test_short_stay_runs_from_entry_to_six_months_after_release() -> None:
     }
     assert data["housing"]["status"] == "arranged" and data["housing"]["action_needed"] is True
     assert data["care"]["insurance_reactivated"] == "reactivated"
+    assert data["care"]["insurance_suspended"] is True
     assert data["release_date"] == "2026-08-28"
     assert data["municipality_code"] == "GM0363"
 
