@@ -173,6 +173,7 @@ def test_entry_notification_goes_to_the_prison_within_two_working_days(
     assert notify.due_at == MAY_7_END  # F, Informatie-uitwisseling 3
     case.do("entry_notification", entry_notification())
     assert case.ready() == [
+        "care_screening",
         "care_suspend_insurance",
         "debts_screening",
         "housing_screening",
