@@ -17,6 +17,7 @@ from tests.processes.harness import (
     entry_notification,
     form_schema,
 )
+from tests.processes.test_paths_inmemory import NOTICE, detention_work
 
 MAY_12_END = datetime(2026, 5, 12, 22, 0, tzinfo=UTC)  # end of the 5th working day after entry
 MAY_21 = datetime(2026, 5, 21, 7, 0, tzinfo=UTC)
@@ -75,3 +76,45 @@ def test_the_debt_situation_at_entry_reads_the_way_it_is_stored() -> None:
         "entry_notification", entry_notification(entry_situation_debts=debts_option("geen schulden"))
     )
     assert case.data["monitor_entry"]["debts"] == "not_needed"
+
+
+ACTIONS_DURING_DETENTION = (
+    "identity_document_issue",
+    "housing_arrange",
+    "work_income_income_ready",
+    "care_arrange_aftercare",
+)
+
+
+def test_actions_during_detention_are_due_before_the_release() -> None:
+    """E and F per provision: identity document, housing, income and care arranged at release.
+    Due at the end of the second working day before the release (28 August 2026), so an overdue
+    action is seen while a working day is left; the release itself ends the task."""
+    case = Case(entry_data(expected_release_date="2026-08-28"))
+    dues = {}
+    complete = case.complete
+
+    def complete_noting_due(bpmn_id: str, data: dict) -> None:
+        if bpmn_id in ACTIONS_DURING_DETENTION:
+            dues[bpmn_id] = case.due(bpmn_id)
+        complete(bpmn_id, data)
+
+    case.complete = complete_noting_due  # type: ignore[method-assign]
+    detention_work(case)
+    assert dues == {a: datetime(2026, 8, 26, 22, 0, tzinfo=UTC) for a in ACTIONS_DURING_DETENTION}
+
+
+def test_very_short_alignment_is_due_before_the_release() -> None:
+    """C, 2; E, Informatie-uitwisseling 1: release on 12 May; 5 May is a holiday."""
+    case = Case(entry_data(expected_release_date="2026-05-12"))
+    case.complete("entry_notification", entry_notification())
+    assert case.due("very_short_alignment") == datetime(2026, 5, 8, 22, 0, tzinfo=UTC)
+
+
+def test_taking_over_open_work_is_due_two_working_days_after_an_immediate_release() -> None:
+    """F, Informatie-uitwisseling 3 (immediate release: the municipality takes over)."""
+    case = Case(entry_data())
+    case.complete("entry_notification", entry_notification())
+    case.message("directe_invrijheidstelling", {"release_date": "2026-05-11"})
+    case.complete("release_notice", {**NOTICE, "notice_release_date": "2026-05-11"})
+    assert case.due("takeover_open_work") == datetime(2026, 5, 13, 22, 0, tzinfo=UTC)
