@@ -73,7 +73,8 @@ def test_the_debt_situation_at_entry_reads_the_way_it_is_stored() -> None:
     assert case.data["monitor_entry"]["debts"] == "not_arranged"
     case = Case(entry_data())
     case.complete(
-        "entry_notification", entry_notification(entry_situation_debts=debts_option("geen schulden"))
+        "entry_notification",
+        entry_notification(entry_situation_debts=debts_option("geen schulden")),
     )
     assert case.data["monitor_entry"]["debts"] == "not_needed"
 
