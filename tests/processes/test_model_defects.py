@@ -119,3 +119,28 @@ def test_taking_over_open_work_is_due_two_working_days_after_an_immediate_releas
     case.message("directe_invrijheidstelling", {"release_date": "2026-05-11"})
     case.complete("release_notice", {**NOTICE, "notice_release_date": "2026-05-11"})
     assert case.due("takeover_open_work") == datetime(2026, 5, 13, 22, 0, tzinfo=UTC)
+
+
+def test_a_long_release_date_known_after_entry_starts_the_long_stay_track() -> None:
+    """F, Algemeen 2 and A (fn 5): a long stay (remaining sentence at least four months) gets RISc
+    and a D&R-plan with probation. A pre-trial detainee's date comes with the judgment, later."""
+    case = Case(entry_data(expected_release_date=None))
+    detention_work(case)
+    assert "request_risc" not in case.ready()
+    case.set_time(datetime(2026, 6, 1, 8, 0, tzinfo=UTC))
+    case.message(
+        "ontslagdatum_gewijzigd", {"expected_release_date": "2027-03-01", "reason": "Vonnis"}
+    )
+    assert case.ready() == ["request_risc"]
+    case.complete(
+        "request_risc", {"probation_office_code": "RN-ZWL", "risc_requested_on": "2026-06-02"}
+    )
+    assert case.ready() == ["risc_assessment"]
+
+
+def test_a_short_stay_without_a_long_date_ends_without_the_long_stay_track() -> None:
+    case = Case(entry_data(expected_release_date="2026-08-28"))
+    detention_work(case)
+    assert case.ready() == []
+    case.set_time(datetime(2026, 8, 27, 22, 0, 1, tzinfo=UTC))
+    assert "request_risc" not in case.ready() and "release_notice" in case.ready()
