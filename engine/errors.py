@@ -9,6 +9,7 @@ for logs and developers.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 
@@ -133,19 +134,37 @@ class BusyError(EngineError):
     code = "busy"
 
 
+class IncidentCode(StrEnum):
+    """Every code a case in error can carry: the catalogue a user interface translates, with the
+    params each one brings (docs/engine.md, "Incident codes", describes them)."""
+
+    SCRIPT_FAILED = "script_failed"  # error (exception name), detail, line; name or key
+    SCRIPT_NOT_ALLOWED = "script_not_allowed"  # detail
+    SCRIPT_BUDGET_EXCEEDED = "script_budget_exceeded"  # budget, limit
+    SCRIPT_TOO_DEEP = "script_too_deep"
+    TIME_LIMIT_EXCEEDED = "time_limit_exceeded"  # seconds
+    STEP_LIMIT_EXCEEDED = "step_limit_exceeded"  # limit
+    TIMER_INVALID = "timer_invalid"  # detail
+    COLLECTION_INVALID = "collection_invalid"  # detail
+    SERVICE_FAILED = "service_failed"  # detail
+    MODEL_ERROR = "model_error"  # error, detail; name or key
+    COMMAND_FAILED = "command_failed"  # error
+    TIMER_FAILED = "timer_failed"  # attempts, error
+
+
 class CommandFailedError(EngineError):
     """The engine failed outside the workflow (a defect in the engine, not in the model or the
     input). The command was rolled back and the failure was recorded on the case."""
 
-    code = "command_failed"
+    code = IncidentCode.COMMAND_FAILED.value  # the code the case gets too
 
 
 @dataclass(frozen=True)
 class Incident:
     """Why a case stands still: a model defect found while a command ran its workflow.
 
-    ``code`` and ``params`` are what a user interface translates (see docs/engine.md for the
-    codes); ``message`` is the English text for logs; ``element`` is the BPMN id of the step.
+    ``code`` (an ``IncidentCode``) and ``params`` are what a user interface translates;
+    ``message`` is the English text for logs; ``element`` is the BPMN id of the step.
     """
 
     code: str

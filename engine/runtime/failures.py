@@ -20,7 +20,7 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Row
 
-from engine.errors import Incident
+from engine.errors import Incident, IncidentCode
 from engine.script_limits import BudgetExceeded
 from engine.scripting import SandboxViolation
 
@@ -77,7 +77,7 @@ def incident_for(error: BaseException, task: Task | None) -> Incident:
 def internal_incident(error: BaseException) -> Incident:
     """The incident for a failure outside the workflow (the command itself was rolled back)."""
     return Incident(
-        code="command_failed",
+        code=IncidentCode.COMMAND_FAILED,
         message=f"{type(error).__name__}: {error}",
         params={"error": type(error).__name__},
     )
@@ -85,33 +85,48 @@ def internal_incident(error: BaseException) -> Incident:
 
 def _classify(
     error: BaseException, cause: BaseException, spec: Any, detail: str
-) -> tuple[str, dict[str, Any]]:
+) -> tuple[IncidentCode, dict[str, Any]]:
     if isinstance(cause, StepLimitExceeded):
-        return "step_limit_exceeded", {"limit": cause.limit}
+        return IncidentCode.STEP_LIMIT_EXCEEDED, {"limit": cause.limit}
     if isinstance(cause, BudgetExceeded) and cause.budget == "seconds":
-        return "time_limit_exceeded", {"seconds": cause.limit}
+        return IncidentCode.TIME_LIMIT_EXCEEDED, {"seconds": cause.limit}
     if isinstance(cause, BudgetExceeded):
-        return "script_budget_exceeded", {"budget": cause.budget, "limit": cause.limit}
+        return IncidentCode.SCRIPT_BUDGET_EXCEEDED, {"budget": cause.budget, "limit": cause.limit}
     if isinstance(cause, SandboxViolation):
-        return "script_not_allowed", {"detail": detail}
+        return IncidentCode.SCRIPT_NOT_ALLOWED, {"detail": detail}
     if isinstance(cause, RecursionError):
-        return "script_too_deep", {}
+        return IncidentCode.SCRIPT_TOO_DEEP, {}
     if isinstance(cause, MemoryError):
-        return "script_budget_exceeded", {"budget": "memory", "limit": None}
+        return IncidentCode.SCRIPT_BUDGET_EXCEEDED, {"budget": "memory", "limit": None}
     if isinstance(getattr(spec, "event_definition", None), TimerEventDefinition):
-        return "timer_invalid", {"detail": detail}
+        return IncidentCode.TIMER_INVALID, {"detail": detail}
     if isinstance(spec, MultiInstanceTask):
-        return "collection_invalid", {"detail": detail}
+        return IncidentCode.COLLECTION_INVALID, {"detail": detail}
     if isinstance(spec, ServiceTask):
-        return "service_failed", {"detail": detail}
+        return IncidentCode.SERVICE_FAILED, {"detail": detail}
     line = getattr(error, "line_number", None)
     if isinstance(cause, SyntaxError) or line:
-        return "script_failed", {
+        return IncidentCode.SCRIPT_FAILED, {
             "error": type(cause).__name__,
             "detail": detail,
             "line": line or getattr(cause, "lineno", None),
+            **_missing(cause),
         }
-    return "model_error", {"error": type(cause).__name__, "detail": detail}
+    return IncidentCode.MODEL_ERROR, {
+        "error": type(cause).__name__,
+        "detail": detail,
+        **_missing(cause),
+    }
+
+
+def _missing(cause: BaseException) -> dict[str, str]:
+    """The variable or key a script read but the case data lacks, so that a user interface can
+    name it without reading Python's message."""
+    if isinstance(cause, NameError) and cause.name:
+        return {"name": cause.name}
+    if isinstance(cause, KeyError) and cause.args:
+        return {"key": str(cause.args[0])}
+    return {}
 
 
 def _cause(error: BaseException) -> BaseException:
@@ -147,7 +162,7 @@ def standing_incident(head: Row) -> Incident | None:
     if head.error_message is None:
         return None
     return Incident(
-        code=head.error_code or "model_error",
+        code=head.error_code or IncidentCode.MODEL_ERROR,
         message=head.error_message,
         element=head.error_element,
         params=dict(head.error_params or {}),

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Row
 from sqlalchemy.exc import DBAPIError
 
 from engine.db.connect import write_transaction
-from engine.errors import EngineError, Incident, NotFoundError
+from engine.errors import EngineError, Incident, IncidentCode, NotFoundError
 from engine.runtime.command import Command
 from engine.runtime.pipeline import Pipeline
 from engine.store import instances, timers
@@ -155,7 +155,7 @@ class TimerFiring:
             )
 
         incident = Incident(
-            code="timer_failed",
+            code=IncidentCode.TIMER_FAILED,
             message=f"timer {timer.timer_bpmn_id} failed {attempts} times; last: {error}",
             element=timer.timer_bpmn_id,
             params={"attempts": attempts, "error": error},

@@ -176,3 +176,35 @@ def test_a_failing_script_names_its_error_and_line(make_engine) -> None:
         "detail": "division by zero",
         "line": 1,
     }
+
+
+def _script(code: str) -> str:
+    return f'<bpmn:scriptTask id="x"><bpmn:script>{code}</bpmn:script></bpmn:scriptTask>'
+
+
+MISSING_VARIABLE = _script("y = adres + 1")
+MISSING_KEY = _script('y = persoon["postcode"]')
+CONDITION_ON_MISSING = """
+    <bpmn:exclusiveGateway id="x" default="otherwise" />
+    <bpmn:sequenceFlow id="risky" sourceRef="x" targetRef="y">
+      <bpmn:conditionExpression>risico &gt; 3</bpmn:conditionExpression>
+    </bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="otherwise" sourceRef="x" targetRef="y" />
+    <bpmn:scriptTask id="y"><bpmn:script>z = 1</bpmn:script></bpmn:scriptTask>
+"""
+
+
+def test_what_the_case_data_lacks_is_named_in_the_params(make_engine) -> None:
+    engine: Engine = make_engine()
+    store_unchecked(engine, "missing_name", process_xml("missing_name", MISSING_VARIABLE))
+    store_unchecked(engine, "missing_key", process_xml("missing_key", MISSING_KEY))
+    store_unchecked(engine, "gateway", process_xml("gateway", CONDITION_ON_MISSING, last="y"))
+
+    variable = engine.start("missing_name", {}, "mn-1")
+    key = engine.start("missing_key", {"persoon": {}}, "mk-1")
+    condition = engine.start("gateway", {}, "gw-1")
+
+    assert (variable.error_code, variable.error_params["name"]) == ("script_failed", "adres")
+    assert (key.error_code, key.error_params["key"]) == ("script_failed", "postcode")
+    assert (condition.error_code, condition.error_element) == ("model_error", "x")
+    assert condition.error_params["name"] == "risico"
