@@ -144,3 +144,14 @@ def test_a_short_stay_without_a_long_date_ends_without_the_long_stay_track() -> 
     assert case.ready() == []
     case.set_time(datetime(2026, 8, 27, 22, 0, 1, tzinfo=UTC))
     assert "request_risc" not in case.ready() and "release_notice" in case.ready()
+
+
+def test_a_short_time_left_after_a_long_detention_is_not_a_very_short_stay() -> None:
+    """C, 2 and F, Algemeen 3: "zeer kort verblijf" is a detention shorter than two weeks; E,
+    Informatie-uitwisseling 1: detained more than six months gets the handover. Someone detained
+    for eight months who enters this prison with ten days left is not very short."""
+    case = Case(entry_data(detention_start_date="2025-09-14", expected_release_date="2026-05-14"))
+    assert (case.data["stay_class"], case.data["handover_8_weeks"]) == ("long", True)
+    case.complete("entry_notification", entry_notification())
+    assert "very_short_alignment" not in case.ready()
+    assert "handover_information" in case.ready()
