@@ -155,3 +155,14 @@ def test_a_short_time_left_after_a_long_detention_is_not_a_very_short_stay() -> 
     case.complete("entry_notification", entry_notification())
     assert "very_short_alignment" not in case.ready()
     assert "handover_information" in case.ready()
+
+
+def test_the_placement_check_is_done_before_the_last_four_months_begin() -> None:
+    """E, Algemeen 2: a long-stay detainee is placed in or next to the district of settlement for
+    (at least) the last four months; release 1 March 2027, so placed by 1 November 2026. The check
+    starts six weeks before (20 September) and is due when the four months begin."""
+    case = Case(entry_data(expected_release_date="2027-03-01"))
+    assert case.timers()["wait_known"] == datetime(2026, 9, 19, 22, 0, tzinfo=UTC)
+    case.set_time(datetime(2026, 9, 19, 22, 0, 1, tzinfo=UTC))
+    assert "placement_check" in case.ready()
+    assert case.due("placement_check") == datetime(2026, 10, 31, 23, 0, tzinfo=UTC)

@@ -278,10 +278,12 @@ def test_long_stay_track_placement_and_handover() -> None:
             "dr_plan_summary": "Plan met huisvesting en werk.",
         },
     )
-    # E, Algemeen 2: placement check four months before release (1 November 2026)
-    assert case.timers()["wait_known"] == datetime(2026, 10, 31, 23, 0, tzinfo=UTC)
-    case.set_time(datetime(2026, 10, 31, 23, 0, 1, tzinfo=UTC))
+    # E, Algemeen 2: placed in the district for the last four months (from 1 November 2026); the
+    # check starts six weeks before (20 September) and is due when those months begin
+    assert case.timers()["wait_known"] == datetime(2026, 9, 19, 22, 0, tzinfo=UTC)
+    case.set_time(datetime(2026, 9, 19, 22, 0, 1, tzinfo=UTC))
     assert case.ready() == ["placement_check"]
+    assert case.due("placement_check") == datetime(2026, 10, 31, 23, 0, tzinfo=UTC)
     case.complete("placement_check", {"placement_status": "in_district"})
     # F, Informatie-uitwisseling 3: handover eight weeks before release (4 January 2027)
     assert case.timers()["wait_known"] == datetime(2027, 1, 3, 23, 0, tzinfo=UTC)
@@ -319,11 +321,11 @@ def test_release_date_unknown_then_set_moved_earlier_and_later() -> None:
     )
     assert case.timers()["wait_known"] == datetime(2026, 7, 14, 22, 0, tzinfo=UTC)
     # moved later, to a remaining sentence of more than four months: now a long stay, and the first
-    # deadline is the placement check four months before release (E, Algemeen 2)
+    # deadline is the placement check, six weeks before the last four months (E, Algemeen 2)
     case.message(
         "ontslagdatum_gewijzigd", {"expected_release_date": "2026-10-20", "reason": "Nieuwe zaak"}
     )
-    assert case.timers()["wait_known"] == datetime(2026, 6, 19, 22, 0, tzinfo=UTC)
+    assert case.timers()["wait_known"] == datetime(2026, 5, 8, 22, 0, tzinfo=UTC)
     case.message(
         "ontslagdatum_gewijzigd", {"expected_release_date": None, "reason": "Hoger beroep"}
     )

@@ -382,8 +382,8 @@ def test_long_stay_risc_placement_handover_and_missed_handover(
         "RN-ZWL",
         "probation_officer",
     )
-    case.at(datetime(2026, 10, 31, 23, 0, 1, tzinfo=UTC))
-    assert "placement_check" in case.ready()
+    case.at(datetime(2026, 9, 19, 22, 0, 1, tzinfo=UTC))  # six weeks before the last four months
+    assert case.task("placement_check").due_at == datetime(2026, 10, 31, 23, 0, tzinfo=UTC)
     case.at(datetime(2027, 1, 3, 23, 0, 1, tzinfo=UTC))
     assert case.task("handover_information").due_at == datetime(2027, 1, 6, 23, 0, tzinfo=UTC)
     case.at(datetime(2027, 1, 6, 23, 0, 1, tzinfo=UTC))
