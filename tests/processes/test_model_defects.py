@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from tests.processes.harness import (
+    FORMS,
     PROVISIONS,
     Case,
     entry_data,
@@ -166,3 +167,11 @@ def test_the_placement_check_is_done_before_the_last_four_months_begin() -> None
     case.set_time(datetime(2026, 9, 19, 22, 0, 1, tzinfo=UTC))
     assert "placement_check" in case.ready()
     assert case.due("placement_check") == datetime(2026, 10, 31, 23, 0, tzinfo=UTC)
+
+
+def test_form_titles_read_as_dutch() -> None:
+    """Generated titles read "Status de huisvesting bij ontslag"; a coordinator reads them."""
+    wrong = ("Status de ", "Status het ", "acties de ", "acties het ", "Screening de ")
+    for path in sorted(FORMS.glob("*.json")):
+        text = path.read_text("utf-8")
+        assert not [w for w in wrong if w in text], path.name
