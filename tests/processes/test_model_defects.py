@@ -14,9 +14,11 @@ from tests.processes.harness import (
     FORMS,
     PROVISIONS,
     Case,
+    agreement,
     entry_data,
     entry_notification,
     form_schema,
+    screening,
 )
 from tests.processes.test_paths_inmemory import NOTICE, detention_work
 
@@ -175,3 +177,27 @@ def test_form_titles_read_as_dutch() -> None:
     for path in sorted(FORMS.glob("*.json")):
         text = path.read_text("utf-8")
         assert not [w for w in wrong if w in text], path.name
+
+
+def test_the_identity_document_is_due_before_the_first_leave() -> None:
+    """F, Identiteitsbewijs 4 and the joint aim: a valid identity document when the person leaves
+    the prison, also temporarily (leave). First leave on 15 June, release on 28 August."""
+    case = Case(entry_data(expected_release_date="2026-08-28"))
+    case.complete("entry_notification", entry_notification())
+    case.complete(
+        "identity_document_screening",
+        {
+            **screening("identity_document", True),
+            "identity_document_first_leave_on": "2026-06-15",
+        },
+    )
+    case.complete("identity_document_agreement", agreement("identity_document"))
+    case.complete(
+        "identity_document_apply",
+        {
+            "identity_document_requested_type": "id_card",
+            "identity_document_photo_taken": True,
+            "identity_document_applied_on": "2026-05-20",
+        },
+    )
+    assert case.due("identity_document_issue") == datetime(2026, 6, 14, 22, 0, tzinfo=UTC)
