@@ -18,6 +18,7 @@ from web.access import (
     can_unclaim,
     can_work_task,
     record_case_view,
+    record_views,
     working_roles,
 )
 from web.api.core import (
@@ -36,7 +37,7 @@ from web.api.resources import TaskDetailOut, TaskListOut, TaskOut, task_out
 from web.api.schemas import FormData, TaskQuery
 from web.cases.queries import Case
 from web.engine_access import current_engine
-from web.inbox.queries import InboxFilter, inbox_counts, inbox_tasks
+from web.inbox.queries import InboxFilter, inbox_counts, inbox_tasks, named_cases
 from web.models import User
 from web.privacy import CaseView, task_view
 from web.tasks.formschema import writable_fields
@@ -103,6 +104,8 @@ def list_tasks() -> Response:
     engine = current_engine()
     now = engine.clock.now()
     items = [task_out(row.task, row.person_name, now, engine.calendar) for row in rows]
+    listed = named_cases(rows[: query["per_page"]])
+    record_views(user, listed, channel="api", categories=["identity"], subject="inbox")
     counts = inbox_counts(organisation, roles, user.username, chosen)
     result = page_of(items, query)
     result["counts"] = {"mine": counts["mine"], "unassigned": counts["unclaimed"]}

@@ -31,6 +31,17 @@ class InboxTask:
         return fields.provision_of_step(self.task.bpmn_id)
 
 
+def named_cases(rows: list[InboxTask]) -> list[tuple[int, str]]:
+    """The cases (instance id, case number) whose person a list of tasks names, each once: what
+    the read audit records for an inbox page (web/access.py ``record_views``)."""
+    named = {
+        row.task.instance_id: row.task.business_key
+        for row in rows
+        if row.person_name is not None or row.birth_date is not None
+    }
+    return list(named.items())
+
+
 @dataclass(frozen=True)
 class InboxFilter:
     step: str | None = None

@@ -6,11 +6,17 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
-from web.access import working_roles
+from web.access import record_views, working_roles
 from web.cases import fields
 from web.deadlines import due_state
 from web.engine_access import current_engine
-from web.inbox.queries import InboxFilter, inbox_counts, inbox_tasks, open_steps
+from web.inbox.queries import (
+    InboxFilter,
+    inbox_counts,
+    inbox_tasks,
+    named_cases,
+    open_steps,
+)
 
 bp = Blueprint("inbox", __name__, template_folder="templates")
 
@@ -59,6 +65,9 @@ def index() -> str:
     engine = current_engine()
     now = engine.clock.now()
     items = [(row, due_state(row.task.due_at, now, engine.calendar)) for row in rows[:PAGE_SIZE]]
+    record_views(
+        current_user, named_cases(rows[:PAGE_SIZE]), categories=["identity"], subject="inbox"
+    )
     return render_template(
         "inbox/index.html",
         tab=tab,

@@ -7,12 +7,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+import sqlalchemy as sa
 from flask import Flask
 
 from engine import ManualClock
 from tests.web.api.conftest import ApiClient, assert_problem
 from tests.web.support import start_case, to_screening
+from web.cases.tables import case_views
 from web.engine_access import current_engine
+from web.extensions import db
 
 Api = Callable[[str], ApiClient]
 
@@ -229,3 +232,26 @@ def test_a_task_path_that_cannot_exist_is_404(api: Api) -> None:
     client = api("ams")
     for task_id in ("x" * 37, "abc%00def", "%E2%80%AE"):
         assert_problem(client.get(f"/api/v1/tasks/{task_id}"), 404)
+
+
+def test_the_task_list_records_a_view_of_each_case_it_names(web_app: Flask, api: Api) -> None:
+    start_case(web_app)
+    start_case(web_app, "NZ-TEST-2", name="Anna de Wit")
+    assert api("ams").get("/api/v1/tasks").get_json()["items"] == []  # names nobody: no record
+
+    names = [t["person_name"] for t in api("mmd").get("/api/v1/tasks").get_json()["items"]]
+
+    assert sorted(names) == ["Anna de Wit", "Jan Jansen"]
+    with web_app.app_context():
+        recorded = db.session.execute(
+            sa.select(
+                case_views.c.business_key,
+                case_views.c.username,
+                case_views.c.channel,
+                case_views.c.subject,
+            )
+        ).all()
+    assert sorted(recorded) == [
+        ("NZ-TEST-1", "mmd", "api", "inbox"),
+        ("NZ-TEST-2", "mmd", "api", "inbox"),
+    ]

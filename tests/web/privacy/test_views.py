@@ -92,3 +92,18 @@ def test_a_case_list_with_names_is_recorded_per_case_and_a_pseudonymised_one_not
             sa.select(case_views.c.business_key, case_views.c.username, case_views.c.subject)
         ).all()
     assert sorted(recorded) == [("NZ-TEST-1", "ams", "list"), ("NZ-TEST-2", "ams", "list")]
+
+
+def test_the_inbox_records_a_view_of_each_case_it_names(web_app: Flask, sign_in: Client) -> None:
+    start_case(web_app)
+    start_case(web_app, "NZ-TEST-2", name="Anna de Wit")
+    inbox = sign_in("mmd").get("/taken").get_data(as_text=True)
+    assert "Jan Jansen" in inbox and "Anna de Wit" in inbox
+    with web_app.app_context():
+        recorded = db.session.execute(
+            sa.select(case_views.c.business_key, case_views.c.username, case_views.c.subject)
+        ).all()
+    assert sorted(recorded) == [("NZ-TEST-1", "mmd", "inbox"), ("NZ-TEST-2", "mmd", "inbox")]
+
+    viewers = sign_in("mmd").get("/zaken/NZ-TEST-1/inzage").get_data(as_text=True)
+    assert "<td>takenlijst</td>" in viewers and "Mira de Boer" in viewers
