@@ -7,11 +7,13 @@ import re
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from argon2 import PasswordHasher
 from flask import Flask
 
 from config import TestConfig
 from engine import InstanceInfo, ManualClock
+from engine.db.models import ProcessInstance
 from web import create_app
 from web.accounts import ensure_organisation
 from web.engine_access import current_engine, stop_scheduler
@@ -126,3 +128,27 @@ def to_screening(app: Flask, key: str = "NZ-TEST-1", **data: object) -> None:
         engine.complete(register.id, {"entry_date": "2026-05-04", "stay_days": 40}, "mmd")
         notify = engine.tasks(instance_id=instance.id)[0]
         engine.complete(notify.id, {"notified_on": "2026-05-04"}, "mmd")
+
+
+def close_case(app: Flask, key: str, **data: object) -> None:
+    """Start a sample case and work it to its end (the last step done at the clock's time)."""
+    instance = start_case(app, key, **data)
+    with app.app_context():
+        engine = current_engine()
+        steps = [
+            {"entry_date": "2026-05-04", "stay_days": 200},
+            {"notified_on": "2026-05-05"},
+            {"has_housing": True},
+        ]
+        for step in steps:
+            engine.complete(engine.tasks(instance_id=instance.id)[0].id, step, "mmd")
+        engine.send_message("release_date_set", key, {"release_date": "2026-09-01"})
+        last = engine.tasks(instance_id=instance.id)[0]
+        assert engine.complete(last.id, {"release_notice_sent": True}, "mmd").status == "completed"
+
+
+def stored_state(app: Flask, key: str) -> str:
+    """The stored workflow of case ``key`` as the engine keeps it (case data, tasks' data)."""
+    table = ProcessInstance.__table__
+    with app.app_context():
+        return db.session.scalar(sa.select(table.c.state).where(table.c.business_key == key))

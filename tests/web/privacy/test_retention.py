@@ -8,48 +8,22 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
 from engine import ConflictError, ManualClock
-from engine.db.models import ProcessInstance
-from tests.web.support import start_case
+from tests.web.support import close_case, start_case, stored_state
 from web.cases.queries import case_by_key
 from web.engine_access import current_engine
-from web.extensions import db
 from web.privacy.retention import PSEUDONYMISED_KEY, pseudonymise_closed
-
-
-def close(app: Flask, key: str, **data: object) -> None:
-    """Start a sample case and work it to its end."""
-    instance = start_case(app, key, **data)
-    with app.app_context():
-        engine = current_engine()
-        steps = [
-            {"entry_date": "2026-05-04", "stay_days": 200},
-            {"notified_on": "2026-05-05"},
-            {"has_housing": True},
-        ]
-        for step in steps:
-            engine.complete(engine.tasks(instance_id=instance.id)[0].id, step, "mmd")
-        engine.send_message("release_date_set", key, {"release_date": "2026-09-01"})
-        last = engine.tasks(instance_id=instance.id)[0]
-        assert engine.complete(last.id, {"release_notice_sent": True}, "mmd").status == "completed"
-
-
-def stored_state(app: Flask, key: str) -> str:
-    table = ProcessInstance.__table__
-    with app.app_context():
-        return db.session.scalar(sa.select(table.c.state).where(table.c.business_key == key))
 
 
 def test_closed_cases_past_the_period_are_pseudonymised(
     web_app: Flask, clock: ManualClock, sign_in: Callable[[str], FlaskClient]
 ) -> None:
-    close(web_app, "NZ-OUD", name="Oud Geval", bsn="123456782")
+    close_case(web_app, "NZ-OUD", name="Oud Geval", bsn="123456782")
     clock.set(datetime(2027, 6, 1, 9, 0, tzinfo=UTC))
-    close(web_app, "NZ-NIEUW", name="Nieuw Geval")
+    close_case(web_app, "NZ-NIEUW", name="Nieuw Geval")
     start_case(web_app, "NZ-LOOPT", name="Lopend Geval")
     assert "Oud Geval" in stored_state(web_app, "NZ-OUD")
     clock.set(datetime(2028, 6, 1, 9, 0, tzinfo=UTC))
