@@ -2,6 +2,7 @@
 
 from engine.calendar import WorkingDayCalendar, calendar_from_setting
 from engine.clock import ManualClock, SystemClock
+from engine.deployment.forms import DATA_CLASSES
 from engine.errors import (
     BusyError,
     CommandFailedError,
@@ -34,6 +35,7 @@ from engine.store.records import (
 )
 
 __all__ = [
+    "DATA_CLASSES",
     "BusyError",
     "CommandFailedError",
     "CommandLimits",

@@ -16,8 +16,11 @@ from jsonschema.exceptions import SchemaError
 
 from engine.deployment.bundle import SourceFile, camunda_form, form_name, ui_form_name
 from engine.deployment.problems import english
+from engine.parties import PARTIES
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+# The kinds of data a form field holds (``"x-class"``; what each means: web/privacy/classes.py).
+DATA_CLASSES = ("basic", "identity", "care", "debts", "criminal")
 
 
 class FormError(ValueError):
@@ -81,7 +84,33 @@ class FormStore:
         """Like `load`, and the object must be a valid JSON Schema (draft 2020-12)."""
         source, schema = self.load(name)
         check_json_schema(schema, name)
+        check_keywords(schema, name)
         return source, schema
+
+
+def check_keywords(schema: Any, name: str, path: tuple[str, ...] = ()) -> None:
+    """FormError unless every ``x-class`` in `schema` is a data class and every
+    ``x-organisation`` a party code or false (engine/runtime/organisations.py)."""
+    if isinstance(schema, list):
+        for index, item in enumerate(schema):
+            check_keywords(item, name, (*path, str(index)))
+        return
+    if not isinstance(schema, dict):
+        return
+    field = "/".join(path) or "(top level)"
+    if "x-class" in schema and schema["x-class"] not in DATA_CLASSES:
+        known = ", ".join(DATA_CLASSES)
+        value = str(schema["x-class"])
+        raise FormError("form_class_unknown", name=name, field=field, value=value, known=known)
+    kind = schema.get("x-organisation", False)
+    if kind is not False and kind not in {party.code for party in PARTIES}:
+        known = ", ".join(party.code for party in PARTIES)
+        raise FormError(
+            "form_organisation_unknown", name=name, field=field, value=str(kind), known=known
+        )
+    for key, value in schema.items():
+        if key not in ("x-class", "x-organisation", "enum", "const", "default", "examples"):
+            check_keywords(value, name, (*path, key))
 
 
 def check_json_schema(schema: dict, name: str) -> None:

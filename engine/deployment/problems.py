@@ -119,6 +119,14 @@ ENGLISH: dict[str, str] = {
     "form_not_json": "form file '{name}' is not valid JSON at line {json_line}: {error}",
     "form_not_object": "form file '{name}' must hold a JSON object",
     "form_schema_invalid": "form '{name}' is not a valid JSON Schema at {path}: {error}",
+    "form_class_unknown": (
+        "form '{name}': field {field} has x-class '{value}', which is no data class (known: "
+        "{known})"
+    ),
+    "form_organisation_unknown": (
+        "form '{name}': field {field} has x-organisation '{value}', which is no kind of "
+        "organisation (known: {known}; false for a field that holds none)"
+    ),
     "form_field_id_invalid": "form field id '{field}' is missing or not unique",
     "form_field_type_unsupported": (
         "form field '{field}': type '{type}' is not supported (supported: {supported})"

@@ -26,9 +26,10 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from engine import DATA_CLASSES
 from web.cases import fields
 
-CLASSES = ("basic", "identity", "care", "debts", "criminal")
+CLASSES = DATA_CLASSES  # what a form may declare is checked at deploy time
 SPECIAL = frozenset({"care", "debts", "criminal"})
 CLASS_LABELS = {
     "basic": _l("basisgegevens"),

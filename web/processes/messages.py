@@ -172,6 +172,14 @@ TEXTS = {
     "form_schema_invalid": _l(
         "Formulier ‘%(name)s’ is geen geldig JSON Schema bij %(path)s: %(error)s"
     ),
+    "form_class_unknown": _l(
+        "Formulier ‘%(name)s’: veld %(field)s heeft x-class ‘%(value)s’, en dat is geen "
+        "gegevensklasse (bekend: %(known)s)."
+    ),
+    "form_organisation_unknown": _l(
+        "Formulier ‘%(name)s’: veld %(field)s heeft x-organisation ‘%(value)s’, en dat is geen "
+        "soort organisatie (bekend: %(known)s; false voor een veld zonder organisatie)."
+    ),
     "form_field_id_invalid": _l("Formulierveld-id ‘%(field)s’ ontbreekt of komt vaker voor."),
     "form_field_type_unsupported": _l(
         "Formulierveld ‘%(field)s’: type ‘%(type)s’ wordt niet ondersteund (wel: %(supported)s)."
