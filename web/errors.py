@@ -52,6 +52,7 @@ EXPLANATIONS = {
     422: _l("De gegevens kloppen niet. Controleer de invoer."),
     429: _l("U heeft te veel verzoeken gedaan. Probeer het later opnieuw."),
     500: _l("Er is een onverwachte fout opgetreden. Probeer het later opnieuw."),
+    503: _l("Het systeem is even te druk. Er is niets gewijzigd; probeer het zo nog eens."),
 }
 
 CSRF_EXPLANATION = _l("Het formulier is verlopen. Laad de pagina opnieuw en probeer het nog eens.")
@@ -129,7 +130,8 @@ def handle_engine_error(exc: EngineError) -> Response | tuple[str, int]:
         # The class's code is the kind of error; a DeploymentError's own code names its problem
         code = type(exc).code
         return problem_response(status, str(exc), code=code, errors=errors, deployment=problems)
-    return error_page(status, str(exc))
+    # A page words the error by its status; the engine's own (English) text is for the API.
+    return error_page(status)
 
 
 def field_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
