@@ -33,6 +33,7 @@ from engine.store.records import (
     TimerInfo,
     VersionInfo,
 )
+from engine.translations import localize_form
 
 __all__ = [
     "DATA_CLASSES",
@@ -55,6 +56,7 @@ __all__ = [
     "InstanceInfo",
     "OrganisationDirectory",
     "organisation_kind",
+    "localize_form",
     "ManualClock",
     "MigrationCheck",
     "MessageNotDeliverableError",

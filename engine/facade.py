@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,7 @@ from engine.store.records import (
     TimerInfo,
     VersionInfo,
 )
+from engine.translations import localize_form, names_in
 
 FileLike = str | Path | SourceFile
 
@@ -159,18 +161,31 @@ class Engine:
                 raise NotFoundError(f"process version {version_id} does not exist")
             return versions.source_files(conn, version_id)
 
-    def version_forms(self, version_id: int) -> dict[str, Any]:
-        """The forms of a version by name: {"schema": ..., "ui": ...}."""
+    def version_forms(self, version_id: int, language: str | None = None) -> dict[str, Any]:
+        """The forms of a version by name: {"schema": ..., "ui": ...}; with ``language``, their
+        texts in that language where the forms give them (engine/translations.py), else Dutch."""
         with read_transaction(self.database) as conn:
-            return dict(self._definitions.get(conn, version_id).forms)
+            forms = self._definitions.get(conn, version_id).forms
+        return {name: localize_form(form, language) for name, form in forms.items()}
 
-    def start_form(self, process_id: str) -> StartForm | None:
-        """The start form of the newest version of a process; None when it has none."""
+    def element_names(self, version_id: int, language: str | None = None) -> dict[str, str]:
+        """Every named element of a version (tasks, events, lanes, processes, pools) by id, in
+        ``language`` where the model names it so (``terugkeer:name-en``), else in Dutch."""
+        with read_transaction(self.database) as conn:
+            return names_in(self._definitions.names(conn, version_id), language)
+
+    def start_form(self, process_id: str, language: str | None = None) -> StartForm | None:
+        """The start form of the newest version of a process (texts in ``language`` where the
+        form gives them); None when it has none."""
         with read_transaction(self.database) as conn:
             version_id = versions.pick(conn, process_id)
             if version_id is None:
                 raise NotFoundError(f"process {process_id!r} is not deployed")
-            return self._definitions.get(conn, version_id).start_form
+            found = self._definitions.get(conn, version_id).start_form
+        if found is None or not language:
+            return found
+        form = localize_form({"schema": found.schema, "ui": found.ui}, language) or {}
+        return replace(found, schema=form["schema"], ui=form["ui"])
 
     def open_instance_counts(self) -> dict[int, int]:
         """Running or failed instances per version id."""
@@ -338,14 +353,15 @@ class Engine:
             raise NotFoundError(f"task {task_id} does not exist")
         return found
 
-    def form(self, task_id: str) -> dict[str, Any] | None:
-        """The task's form: {"schema": ..., "ui": ...}, or None for a task without a form."""
+    def form(self, task_id: str, language: str | None = None) -> dict[str, Any] | None:
+        """The task's form: {"schema": ..., "ui": ...}, or None for a task without a form. With
+        ``language``, its texts in that language where the form gives them, else Dutch."""
         task = self.task(task_id)
         if task.form is None:
             return None
         with read_transaction(self.database) as conn:
             definition = self._definitions.get(conn, task.version_id)
-        return definition.forms.get(task.form)
+        return localize_form(definition.forms.get(task.form), language)
 
     def claim(self, task_id: str, user: str) -> TaskInfo:
         return set_claim(

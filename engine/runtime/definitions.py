@@ -16,6 +16,7 @@ from engine.parties import party_for_lane
 from engine.runtime.codec import CODECS, WorkflowCodec
 from engine.runtime.forms import field_titles
 from engine.store import versions
+from engine.translations import Names, element_names
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,19 @@ class Definition:
 class DefinitionCache:
     def __init__(self) -> None:
         self._by_version: dict[int, Definition] = {}
+        self._names: dict[int, Names] = {}
         self._lock = threading.Lock()
+
+    def names(self, conn: Connection, version_id: int) -> Names:
+        """The names of a version's elements per language, read from its BPMN files."""
+        found = self._names.get(version_id)
+        if found is not None:
+            return found
+        if versions.get(conn, version_id) is None:
+            raise NotFoundError(f"process version {version_id} does not exist")
+        names = element_names(versions.source_files(conn, version_id))
+        with self._lock:
+            return self._names.setdefault(version_id, names)
 
     def get(self, conn: Connection, version_id: int) -> Definition:
         found = self._by_version.get(version_id)

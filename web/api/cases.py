@@ -51,6 +51,7 @@ from web.cases.diagram import diagrams, version_forms
 from web.cases.projection import case_row
 from web.cases.queries import Case, provision_board, search_cases
 from web.engine_access import current_engine
+from web.model_texts import localized_forms, localized_tasks
 from web.models import User, display_names
 from web.privacy import case_view, masks_names, pseudonymised
 
@@ -121,11 +122,11 @@ def get_case(case_number: str) -> Response:
     forms = version_forms(instance.version_id)
     view = case_view(user, case, tasks, forms)
     record_case_view(user, case, channel="api", categories=view.shown_special)
-    shown_tasks = view.tasks(tasks)
+    shown_tasks = localized_tasks(view.tasks(tasks))
     timers = [
         timer for timer in engine.timers(case.instance_id) if view.shows_element(timer.bpmn_id)
     ]
-    titles, _choices = case_page.field_labels(forms)
+    titles, _choices = case_page.field_labels(localized_forms(forms))
     names = diagrams(instance.version_id).names
     data = view.data(instance.data)
     release_info = data.get(fields.RELEASE_INFO)
@@ -175,7 +176,7 @@ def case_events(case_number: str) -> Response:
     events = view.events(engine.events(case.instance_id), tasks)
     entries = case_page.timeline(
         events,
-        view.tasks(tasks),
+        localized_tasks(view.tasks(tasks)),
         view.timers(engine.timers(case.instance_id)),
         diagrams(instance.version_id).names,
         display_names({event.actor for event in events}),

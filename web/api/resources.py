@@ -11,6 +11,7 @@ from marshmallow import Schema, fields
 from engine import TaskInfo, WorkingDayCalendar
 from web.cases import fields as case_fields
 from web.deadlines import due_state
+from web.model_texts import element_name
 
 
 class OrganisationOut(Schema):
@@ -238,6 +239,7 @@ def task_out(
     state = due_state(task.due_at, now, calendar) if task.status == "ready" else None
     return {
         **{name: getattr(task, name) for name in TASK_ATTRIBUTES},
+        "name": element_name(task.version_id, task.bpmn_id, task.name),
         "step": task.bpmn_id,
         "case_number": task.business_key,
         "person_name": person_name,

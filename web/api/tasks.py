@@ -38,6 +38,7 @@ from web.api.schemas import FormData, TaskQuery
 from web.cases.queries import Case
 from web.engine_access import current_engine
 from web.inbox.queries import InboxFilter, inbox_counts, inbox_tasks, named_cases
+from web.model_texts import task_form
 from web.models import User
 from web.privacy import CaseView, task_view
 from web.tasks.formschema import writable_fields
@@ -120,7 +121,7 @@ def get_task(task_id: str) -> Response:
     case = view.case
     record_case_view(user, case, channel="api", categories=view.shown_special, subject="task")
     detail = _out(task, case)
-    detail["form"] = current_engine().form(task.id) if task.form else None
+    detail["form"] = task_form(task)
     detail["permissions"] = {
         "claim": can_claim(user, task),
         "unclaim": can_unclaim(user, task),

@@ -4,7 +4,7 @@ and which of their elements are done or active."""
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lxml import etree
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from sqlalchemy import select
 from engine.db.models import ProcessVersion
 from web.engine_access import current_engine
 from web.extensions import db
+from web.model_texts import element_names
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
@@ -43,7 +44,7 @@ def version_forms(version_id: int) -> dict:
 @dataclass(frozen=True)
 class Described:
     files: tuple[DiagramFile, ...]
-    names: dict[str, str]  # element id -> name
+    names: dict[str, str]  # element id -> name, in the user's language (web/model_texts.py)
     calls: dict[str, str]  # call activity id -> called process id
     members: dict[str, frozenset[str]]  # process id -> the element ids inside it
 
@@ -52,7 +53,6 @@ class Described:
 def _describe(content_hash: str, files: tuple[tuple[str, bytes], ...]) -> Described:
     """What the BPMN files of one version hold (content-addressed, so cacheable)."""
     described = []
-    names: dict[str, str] = {}
     calls: dict[str, str] = {}
     members: dict[str, frozenset[str]] = {}
     for file_name, content in files:
@@ -71,19 +71,23 @@ def _describe(content_hash: str, files: tuple[tuple[str, bytes], ...]) -> Descri
                 if element.tag == f"{{{BPMN_NS}}}callActivity" and element.get("calledElement"):
                     calls[element_id] = element.get("calledElement")
             members[process.get("id", "")] = frozenset(ids)
-        for element in root.iter():
-            if isinstance(element.tag, str) and element.get("id") and element.get("name"):
-                names.setdefault(element.get("id"), " ".join(element.get("name").split()))
         title = next((p.get("name") for p in processes if p.get("name")), None)
         ids = tuple(p.get("id") for p in processes if p.get("id"))
         described.append(DiagramFile(file_name, title or file_name, ids))
-    return Described(tuple(described), names, calls, members)
+    return Described(tuple(described), {}, calls, members)
 
 
 def diagrams(version_id: int) -> Described:
-    """The version's BPMN files (what each holds), element names and call activities."""
+    """The version's BPMN files (what each holds, titled in the user's language), element names
+    in the user's language and call activities."""
     content_hash = version_hash(version_id) or str(version_id)
-    return _describe(content_hash, tuple(version_files(version_id)))
+    described = _describe(content_hash, tuple(version_files(version_id)))
+    names = element_names(version_id)
+    files = tuple(
+        replace(f, title=next((names[p] for p in f.processes if p in names), f.title))
+        for f in described.files
+    )
+    return replace(described, files=files, names=names)
 
 
 def ordered_for(files: list[DiagramFile], process_id: str) -> list[DiagramFile]:

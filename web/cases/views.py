@@ -29,6 +29,7 @@ from web.cases.queries import provision_board, search_cases
 from web.cases.registration import EntryForm, main_process, register_entry, start_case
 from web.cases.starting import find, start_data, startable
 from web.engine_access import current_engine
+from web.model_texts import localized_forms, localized_tasks
 from web.models import display_names, organisation_names
 from web.privacy import case_view, masks_names, pseudonymised
 from web.privacy.audit import may_export, may_see_viewers
@@ -190,7 +191,7 @@ def show(business_key: str) -> str:
     forms = version_forms(instance.version_id)
     view = case_view(current_user, case, tasks, forms)
     record_case_view(current_user, case, categories=view.shown_special)
-    shown_tasks = view.tasks(tasks)
+    shown_tasks = localized_tasks(view.tasks(tasks))
     shown_timers = view.timers(timers)
     events = view.events(events, tasks)
 
@@ -226,7 +227,7 @@ def show(business_key: str) -> str:
             element_names,
             display_names({e.actor for e in events}),
         ),
-        details=case_page.details(data, forms),
+        details=case_page.details(data, localized_forms(forms)),
         org_names=organisation_names(codes),
         stay_labels=fields.STAY_CLASS_LABELS,
         diagram_files=ordered_for(list(described.files), instance.process_id),

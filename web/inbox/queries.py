@@ -15,6 +15,7 @@ from web.cases import fields
 from web.cases.queries import person_matches
 from web.cases.tables import cases
 from web.extensions import db
+from web.model_texts import element_name, localized_task
 
 tasks = HumanTask.__table__
 TASK_COLUMNS = [column for column in tasks.c]
@@ -94,7 +95,7 @@ def inbox_tasks(
     result = []
     for row in db.session.execute(query.limit(limit).offset(offset)):
         values = row._mapping
-        task = TaskInfo(**{column.name: values[column] for column in TASK_COLUMNS})
+        task = localized_task(TaskInfo(**{column.name: values[column] for column in TASK_COLUMNS}))
         result.append(InboxTask(task, values[cases.c.person_name], values[cases.c.birth_date]))
     return result
 
@@ -115,10 +116,15 @@ def inbox_counts(
 
 
 def open_steps(organisation: str, roles: Collection[str]) -> list[tuple[str, str]]:
-    """The steps (element id, name) that have open tasks here: the choices of the step filter."""
+    """The steps (element id, name in the user's language) that have open tasks here: the choices
+    of the step filter."""
     query = (
-        select(tasks.c.bpmn_id, func.min(tasks.c.name))
+        select(tasks.c.bpmn_id, func.min(tasks.c.name), func.max(tasks.c.version_id))
         .where(_workable(organisation, roles))
         .group_by(tasks.c.bpmn_id)
     )
-    return sorted(((row[0], row[1]) for row in db.session.execute(query)), key=lambda s: s[1])
+    steps = [
+        (bpmn_id, element_name(version, bpmn_id, name))
+        for bpmn_id, name, version in db.session.execute(query)
+    ]
+    return sorted(steps, key=lambda s: s[1].lower())

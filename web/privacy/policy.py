@@ -26,6 +26,7 @@ from web.access import CaseNotFound, can_work_task, task_for, user_organisation_
 from web.cases.diagram import version_forms
 from web.cases.queries import Case
 from web.engine_access import current_engine
+from web.model_texts import localized_task
 from web.privacy import classes as data_classes
 
 ALL = frozenset(data_classes.CLASSES)
@@ -180,11 +181,12 @@ def case_view(
 
 
 def task_view(user: Any, task_id: str) -> tuple[TaskInfo, CaseView]:
-    """A task and what ``user`` sees of its case; 404 (CaseNotFound) when the user may not see
-    the case, or the task reveals a class they may not see and is not theirs to work."""
+    """A task (its name in the user's language) and what ``user`` sees of its case; 404
+    (CaseNotFound) when the user may not see the case, or the task reveals a class they may not
+    see and is not theirs to work."""
     task, case = task_for(user, task_id)
     open_tasks = current_engine().tasks(instance_id=task.instance_id, limit=1000)
     view = case_view(user, case, [task, *open_tasks], version_forms(task.version_id))
     if not view.shows_task(task):
         raise CaseNotFound()
-    return task, view
+    return localized_task(task), view

@@ -24,6 +24,7 @@ from web.cases import fields as case_fields
 from web.cases.queries import Case
 from web.deadlines import due_state
 from web.engine_access import current_engine
+from web.model_texts import task_form
 from web.models import display_names, organisation_options
 from web.privacy import task_view
 from web.security import safe_redirect_target
@@ -33,7 +34,7 @@ bp = Blueprint("tasks", __name__, template_folder="templates")
 
 
 def _form_of(task: TaskInfo) -> dict[str, Any] | None:
-    return current_engine().form(task.id) if task.form else None
+    return task_form(task)
 
 
 def _render(
