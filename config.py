@@ -112,6 +112,11 @@ class Config:
         self.TERUGKEER_CLOSURE_DAYS = env.get("TERUGKEER_CLOSURE_DAYS", "")
         # Regional coordination points: "GM0363:GM0362,GM0384;GM0599:GM0542" (dashboard scope).
         self.TERUGKEER_REGIONS = env.get("TERUGKEER_REGIONS", "")
+        # The share of deadlines met that the dashboard's Termijnen page holds as the norm (the
+        # Samenwerkingsmodel sets the deadlines but no share; 90 is this project's choice).
+        self.TERUGKEER_DEADLINE_NORM_PERCENT = as_number(
+            "TERUGKEER_DEADLINE_NORM_PERCENT", env.get("TERUGKEER_DEADLINE_NORM_PERCENT"), 90
+        )
         # Months after a case closed (the six-month measurement) that it is pseudonymised.
         self.TERUGKEER_RETENTION_MONTHS = as_number(
             "TERUGKEER_RETENTION_MONTHS", env.get("TERUGKEER_RETENTION_MONTHS"), 24

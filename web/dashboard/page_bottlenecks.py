@@ -126,7 +126,7 @@ def _element_table(ranked: list[ElementStats], names: dict[str, str], link: Link
                 number(stats.overdue_now, link(soort="stap", stap=step, toestand="te-laat")),
                 number(stats.completed, link(soort="stap", stap=step, toestand="afgerond")),
                 number(stats.late, link(soort="stap", stap=step, toestand="afgerond-te-laat")),
-                share(stats.late_share),
+                share(stats.late_share, stats.completed),
                 *_time_cells(stats),
             ]
         )
@@ -160,7 +160,7 @@ def _party_table(elements: list[ElementStats]) -> Table:
                 number(stats.open_now),
                 number(stats.overdue_now),
                 number(stats.completed),
-                share(stats.late_share),
+                share(stats.late_share, stats.completed),
                 *_time_cells(stats),
             ]
         )

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from web.cases import fields
 from web.dashboard.queries import Filters, Outcome, Shares, outcomes, shares
-from web.dashboard.report import Linker, Table, heading, number, share
+from web.dashboard.report import SMALL_N, Linker, Table, heading, number, share
 from web.dashboard.tables import MONITOR_MOMENTS, PROVISIONS, STATUSES
 
 TARGET = 0.8
@@ -77,11 +77,14 @@ def build(filters: Filters, link: Linker, names: dict[str, str]) -> MonitorPage:
             "unit": "%",
             "target": TARGET * 100,
             "targetLabel": _("Ambitie: 80% bij ontslag"),
+            "smallN": SMALL_N,
+            "smallLabel": _("kleine aantallen"),
             "labels": [labels[p] for p in PROVISIONS],
             "series": [
                 {
                     "label": str(MOMENT_LABELS[m]).capitalize(),
                     "data": [_percent(total.share(p, m)) for p in PROVISIONS],
+                    "n": [total.measured(p, m) for p in PROVISIONS],
                 }
                 for m in MONITOR_MOMENTS
             ],
@@ -117,7 +120,7 @@ def _provision_table(total: Outcome, labels: dict[str, str], link: Linker) -> Ta
             without = total.measured(provision, moment) - total.having(provision, moment)
             target = TARGET if moment == "release" else None
             cells += [
-                share(total.share(provision, moment), target),
+                share(total.share(provision, moment), total.measured(provision, moment), target),
                 number(
                     without,
                     link(soort="monitor", voorziening=provision, moment=moment, status="zonder"),
@@ -174,7 +177,7 @@ def _release_table(
         table.rows.append(
             [
                 heading(label, code),
-                *(share(found.share(p), TARGET) for p in PROVISIONS),
+                *(share(found.share(p), found.measured.get(p, 0), TARGET) for p in PROVISIONS),
                 number(
                     measured, row_link(code, soort="monitor", moment="release", status="gemeten")
                 ),

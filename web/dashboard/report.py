@@ -1,5 +1,7 @@
 """The dashboard's tables: one structure for the page (an accessible HTML table with links to the
-cases behind each number) and for the CSV export of the same table."""
+cases behind each number) and for the CSV export of the same table (web/csvexport.py): labels
+and numbers for Excel, codes for the raw variant. Every percentage carries the number it is a
+share of (n), shown beside it and exported as a column of its own; under SMALL_N the page warns."""
 
 from __future__ import annotations
 
@@ -10,6 +12,9 @@ from typing import Any
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
+SMALL_N = 5
+"""Percentages of fewer than this many are shown with a warning ("kleine aantallen")."""
+
 
 @dataclass(frozen=True)
 class Cell:
@@ -18,10 +23,23 @@ class Cell:
     link: str | None = None
     numeric: bool = False
     state: str | None = None  # "below" the target, "above" it (a class for colour and a word)
+    n: int | None = None  # a percentage's base
+    unit: str | None = None  # named in the CSV's column name (the page shows it in the text)
 
     @property
     def raw(self) -> Any:
+        """For the raw CSV: the code or number."""
         return self.text if self.value is None else self.value
+
+    @property
+    def shown(self) -> Any:
+        """For the Excel CSV: the label as on the page, or the number."""
+        return self.raw if self.numeric else self.text
+
+    @property
+    def small(self) -> bool:
+        """A percentage of fewer than SMALL_N: shown with a warning."""
+        return self.n is not None and 0 < self.n < SMALL_N
 
 
 @dataclass
@@ -33,6 +51,27 @@ class Table:
     groups: list[tuple[str, int]] = field(default_factory=list)  # headers over columns
     note: str | None = None
     empty: str | None = None
+    total: list[Cell] | None = None  # a last row over all rows
+
+    def csv_rows(self, raw: bool) -> list[list[Any]]:
+        """Header and rows (the total last) as exported: after every percentage column its n."""
+        body = [*self.rows, *([self.total] if self.total else [])]
+        shares = {i for row in body for i, cell in enumerate(row) if cell.n is not None}
+        units = {i: cell.unit for row in body for i, cell in enumerate(row) if cell.unit}
+        header: list[Any] = []
+        for index, name in enumerate(self.csv_header()):
+            if index in units:
+                name = f"{name} ({units[index]})"
+            header += [name, f"{name} - n"] if index in shares else [name]
+        found = [header]
+        for row in body:
+            cells: list[Any] = []
+            for index, cell in enumerate(row):
+                cells.append(cell.raw if raw else cell.shown)
+                if index in shares:
+                    cells.append(cell.n if cell.n is not None else "")
+            found.append(cells)
+        return found
 
     def csv_header(self) -> list[str]:
         """Column names, with the group's name in front where columns are grouped."""
@@ -56,22 +95,23 @@ def number(value: int | float | None, link: str | None = None) -> Cell:
     return Cell(format_decimal(value), value, link if value else None, True)
 
 
-def share(value: float | None, target: float | None = None) -> Cell:
-    """A share as a percentage with one decimal; marked against a target if one is given."""
-    if value is None:
-        return Cell("–", "", None, True)
+def share(value: float | None, n: int, target: float | None = None) -> Cell:
+    """A share of ``n`` as a percentage with one decimal; marked against a target if one is
+    given (not for small numbers, where a share says little)."""
+    if value is None or not n:
+        return Cell("–", "", None, True, n=n)
     percent = round(value * 100, 1)
     state = None
-    if target is not None:
+    if target is not None and n >= SMALL_N:
         state = "above" if value >= target else "below"
-    return Cell(f"{format_decimal(percent, format='#,##0.0')}%", percent, None, True, state)
+    return Cell(f"{format_decimal(percent, format='#,##0.0')}%", percent, None, True, state, n)
 
 
 def hours(value: float | None) -> Cell:
     """A duration in hours, shown in minutes, hours or days."""
     if value is None:
-        return Cell("–", "", None, True)
-    return Cell(duration_text(value), round(value, 2), None, True)
+        return Cell("–", "", None, True, unit=_("uren"))
+    return Cell(duration_text(value), round(value, 2), None, True, unit=_("uren"))
 
 
 def duration_text(value: float) -> str:

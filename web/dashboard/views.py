@@ -5,9 +5,12 @@ managers, scoped by web/access.py (dashboard_scope)."""
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
+from datetime import date, datetime
 from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask_babel import force_locale, format_date, format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
@@ -15,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 from web.access import record_views, visible_organisations
 from web.cases.diagram import diagrams, file_content, ordered_for
 from web.cases.registration import main_process
-from web.csvexport import csv_response
+from web.csvexport import csv_response, requested_variant
 from web.dashboard import page_bottlenecks, page_cases, page_deadlines, page_monitor
 from web.dashboard.definitions import KINDS
 from web.dashboard.filters import (
@@ -120,6 +123,8 @@ def deadlines() -> str:
             "prisons": json.dumps(page.prison_chart),
             "municipalities": json.dumps(page.municipality_chart),
         },
+        totals=page_deadlines.totals(page),
+        norm_text=page_deadlines.norm_label(page.norm),
         **context,
     )
 
@@ -158,16 +163,20 @@ def _tables_of(name: str, choice: Choice, filters: Filters, names: dict[str, str
 @bp.get("/csv/<name>.csv")
 @login_required
 def export(name: str) -> Response:
-    """Any table of the dashboard as CSV (UTF-8, comma-separated), with the page's filters."""
+    """Any table of the dashboard as CSV with the page's filters: for Excel (labels in the
+    user's language, semicolons, decimal comma) or, with ``format=raw``, for analysts (codes,
+    English column names, commas, decimal point); web/csvexport.py."""
     choice, filters, context = _context()
-    table = next(
-        (t for t in _tables_of(name, choice, filters, context["org_names"]) if t.name == name),
-        None,
-    )
-    if table is None:
-        abort(404)
-    rows = [table.csv_header(), *([cell.raw for cell in row] for row in table.rows)]
-    return csv_response(rows, f"{name}-{choice.start}-{choice.end}.csv")
+    variant = requested_variant(request.args)
+    with force_locale("en") if variant.raw else nullcontext():
+        table = next(
+            (t for t in _tables_of(name, choice, filters, context["org_names"]) if t.name == name),
+            None,
+        )
+        if table is None:
+            abort(404)
+        rows = table.csv_rows(raw=variant.raw)
+    return csv_response(rows, f"{name}-{choice.start}-{choice.end}.csv", variant)
 
 
 @bp.get("/zaken")
@@ -204,33 +213,49 @@ def cases() -> str:
         when_label=drill.when_label,
         back_url=url_for(back, **choice.args()),
         csv_url=url_for("dashboard.cases_csv", **request.args.to_dict()),
+        csv_raw_url=url_for("dashboard.cases_csv", **{**request.args.to_dict(), "format": "raw"}),
         pseudonymised=masks_names(current_user),
         case_org_names={**names, **organisation_names(codes - set(names))},
         **context,
     )
 
 
+def _as_shown(when: date | datetime | None) -> str:
+    """A date as the page shows it (Amsterdam time for a moment), which Dutch Excel reads."""
+    if when is None:
+        return ""
+    if isinstance(when, datetime):
+        return format_datetime(when, "dd-MM-yyyy HH:mm")
+    return format_date(when, "dd-MM-yyyy")
+
+
 @bp.get("/zaken.csv")
 @login_required
 def cases_csv() -> Response:
     """Every case behind a number as CSV: case number, organisations and date (no names for the
-    roles that see cases pseudonymised); each case listed is recorded as viewed."""
-    choice, filters, _context_values = _context()
+    roles that see cases pseudonymised); each case listed is recorded as viewed. For Excel with
+    organisation names and Dutch dates, or (``format=raw``) with codes and ISO dates."""
+    choice, filters, context = _context()
+    variant = requested_variant(request.args)
     visible = visible_organisations(current_user)
-    drill = page_cases.build(current_user, request.args, choice, filters, visible, CSV_LIMIT, 0)
+    with force_locale("en") if variant.raw else nullcontext():
+        drill = page_cases.build(current_user, request.args, choice, filters, visible, CSV_LIMIT, 0)
+        header = [_("Zaak"), _("Persoon"), _("Inrichting"), _("Gemeente"), drill.when_label]
     record_views(
         current_user, [(r.instance_id, r.business_key) for r in drill.rows], subject="export"
     )
-    rows: list[list[object]] = [
-        [_("Zaak"), _("Persoon"), _("Inrichting"), _("Gemeente"), drill.when_label]
-    ]
+    codes = {c for row in drill.rows for c in (row.prison_code, row.municipality_code) if c}
+    names = {**context["org_names"], **organisation_names(codes - set(context["org_names"]))}
+    rows: list[list[object]] = [header]
     for row in drill.rows:
-        when = row.when.isoformat() if row.when is not None else ""
-        person = row.person_name or ""
-        rows.append(
-            [row.business_key, person, row.prison_code or "", row.municipality_code or "", when]
-        )
-    return csv_response(rows, f"zaken-{choice.start}-{choice.end}.csv")
+        orgs = [row.prison_code or "", row.municipality_code or ""]
+        if variant.raw:
+            when = row.when.isoformat() if row.when is not None else ""
+        else:
+            when = _as_shown(row.when)
+            orgs = [names.get(code, code) for code in orgs]
+        rows.append([row.business_key, row.person_name or "", *orgs, when])
+    return csv_response(rows, f"zaken-{choice.start}-{choice.end}.csv", variant)
 
 
 @bp.get("/diagram/<int:version_id>/<path:name>")

@@ -20,6 +20,7 @@ from web.dashboard.filters import parse_regions
 from web.models import User
 
 PERIOD = {"van": "2026-05", "tot": "2026-07"}
+RAW = {**PERIOD, "format": "raw"}
 
 
 @pytest.fixture
@@ -29,10 +30,13 @@ def logged(web_app: Flask, clock: ManualClock) -> Flask:
     return web_app
 
 
-def rows_of(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
+def rows_of(response, delimiter: str = ",") -> list[list[str]]:  # type: ignore[no-untyped-def]
+    """A CSV download read back; the raw variant (codes) unless told the Excel delimiter."""
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     assert response.mimetype == "text/csv"
-    return list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter))
 
 
 def test_scopes_follow_the_managers_organisation(web_app: Flask) -> None:
@@ -69,30 +73,31 @@ def test_only_managers_get_the_dashboard(
 
 def test_csv_of_every_table(logged: Flask, sign_in: Callable[[str], FlaskClient]) -> None:
     client = sign_in("landelijk")
-    months = rows_of(client.get("/dashboard/csv/termijnen-per-maand.csv", query_string=PERIOD))
-    assert months[0][:4] == [
-        "Maand",
-        "Melding binnenkomst binnen 2 werkdagen - op tijd",
-        "Melding binnenkomst binnen 2 werkdagen - te laat",
-        "Melding binnenkomst binnen 2 werkdagen - % op tijd",
+    months = rows_of(client.get("/dashboard/csv/termijnen-per-maand.csv", query_string=RAW))
+    assert months[0][:5] == [  # the raw variant: English column names, codes, decimal point
+        "Month",
+        "Entry notification within 2 working days - on time",
+        "Entry notification within 2 working days - late",
+        "Entry notification within 2 working days - % on time",
+        "Entry notification within 2 working days - % on time - n",
     ]
     may = next(row for row in months if row[0] == "2026-05")
-    assert may[1:4] == ["1", "2", "33.3"]
-    steps = rows_of(client.get("/dashboard/csv/knelpunten-per-stap.csv", query_string=PERIOD))
+    assert may[1:5] == ["1", "2", "33.3", "3"]
+    steps = rows_of(client.get("/dashboard/csv/knelpunten-per-stap.csv", query_string=RAW))
     entry = next(row for row in steps if row[0] == "entry_notification")
     assert entry[1:7] == ["prison", "1", "1", "2", "1", "50.0"]
-    monitor = rows_of(client.get("/dashboard/csv/monitor-per-voorziening.csv", query_string=PERIOD))
+    monitor = rows_of(client.get("/dashboard/csv/monitor-per-voorziening.csv", query_string=RAW))
     housing = next(row for row in monitor if row[0] == "housing")
-    assert housing[1:4] == ["50.0", "1", "2"]  # at entry: half of the two measured
+    assert housing[1:5] == ["50.0", "2", "1", "2"]  # at entry: half of the two measured
     split = rows_of(
         client.get(
             "/dashboard/csv/stap-entry_notification-per-organisatie.csv",
-            query_string={**PERIOD, "stap": "entry_notification"},
+            query_string={**RAW, "stap": "entry_notification"},
         )
     )
     assert [row[0] for row in split[1:]] == ["PI-AMS", "PI-ZWL"]
     for name in ("termijnen-per-gemeente", "monitor-statussen", "knelpunten-per-partij"):
-        assert len(rows_of(client.get(f"/dashboard/csv/{name}.csv", query_string=PERIOD))) > 1
+        assert len(rows_of(client.get(f"/dashboard/csv/{name}.csv", query_string=RAW))) > 1
     assert client.get("/dashboard/csv/onbekend.csv").status_code == 404
 
 
@@ -105,11 +110,11 @@ def test_a_prison_manager_sees_their_prison_only(
     prisons = rows_of(
         client.get(
             "/dashboard/csv/termijnen-per-inrichting.csv",
-            query_string={**PERIOD, "pi": "PI-AMS"},  # outside the scope: ignored
+            query_string={**RAW, "pi": "PI-AMS"},  # outside the scope: ignored
         )
     )
-    assert [row[0] for row in prisons[1:]] == ["PI-ZWL"]
-    steps = rows_of(client.get("/dashboard/csv/knelpunten-per-stap.csv", query_string=PERIOD))
+    assert [row[0] for row in prisons[1:]] == ["PI-ZWL", "total"]
+    steps = rows_of(client.get("/dashboard/csv/knelpunten-per-stap.csv", query_string=RAW))
     entry = next(row for row in steps if row[0] == "entry_notification")
     assert entry[2:5] == ["0", "0", "2"]  # C (PI-AMS) is not theirs
 
@@ -118,11 +123,11 @@ def test_a_coordination_point_sees_its_region(
     logged: Flask, sign_in: Callable[[str], FlaskClient]
 ) -> None:
     client = sign_in("ams.manager")
-    alone = rows_of(client.get("/dashboard/csv/termijnen-per-gemeente.csv", query_string=PERIOD))
-    assert [row[0] for row in alone[1:]] == ["GM0363"]
+    alone = rows_of(client.get("/dashboard/csv/termijnen-per-gemeente.csv", query_string=RAW))
+    assert [row[0] for row in alone[1:]] == ["GM0363", "total"]
     logged.config["TERUGKEER_REGIONS"] = "GM0363:GM0599"
-    region = rows_of(client.get("/dashboard/csv/termijnen-per-gemeente.csv", query_string=PERIOD))
-    assert [row[0] for row in region[1:]] == ["GM0363", "GM0599"]
+    region = rows_of(client.get("/dashboard/csv/termijnen-per-gemeente.csv", query_string=RAW))
+    assert [row[0] for row in region[1:]] == ["GM0363", "GM0599", "total"]
 
 
 def test_drill_down_to_the_cases_behind_a_number(

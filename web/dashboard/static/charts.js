@@ -1,7 +1,8 @@
 /* Dashboard charts with Chart.js (served from npm under /vendor/). Each canvas carries its data
-   as JSON in data-chart: {type, labels, series: [{label, data}], unit, target, targetLabel}. A
-   target (the 80% ambition) is drawn as a dashed line by a small plugin and named in the
-   legend. The same figures are in the table under each chart. */
+   as JSON in data-chart: {type, labels, series: [{label, data, n}], unit, target, targetLabel,
+   smallN, smallLabel}. A target (the 80% ambition, the deadline norm) is drawn as a dashed line
+   by a small plugin and named in the legend. A percentage's tooltip names its n, and warns
+   (smallLabel) under smallN. The same figures are in the table under each chart. */
 (function () {
   "use strict";
 
@@ -106,7 +107,14 @@
               callbacks: {
                 label: function (item) {
                   var value = item.raw === null ? "–" : Number(item.raw).toLocaleString(lang);
-                  return item.dataset.label + ": " + value + (percent ? "%" : "");
+                  var text = item.dataset.label + ": " + value + (percent ? "%" : "");
+                  var counts = spec.series[item.datasetIndex].n;
+                  if (counts) {
+                    var n = counts[item.dataIndex];
+                    text += " (n = " + Number(n).toLocaleString(lang) +
+                      (n > 0 && n < spec.smallN ? ", " + spec.smallLabel : "") + ")";
+                  }
+                  return text;
                 }
               }
             }

@@ -28,7 +28,7 @@
   var viewer = new window.BpmnJS({ container: container });
   var mode = "open";
   var LEVELS = 5;
-  var READABLE_ZOOM = 0.9;
+  var READABLE_ZOOM = 1;
   var marked = [];
 
   function format(value) {
@@ -92,49 +92,87 @@
     if (explanation) {
       explanation.textContent = explanation.getAttribute("data-" + mode) || "";
     }
+    legend(highest);
   }
 
-  /* A large model fitted into the box is too small to read: then show the part where the heat
-     is (every coloured step), as large as fits, up to a readable zoom. */
+  /* The value range of each colour for the current mode, in the legend. A step's level is
+     ceil(value / highest * LEVELS), so level k holds values above (k-1)/LEVELS of the highest
+     up to k/LEVELS of it. */
+  function legend(highest) {
+    var ranges = document.querySelectorAll("#heat-legend [data-level]");
+    Array.prototype.slice.call(ranges).forEach(function (range) {
+      var k = Number(range.getAttribute("data-level"));
+      var low = (highest * (k - 1)) / LEVELS;
+      var high = (highest * k) / LEVELS;
+      var text;
+      if (!highest) {
+        text = "–";
+      } else if (mode === "lead50") {
+        text = format(low) ? "> " + format(low) + " – " + format(high) : "≤ " + format(high);
+      } else {
+        var from = Math.floor(low) + 1;
+        var to = Math.floor(high);
+        text = from > to ? "–" : (from === to ? String(to) : from + "–" + to);
+      }
+      range.textContent = text;
+      /* A colour no step can have (fewer distinct counts than colours) is left out. */
+      range.parentNode.hidden = Boolean(highest) && text === "–";
+    });
+  }
+
+  function hotElements() {
+    var registry = viewer.get("elementRegistry");
+    return marked.filter(function (item) {
+      return item[1] !== "tk-heat-0";
+    }).map(function (item) {
+      return registry.get(item[0]);
+    }).filter(function (element) {
+      return element && element.width && heat[element.id] && heat[element.id][mode];
+    }).sort(function (a, b) {
+      return heat[b.id][mode] - heat[a.id][mode];
+    });
+  }
+
+  /* Open on the busiest part at a readable size: the hottest step first, then the next hottest
+     as long as all chosen still fit in the box at a readable zoom; centred on them. When the
+     whole model is readable fitted, it is shown whole. */
   function focusOnHeat() {
     var canvas = viewer.get("canvas");
     canvas.zoom("fit-viewport", "auto");
     if (canvas.zoom() >= READABLE_ZOOM) {
       return;
     }
-    var registry = viewer.get("elementRegistry");
-    var hot = marked.filter(function (item) {
-      return item[1] !== "tk-heat-0";
-    }).map(function (item) {
-      return registry.get(item[0]);
-    }).filter(function (element) {
-      return element && element.width;
-    });
-    if (!hot.length) {
-      return;
-    }
-    var left = Math.min.apply(null, hot.map(function (e) { return e.x; }));
-    var top = Math.min.apply(null, hot.map(function (e) { return e.y; }));
-    var right = Math.max.apply(null, hot.map(function (e) { return e.x + e.width; }));
-    var bottom = Math.max.apply(null, hot.map(function (e) { return e.y + e.height; }));
     var size = canvas.getSize();
-    var margin = 80;
-    var scale = Math.min(
-      size.width / (right - left + 2 * margin),
-      size.height / (bottom - top + 2 * margin),
-      READABLE_ZOOM
-    );
-    if (scale <= canvas.zoom()) {
+    var margin = 60;
+    var room = { width: size.width / READABLE_ZOOM, height: size.height / READABLE_ZOOM };
+    var box = null;
+    hotElements().forEach(function (element) {
+      var next = box ? {
+        left: Math.min(box.left, element.x),
+        top: Math.min(box.top, element.y),
+        right: Math.max(box.right, element.x + element.width),
+        bottom: Math.max(box.bottom, element.y + element.height)
+      } : {
+        left: element.x,
+        top: element.y,
+        right: element.x + element.width,
+        bottom: element.y + element.height
+      };
+      if (!box || (next.right - next.left + 2 * margin <= room.width &&
+          next.bottom - next.top + 2 * margin <= room.height)) {
+        box = next;
+      }
+    });
+    if (!box) {
       return;
     }
-    var width = size.width / scale;
-    var height = size.height / scale;
     canvas.viewbox({
-      x: (left + right) / 2 - width / 2,
-      y: (top + bottom) / 2 - height / 2,
-      width: width,
-      height: height
+      x: (box.left + box.right) / 2 - room.width / 2,
+      y: (box.top + box.bottom) / 2 - room.height / 2,
+      width: room.width,
+      height: room.height
     });
+    container.setAttribute("data-focused", "true");
   }
 
   function show(button) {
@@ -170,8 +208,14 @@
         other.setAttribute("aria-pressed", other === button ? "true" : "false");
       });
       paint();
+      focusOnHeat();
     });
   });
+
+  var focus = document.querySelector("[data-heat-focus]");
+  if (focus) {
+    focus.addEventListener("click", focusOnHeat);
+  }
 
   if (choices.length) {
     show(choices[0]);
