@@ -140,6 +140,7 @@ NAZORG = Scenario(
                 "notice_release_date": "2026-08-28",
                 "notice_release_type": "end_of_sentence",
                 "notice_probation_supervision": False,
+                "notice_registered_at_prison_municipality": False,
             },
         ),
         _do(

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
+from engine import FormValidationError
 from tests.processes.harness import (
     FORMS,
     PROVISIONS,
@@ -20,7 +23,7 @@ from tests.processes.harness import (
     form_schema,
     screening,
 )
-from tests.processes.test_paths_inmemory import NOTICE, detention_work
+from tests.processes.test_paths_inmemory import NOTICE, detention_work, release_day
 
 MAY_12_END = datetime(2026, 5, 12, 22, 0, tzinfo=UTC)  # end of the 5th working day after entry
 MAY_21 = datetime(2026, 5, 21, 7, 0, tzinfo=UTC)
@@ -201,3 +204,170 @@ def test_the_identity_document_is_due_before_the_first_leave() -> None:
         },
     )
     assert case.due("identity_document_issue") == datetime(2026, 6, 14, 22, 0, tzinfo=UTC)
+
+
+VI_ANNOUNCED = {
+    "expected_release_date": "2026-08-28",
+    "reason": "VI-datum",
+    "conditional_release": True,
+    "special_conditions": "Meldplicht",
+}
+VI_NOTICE = {
+    **NOTICE,
+    "notice_release_type": "conditional_release",
+    "notice_probation_supervision": True,
+    "notice_special_conditions": "Meldplicht; contactverbod",
+    "probation_office_code": "RN-ZWL",
+}
+PREPARED = {
+    "supervision_dr_plan": "drawn_up",
+    "supervision_care_need": True,
+    "supervision_care_referral": "Aanmelding bij de verslavingszorg als bijzondere voorwaarde.",
+    "supervision_municipality_contacted": True,
+}
+
+
+def test_a_conditional_release_is_passed_on_before_the_release() -> None:
+    """F, Informatie-uitwisseling 3: a conditional track under probation's supervision is reported
+    to the municipality and, at a conditional release, the (special) conditions; C, 3: probation
+    aligns early with the municipality. Announced on 1 June, so passed on then, not on 28 August."""
+    case = Case(entry_data(expected_release_date="2026-08-28"))
+    detention_work(case)
+    case.set_time(datetime(2026, 6, 1, 8, 0, tzinfo=UTC))
+    case.message("ontslagdatum_gewijzigd", VI_ANNOUNCED)
+    assert case.ready() == ["conditional_release_notice"]
+    assert case.due("conditional_release_notice") == datetime(2026, 6, 3, 22, 0, tzinfo=UTC)
+    case.complete(
+        "conditional_release_notice",
+        {
+            "supervision_by_probation": True,
+            "supervision_special_conditions": "Meldplicht; contactverbod",
+            "probation_office_code": "RN-ZWL",
+            "supervision_passed_on_on": "2026-06-02",
+        },
+    )
+    assert case.ready() == ["conditional_municipality", "conditional_probation"]
+    assert case.organisation("conditional_municipality", "municipality_code") == "GM0363"
+    assert case.organisation("conditional_probation", "probation_office_code") == "RN-ZWL"
+    case.complete("conditional_probation", PREPARED)
+    case.complete(
+        "conditional_municipality",
+        {
+            "supervision_municipality_alignment": "Woning en uitkering met de reclassering.",
+            "supervision_municipality_aligned_on": "2026-06-10",
+        },
+    )
+    # the release notice repeats the conditions; the municipality is not asked a second time
+    case.set_time(datetime(2026, 8, 27, 22, 0, 1, tzinfo=UTC))
+    release_day(case, notice=VI_NOTICE)
+    assert not {"supervision_municipality", "supervision_probation"} & set(case.ready())
+    assert "monitor_release" in case.data
+
+
+def test_a_conditional_release_without_supervision_informs_only_the_municipality() -> None:
+    case = Case(entry_data(expected_release_date="2026-08-28"))
+    detention_work(case)
+    case.message("ontslagdatum_gewijzigd", {**VI_ANNOUNCED, "special_conditions": ""})
+    case.complete(
+        "conditional_release_notice",
+        {
+            "supervision_by_probation": False,
+            "supervision_special_conditions": "Algemene voorwaarde: geen nieuw strafbaar feit.",
+            "supervision_passed_on_on": "2026-05-06",
+        },
+    )
+    assert case.ready() == []
+    # a second announcement (the date moves) does not pass the same conditions on again
+    case.message("ontslagdatum_gewijzigd", {**VI_ANNOUNCED, "expected_release_date": "2026-09-01"})
+    assert case.ready() == []
+
+
+def test_probation_supervising_draws_up_the_plan_and_leads_care() -> None:
+    """F, Informatie-uitwisseling 4: under supervision after detention probation, as case manager,
+    draws up the D&R-plan, and a care need is referred under the supervision (probation's)."""
+    case = Case(entry_data(expected_release_date="2026-08-28"))
+    detention_work(case)
+    case.message("ontslagdatum_gewijzigd", VI_ANNOUNCED)
+    with pytest.raises(FormValidationError) as caught:  # supervision without a probation office
+        case.complete(
+            "conditional_release_notice",
+            {
+                "supervision_by_probation": True,
+                "supervision_special_conditions": "Meldplicht",
+                "supervision_passed_on_on": "2026-05-06",
+            },
+        )
+    assert "probation_office_code" in caught.value.errors
+    case.complete(
+        "conditional_release_notice",
+        {
+            "supervision_by_probation": True,
+            "supervision_special_conditions": "Meldplicht",
+            "probation_office_code": "RN-ZWL",
+            "supervision_passed_on_on": "2026-05-06",
+        },
+    )
+    for missing in ("supervision_dr_plan", "supervision_care_referral"):
+        with pytest.raises(FormValidationError) as caught:
+            case.complete(
+                "conditional_probation", {k: v for k, v in PREPARED.items() if k != missing}
+            )
+        assert missing in caught.value.errors
+    # after an immediate conditional release the same is asked when supervision starts
+    case = Case(entry_data(expected_release_date="2026-08-28"))
+    detention_work(case)
+    case.message(
+        "directe_invrijheidstelling", {"release_date": "2026-05-11", "conditional_release": True}
+    )
+    case.complete("release_notice", {**VI_NOTICE, "notice_release_date": "2026-05-11"})
+    case.complete(
+        "takeover_open_work",
+        {"takeover_open_items": "Huisvesting loopt.", "takeover_contact_made": False},
+    )
+    supervision = {
+        "supervision_started_on": "2026-05-11",
+        "supervision_conditions_confirmed": "Meldplicht",
+        **PREPARED,
+    }
+    with pytest.raises(FormValidationError) as caught:
+        case.complete("supervision_probation", {**supervision, "supervision_care_referral": ""})
+    assert "supervision_care_referral" in caught.value.errors
+    case.complete("supervision_probation", supervision)
+    assert case.data["supervision_care_referral"].startswith("Aanmelding")
+
+
+def test_the_municipality_of_origin_lets_the_person_register_again_after_release() -> None:
+    """C, 5: registered during detention in the municipality of the prison (e.g. for an identity
+    document), the person can register again after the release: the municipality of origin sees
+    to it, also when he settles elsewhere (here GM0599 accepted him)."""
+    case = Case(entry_data(expected_release_date="2026-08-28"))
+    case.complete("entry_notification", entry_notification(settle_elsewhere="GM0599"))
+    case.complete(
+        "settlement_decision",
+        {
+            "settlement_decision_outcome": "accepted",
+            "settlement_decision_reason": "Werk en familie in de gewenste gemeente.",
+            "settlement_decided_on": "2026-05-06",
+        },
+    )
+    detention_work(case)
+    case.set_time(datetime(2026, 8, 27, 22, 0, 1, tzinfo=UTC))
+    release_day(case, notice={**NOTICE, "notice_registered_at_prison_municipality": True})
+    assert case.ready() == ["brp_reregistration"]
+    assert case.organisation("brp_reregistration", "municipality_code") == "GM0363"
+    assert case.due("brp_reregistration") == datetime(2026, 9, 4, 22, 0, tzinfo=UTC)
+    case.complete(
+        "brp_reregistration",
+        {"reregistration_status": "registered", "reregistration_means_arranged": True},
+    )
+    assert case.data["municipality_code"] == "GM0599"  # the municipality of return goes on
+    case.set_time(datetime(2027, 2, 28, 8, 0, tzinfo=UTC))
+    assert case.organisation("monitor_six_months", "municipality_code") == "GM0599"
+
+
+def test_no_new_registration_when_the_person_stayed_registered_in_the_origin() -> None:
+    case = Case(entry_data(expected_release_date="2026-08-28"))
+    detention_work(case)
+    case.set_time(datetime(2026, 8, 27, 22, 0, 1, tzinfo=UTC))
+    release_day(case)
+    assert case.ready() == []
