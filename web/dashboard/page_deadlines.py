@@ -164,7 +164,8 @@ def _table(
         groups=[("", 1), *((str(KINDS[k].label), 3) for k in DEADLINE_KINDS)],
         note=_(
             "%(norm)s; daaronder in rood. n: het aantal besliste termijnen waarvan het "
-            "percentage is berekend; onder %(small)s staat 'kleine aantallen' (weinig zeggend).",
+            "percentage is berekend; onder %(small)s staat 'kleine aantallen' en geen rood of "
+            "groen, omdat een percentage dan weinig zegt.",
             norm=norm_label(norm),
             small=SMALL_N,
         ),

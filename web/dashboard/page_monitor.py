@@ -169,7 +169,10 @@ def _release_table(
         name,
         title,
         [first, *(labels[p] for p in PROVISIONS), _("gemeten")],
-        note=_("Aandeel met de voorziening bij ontslag; onder de ambitie (80%) in rood."),
+        note=_(
+            "Aandeel met de voorziening bij ontslag; onder de ambitie (80%) in rood, behalve bij "
+            "kleine aantallen (n onder 5), waar een percentage weinig zegt."
+        ),
         empty=_("Geen ontslagen in deze periode en selectie."),
     )
     for code, label, found in rows:
