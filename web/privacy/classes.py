@@ -52,13 +52,15 @@ IDENTITY_KEYS = frozenset(
         "notice_address_after_release",
     }
 )
-CRIMINAL_PREFIXES = ("risc_", "dr_plan_", "supervision_")
+CRIMINAL_PREFIXES = ("risc_", "dr_plan_", "supervision_", "conditions_")
 CRIMINAL_KEYS = frozenset(
     {
         "notice_special_conditions",
         "notice_probation_supervision",
         "special_conditions",  # in release_info, the release signal's payload
         "conditional_release",
+        "release_conditional_expected",  # a conditional release announced with the date
+        "release_special_conditions_expected",
     }
 )
 CRIMINAL_ELEMENTS = frozenset(

@@ -160,6 +160,9 @@ def test_default_classes_of_keys_and_elements() -> None:
     assert default_key_class("debts_total_amount") == "debts"
     assert default_key_class("risc_recidivism_risk") == "criminal"
     assert default_key_class("housing_status") == "basic"
+    # a conditional release announced before the release, and its conditions
+    assert default_key_class("release_special_conditions_expected") == "criminal"
+    assert default_key_class("conditions_announced_on") == "criminal"
     assert default_element_class("care_arrange_aftercare") == "care"
     assert default_element_class("provision_debts") == "debts"
     assert default_element_class("dr_plan") == "criminal"
