@@ -15,6 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.web.dashboard.test_views import PERIOD, logged, rows_of  # noqa: F401 (fixture)
+from web.dashboard.report import share
 
 
 class DutchExcel(csv.Dialect):
@@ -62,7 +63,7 @@ def shown_row(page: str, table_id: str, heading: str) -> list[str]:
     raise AssertionError(f"no row {heading!r} in {table_id}")
 
 
-def test_the_excel_csv_reads_back_in_the_dutch_dialect_as_the_page_shows(
+def test_the_excel_csv_reads_back_in_the_dutch_dialect_as_the_page_shows_and_raw_has_codes(
     logged: Flask,  # noqa: F811
     sign_in: Callable[[str], FlaskClient],
 ) -> None:
@@ -109,12 +110,7 @@ def test_the_excel_csv_reads_back_in_the_dutch_dialect_as_the_page_shows(
         "6 maanden na ontslag",
     }
 
-
-def test_the_raw_csv_has_codes_commas_and_decimal_points(
-    logged: Flask,  # noqa: F811
-    sign_in: Callable[[str], FlaskClient],
-) -> None:
-    client = sign_in("landelijk")
+    # The raw variant for analysts: codes, commas, decimal points.
     response = client.get(
         "/dashboard/csv/termijnen-per-maand.csv", query_string={**PERIOD, "format": "raw"}
     )
@@ -137,7 +133,7 @@ def test_the_raw_csv_has_codes_commas_and_decimal_points(
     assert excel_b[2:] == ["PI Zwolle", "Gemeente Rotterdam", "07-05-2026"]
 
 
-def test_termijnen_shows_totals_the_norm_and_the_n_of_every_percentage(
+def test_totals_the_norm_and_the_n_of_every_percentage_with_a_warning_under_five(
     logged: Flask,  # noqa: F811
     sign_in: Callable[[str], FlaskClient],
 ) -> None:
@@ -157,13 +153,7 @@ def test_termijnen_shows_totals_the_norm_and_the_n_of_every_percentage(
     assert empty_month[3] == "–"  # no percentage without a base, and no warning
     assert "Totaal in de periode" in page
 
-
-def test_a_percentage_of_five_or_more_has_no_warning_and_is_held_against_the_norm(
-    logged: Flask,  # noqa: F811
-    sign_in: Callable[[str], FlaskClient],
-) -> None:
-    from web.dashboard.report import share
-
+    # Five or more: no warning, and held against the norm; the norm is a setting.
     with logged.test_request_context():
         small, enough = share(0.5, 4, 0.9), share(0.8, 5, 0.9)
         without = share(None, 0, 0.9)
@@ -171,16 +161,9 @@ def test_a_percentage_of_five_or_more_has_no_warning_and_is_held_against_the_nor
     assert not enough.small and enough.state == "below" and enough.n == 5
     assert without.text == "–" and not without.small
     logged.config["TERUGKEER_DEADLINE_NORM_PERCENT"] = 30
-    client = sign_in("landelijk")
-    page = page_text(client, "/dashboard/termijnen")
-    assert "Norm: 30% op tijd" in page
+    assert "Norm: 30% op tijd" in page_text(client, "/dashboard/termijnen")
 
-
-def test_the_monitor_gives_the_n_of_each_share_and_warns_under_five(
-    logged: Flask,  # noqa: F811
-    sign_in: Callable[[str], FlaskClient],
-) -> None:
-    client = sign_in("landelijk")
+    # The monitor: the n of each share, a warning under five, no red or green on so few.
     page = page_text(client, "/dashboard/monitor")
     housing = shown_row(page, "monitor-per-voorziening", "Huisvesting")
     assert housing[1] == "50,0% n = 2 kleine aantallen"
@@ -203,3 +186,6 @@ def test_in_english_the_excel_csv_has_english_labels_and_dutch_number_format(
     assert "Norm: 90% on time" in page
     total = shown_row(page, "termijnen-per-maand", "Total")
     assert total[3] == "33.3% n = 3 small numbers"
+    bottlenecks = page_text(client, "/dashboard/")
+    for words in ("Colour by:", "Legend:", "To the busiest steps", "CSV for Excel"):
+        assert words in bottlenecks
