@@ -62,3 +62,15 @@ def finished_state(due_at: datetime | None, finished_at: datetime | None) -> str
     if due_at is None or finished_at is None:
         return None
     return "on_time" if finished_at < due_at else "late"
+
+
+def working_days_note(calendar: WorkingDayCalendar) -> str:
+    """How deadlines count, in the domain's words (under lists of deadlines)."""
+    closures = len(calendar.closure_days)
+    if closures == 0:
+        return _("Termijnen tellen in werkdagen: zonder weekenden en feestdagen.")
+    return ngettext(
+        "Termijnen tellen in werkdagen: zonder weekenden, feestdagen en %(num)d sluitingsdag.",
+        "Termijnen tellen in werkdagen: zonder weekenden, feestdagen en %(num)d sluitingsdagen.",
+        closures,
+    )

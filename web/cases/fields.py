@@ -27,7 +27,16 @@ MUNICIPALITY = "municipality_code"
 PROBATION_OFFICE = "probation_office_code"
 UWV_OFFICE = "uwv_office_code"
 HAS_MINOR_CHILDREN = "has_minor_children"
-REMARKS = "remarks"
+REMARKS = "remarks"  # Bijzonderheden of the registration (no task form asks it)
+
+# Free texts about the person's whole situation: the registration's remarks and those of the
+# entry notification to the municipality. Task pages show them beside every form.
+SITUATION_KEYS = (
+    REMARKS,
+    "entry_expected_problems",
+    "entry_municipal_involvement",
+    "entry_special_remarks",
+)
 
 # Organisation codes of the parties that hold a case (engine/parties.py, docs/modelling.md).
 PARTY_KEYS = (PRISON, MUNICIPALITY, PROBATION_OFFICE, UWV_OFFICE)

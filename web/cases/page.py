@@ -190,12 +190,13 @@ def field_labels(forms: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, di
             title = sub_ui.get("ui:title") or prop.get("title")
             if title:
                 titles.setdefault(name, str(title))
-            options = prop.get("oneOf") or []
+            items = prop.get("items") if isinstance(prop.get("items"), Mapping) else {}
+            options = prop.get("oneOf") or items.get("oneOf") or []
             named = {
                 str(o["const"]): str(o.get("title", o["const"])) for o in options if "const" in o
             }
             enum_names = sub_ui.get("ui:enumNames") or []
-            for i, value in enumerate(prop.get("enum") or []):
+            for i, value in enumerate(prop.get("enum") or items.get("enum") or []):
                 if i < len(enum_names):
                     named[str(value)] = str(enum_names[i])
             if named:
@@ -214,7 +215,7 @@ def details(
     for key, value in entered_data(data, titles).items():
         group = fields.provision_of_step(key) or ""
         label = titles[key]
-        groups.setdefault(group, []).append((label, _value_text(value, choices.get(key, {}))))
+        groups.setdefault(group, []).append((label, value_text(value, choices.get(key, {}))))
     ordered = [("", str(_l("Algemeen")))] + [
         (p, str(fields.PROVISION_LABELS[p])) for p in fields.PROVISIONS
     ]
@@ -234,13 +235,14 @@ def entered_data(data: Mapping[str, Any], titles: Mapping[str, str]) -> dict[str
     }
 
 
-def _value_text(value: Any, choices: Mapping[str, str]) -> str:
+def value_text(value: Any, choices: Mapping[str, str]) -> str:
+    """A case-data value in words: Ja/Nee, a choice's label, a date as "4 mei 2026"."""
     if value is True:
         return _("Ja")
     if value is False:
         return _("Nee")
     if isinstance(value, list):
-        return ", ".join(_value_text(v, choices) for v in value)
+        return ", ".join(value_text(v, choices) for v in value)
     text = str(value)
     if text in choices:
         return choices[text]

@@ -158,3 +158,18 @@ def person_matches(person: str, *, by_name: bool = True) -> ColumnElement[bool]:
     if not by_name:
         return number
     return or_(func.lower(cases.c.person_name).like(pattern, escape="\\"), number)
+
+
+def running_cases_like(process_id: str, birth_date: date, name: str) -> list[Case]:
+    """Running cases of ``process_id`` of a person with this birth date or this name (case
+    insensitive): the candidates for "this person already has an open case" (the BSN is in no
+    projection; the caller compares it in each candidate's data)."""
+    query = select(cases).where(
+        cases.c.process_id == process_id,
+        cases.c.status == "running",
+        or_(
+            cases.c.birth_date == birth_date,
+            func.lower(cases.c.person_name) == name.strip().lower(),
+        ),
+    )
+    return _with_organisations(list(db.session.execute(query.limit(200))))

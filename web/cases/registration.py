@@ -26,7 +26,7 @@ CASE_NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read
 CASE_NUMBER_ATTEMPTS = 5
 
 
-def _today() -> date:
+def today() -> date:
     """Today in Amsterdam by the engine's clock (tests move it)."""
     return current_engine().clock.now().astimezone(AMSTERDAM).date()
 
@@ -134,15 +134,15 @@ def bsn_problem(value: str) -> str | None:
 
 
 def birth_date_problem(born: date, entry: date | None) -> str | None:
-    if born > _today():
+    if born > today():
         return _l("De geboortedatum ligt in de toekomst.")
-    if years_between(born, entry or _today()) < ADULT_AGE:
+    if years_between(born, entry or today()) < ADULT_AGE:
         return _l("Deze nazorg is voor volwassenen: de persoon is bij binnenkomst jonger dan 18.")
     return None
 
 
 def entry_date_problem(entry: date) -> str | None:
-    if entry > _today():
+    if entry > today():
         return _l("De datum van binnenkomst ligt in de toekomst.")
     return None
 
@@ -209,7 +209,7 @@ def start_case(process_id: str, data: dict[str, Any], username: str) -> Instance
     engine = current_engine()
     for attempt in range(CASE_NUMBER_ATTEMPTS):
         try:
-            return engine.start(process_id, data, new_case_number(_today()), user=username)
+            return engine.start(process_id, data, new_case_number(today()), user=username)
         except ConflictError:
             if attempt == CASE_NUMBER_ATTEMPTS - 1:
                 raise

@@ -25,9 +25,11 @@ from web.access import (
 from web.cases import fields
 from web.cases import page as case_page
 from web.cases.diagram import diagrams, file_content, highlights, ordered_for, version_forms
+from web.cases.plausibility import OpenCase, implausible, open_cases
 from web.cases.queries import provision_board, search_cases
-from web.cases.registration import EntryForm, main_process, register_entry, start_case
+from web.cases.registration import EntryForm, main_process, register_entry, start_case, today
 from web.cases.starting import find, start_data, startable
+from web.deadlines import working_days_note
 from web.engine_access import current_engine
 from web.model_texts import localized_forms, localized_tasks
 from web.models import display_names, organisation_names
@@ -87,10 +89,27 @@ def index() -> str:
 
 @bp.route("/zaken/nieuw", methods=["GET", "POST"])
 @login_required
-def register() -> str | Response:
+def register() -> str | Response | tuple[str, int]:
     require(can_register_entry(current_user))
     form = EntryForm()
+    existing: list[OpenCase] = []
+    warnings: list[str] = []
     if form.validate_on_submit():
+        existing = open_cases(
+            main_process(), form.bsn.data, form.birth_date.data, form.name.data, current_user
+        )
+        warnings = implausible(
+            today(), form.birth_date.data, form.entry_date.data, form.expected_release_date.data
+        )
+        if (existing or warnings) and not request.form.get("bevestigd"):
+            page = render_template(
+                "cases/register.html",
+                form=form,
+                prison=current_user.organisation,
+                existing=existing,
+                warnings=warnings,
+            )
+            return page, 422
         try:
             instance = register_entry(
                 form.start_data(current_user.organisation.code), current_user.username
@@ -108,7 +127,9 @@ def register() -> str | Response:
                 _("Melding binnenkomst geregistreerd onder zaaknummer %(key)s.", key=key), "success"
             )
             return redirect(url_for("cases.show", business_key=key), code=303)
-    return render_template("cases/register.html", form=form, prison=current_user.organisation)
+    return render_template(
+        "cases/register.html", form=form, prison=current_user.organisation, existing=[], warnings=[]
+    )
 
 
 @bp.get("/zaken/starten")
@@ -217,9 +238,12 @@ def show(business_key: str) -> str:
         status_label=case_page.status_label,
         hidden=view.hidden_classes,
         hidden_labels=[str(CLASS_LABELS[c]) for c in view.hidden_classes],
+        # The parties' deadlines are their tasks'; the process's own timers are no deadline
+        # of anyone's (they show in the timeline when they fire).
         deadlines=case_page.deadlines(
-            shown_tasks, shown_timers, element_names, engine.clock.now(), engine.calendar
+            shown_tasks, [], element_names, engine.clock.now(), engine.calendar
         ),
+        remarks=fields.text(data, fields.REMARKS),
         timeline=case_page.timeline(
             events,
             shown_tasks,
@@ -233,7 +257,7 @@ def show(business_key: str) -> str:
         diagram_files=ordered_for(list(described.files), instance.process_id),
         highlight_json=json.dumps({"done": view.elements(done), "active": view.elements(active)}),
         case_status_labels=STATUS_LABELS,
-        calendar_description=engine.calendar.description,
+        working_days_note=working_days_note(engine.calendar),
     )
 
 

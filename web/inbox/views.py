@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from web.access import record_views, working_roles
 from web.cases import fields
-from web.deadlines import due_state
+from web.deadlines import due_state, working_days_note
 from web.engine_access import current_engine
 from web.inbox.queries import (
     InboxFilter,
@@ -17,6 +17,7 @@ from web.inbox.queries import (
     named_cases,
     open_steps,
 )
+from web.inbox.remembered import remember
 
 bp = Blueprint("inbox", __name__, template_folder="templates")
 
@@ -48,6 +49,7 @@ def index() -> str:
     organisation = current_user.organisation.code
     roles = working_roles(current_user)
     chosen = _filter()
+    remember(request.args)
     counts = inbox_counts(organisation, roles, current_user.username, chosen)
     tab = request.args.get("weergave")
     if tab not in TABS:
@@ -79,5 +81,5 @@ def index() -> str:
         provision_labels=fields.PROVISION_LABELS,
         page=page,
         has_next=len(rows) > PAGE_SIZE,
-        calendar_description=engine.calendar.description,
+        working_days_note=working_days_note(engine.calendar),
     )

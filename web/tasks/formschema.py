@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
@@ -139,16 +140,36 @@ def build_fields(
     raw: Raw | None = None,
     errors: Mapping[str, list[str]] | None = None,
     known: Mapping[str, Any] | None = None,
+    today: date | None = None,
 ) -> list[Field]:
-    """The fields of ``schema``; ``raw`` is what was typed (None: the schema's defaults).
+    """The fields of ``schema``; ``raw`` is what was typed (None: the form is new).
 
-    Read-only fields are not submitted; they show the value ``known`` holds (the case data).
+    A new form is prefilled from the case: a field whose key ``known`` (the case data) holds
+    shows that value, else the schema's default; a date field with ``"ui:options":
+    {"defaultToday": true}`` shows ``today``. Read-only fields are not submitted; they show the
+    value ``known`` holds.
     """
-    fields = _object_fields(schema, ui or {}, "", raw, errors or {})
+    ui = ui or {}
+    fields = _object_fields(schema, ui, "", raw, errors or {})
     for item in fields:
-        if item.read_only and known is not None and known.get(item.name) is not None:
-            item.value = _to_text(known[item.name])
+        value = known.get(item.name) if known is not None else None
+        if item.kind == "group" or not (item.read_only or raw is None):
+            continue
+        if value not in (None, "", []):
+            item.value = _known_text(item, value)
+        elif today is not None and item.kind == "date" and not item.value:
+            sub_ui = ui.get(item.name) if isinstance(ui.get(item.name), Mapping) else {}
+            options = sub_ui.get("ui:options") if isinstance(sub_ui, Mapping) else None
+            if isinstance(options, Mapping) and options.get("defaultToday"):
+                item.value = today.isoformat()
     return fields
+
+
+def _known_text(item: Field, value: Any) -> str | list[str]:
+    if isinstance(value, list):
+        texts = [_to_text(v) for v in value]
+        return texts if item.kind == "checkboxes" else "\n".join(texts)
+    return _to_text(value)
 
 
 def _object_fields(

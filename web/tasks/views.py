@@ -19,15 +19,20 @@ from engine import (
     organisation_kind,
     validate_form_data,
 )
+from engine.clock import AMSTERDAM
 from web.access import can_claim, can_complete, can_unclaim, can_work_task, record_case_view
-from web.cases import fields as case_fields
-from web.cases.queries import Case
-from web.deadlines import due_state
+from web.cases import fields
+from web.cases.diagram import version_forms
+from web.cases.page import field_labels
+from web.deadlines import due_state, working_days_note
 from web.engine_access import current_engine
-from web.model_texts import task_form
-from web.models import display_names, organisation_options
-from web.privacy import task_view
+from web.inbox.remembered import inbox_url
+from web.model_texts import localized_forms, localized_tasks, task_form
+from web.models import display_names, organisation_names, organisation_options
+from web.privacy import CaseView, task_view
 from web.security import safe_redirect_target
+from web.tasks import context
+from web.tasks.context import recorded_facts
 from web.tasks.formschema import Field, Raw, build_fields, parse_submission, submit_text
 
 bp = Blueprint("tasks", __name__, template_folder="templates")
@@ -39,26 +44,40 @@ def _form_of(task: TaskInfo) -> dict[str, Any] | None:
 
 def _render(
     task: TaskInfo,
-    case: Case,
+    view: CaseView,
     *,
     raw: Raw | None = None,
     errors: dict[str, list[str]] | None = None,
     status: int = 200,
 ) -> tuple[str, int]:
     engine = current_engine()
+    case = view.case
     form = _form_of(task) if can_complete(current_user, task) else None
+    known = engine.instance(task.instance_id).data
     field_list: list[Field] = []
     if form:
-        known = engine.instance(task.instance_id).data
-        field_list = build_fields(form["schema"], form.get("ui"), raw, errors, known)
+        today = engine.clock.now().astimezone(AMSTERDAM).date()
+        field_list = build_fields(form["schema"], form.get("ui"), raw, errors, known, today)
         offer_organisations(field_list, form["schema"])
+        show_recorded(field_list, recorded_facts(form["schema"], known))
     named = _field_names(field_list)
     general = [m for key, found in (errors or {}).items() if key not in named for m in found]
     names = display_names({n for n in (task.claimed_by, task.completed_by) if n})
+    tasks = localized_tasks(engine.tasks(instance_id=task.instance_id, status=None, limit=1000))
+    forms = localized_forms(view.forms)
+    data = view.data(known)
+    codes = fields.organisations(known) | {t.organisation for t in tasks if t.organisation}
+    org_names = organisation_names(codes)
     page = render_template(
         "tasks/show.html",
         task=task,
         case=case,
+        holder=org_names.get(task.organisation or "") if task.organisation else None,
+        situation=context.situation(view, data, forms, org_names),
+        reports=context.reports(view, task, tasks, data, forms, org_names),
+        stay_labels=fields.STAY_CLASS_LABELS,
+        inbox_url=inbox_url(),
+        working_days_note=working_days_note(engine.calendar),
         form=form,
         fields=field_list,
         errors=errors or {},
@@ -69,9 +88,8 @@ def _render(
         may_unclaim=can_unclaim(current_user, task),
         may_complete=can_complete(current_user, task),
         may_work=can_work_task(current_user, task),
-        provision=case_fields.provision_of_step(task.bpmn_id),
-        provision_labels=case_fields.PROVISION_LABELS,
-        calendar_description=engine.calendar.description,
+        provision=fields.provision_of_step(task.bpmn_id),
+        provision_labels=fields.PROVISION_LABELS,
         submit_label=submit_text(form.get("ui")) if form else None,
     )
     return page, status
@@ -94,6 +112,17 @@ def offer_organisations(field_list: list[Field], schema: Mapping[str, Any] | Non
         item.options = options
 
 
+def show_recorded(field_list: list[Field], recorded: Mapping[str, Any]) -> None:
+    """Fields whose fact the registration recorded (``recorded``) are shown, not asked again:
+    ``complete`` sends the recorded value along."""
+    for item in field_list:
+        if item.name in recorded:
+            value = recorded[item.name]
+            item.read_only = True
+            item.value = "true" if value is True else "false" if value is False else str(value)
+            item.help = _("Vastgelegd bij de registratie van de binnenkomst.")
+
+
 def _field_names(field_list: list) -> set[str]:
     names = set()
     for item in field_list:
@@ -107,7 +136,7 @@ def _field_names(field_list: list) -> set[str]:
 def show(task_id: str) -> tuple[str, int]:
     task, view = task_view(current_user, task_id)
     record_case_view(current_user, view.case, categories=view.shown_special, subject="task")
-    return _render(task, view.case)
+    return _render(task, view)
 
 
 @bp.post("/taken/<task_id>/oppakken")
@@ -120,7 +149,7 @@ def claim(task_id: str) -> Response:
         current_engine().claim(task.id, current_user.username)
     except ConflictError:
         flash(_("Deze taak is intussen door iemand anders opgepakt of afgerond."), "error")
-        return redirect(url_for("inbox.index"), code=303)
+        return redirect(inbox_url(), code=303)
     flash(_("U heeft de taak ‘%(name)s’ opgepakt.", name=task.name), "success")
     return redirect(url_for("tasks.show", task_id=task.id), code=303)
 
@@ -137,7 +166,7 @@ def unclaim(task_id: str) -> Response:
         flash(_("Deze taak is intussen afgerond of vrijgegeven."), "error")
         return redirect(url_for("tasks.show", task_id=task.id), code=303)
     flash(_("De taak ‘%(name)s’ is vrijgegeven voor uw collega's.", name=task.name), "success")
-    target = safe_redirect_target(request.form.get("next"), url_for("inbox.index"))
+    target = safe_redirect_target(request.form.get("next"), inbox_url())
     return redirect(target, code=303)
 
 
@@ -145,7 +174,6 @@ def unclaim(task_id: str) -> Response:
 @login_required
 def complete(task_id: str) -> Response | tuple[str, int]:
     task, view = task_view(current_user, task_id)
-    case = view.case
     if not can_complete(current_user, task):
         if task.status != "ready" or task.claimed_by not in (None, current_user.username):
             flash(_("Deze taak is intussen door iemand anders opgepakt of afgerond."), "error")
@@ -157,20 +185,25 @@ def complete(task_id: str) -> Response | tuple[str, int]:
     raw: Raw = {}
     if form is not None:
         data, errors, raw = parse_submission(form["schema"], form.get("ui"), request.form)
+        known = current_engine().instance(task.instance_id).data
+        data.update(recorded_facts(form["schema"], known))
+        # Every rule in one round: the schema's and the cross-field ones against the case data
+        # (a date before the entry), as the engine checks them on completion.
+        titles, _choices = field_labels(localized_forms(version_forms(task.version_id)))
         try:
-            validate_form_data(form["schema"], data)
+            validate_form_data(form["schema"], data, known, titles)
         except FormValidationError as exc:
             for name, messages in exc.errors.items():
                 if name not in errors:
                     errors[name] = messages
     if errors:
-        return _render(task, case, raw=raw, errors=errors, status=422)
+        return _render(task, view, raw=raw, errors=errors, status=422)
     try:
         current_engine().complete(task.id, data, current_user.username)
     except FormValidationError as exc:
-        return _render(task, case, raw=raw, errors=exc.errors, status=422)
+        return _render(task, view, raw=raw, errors=exc.errors, status=422)
     except ConflictError:
         flash(_("Deze taak is intussen door iemand anders opgepakt of afgerond."), "error")
         return redirect(url_for("tasks.show", task_id=task.id), code=303)
     flash(_("De taak ‘%(name)s’ is afgerond.", name=task.name), "success")
-    return redirect(url_for("inbox.index"), code=303)
+    return redirect(inbox_url(), code=303)

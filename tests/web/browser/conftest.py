@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_
 from werkzeug.serving import make_server
 
 from engine import ManualClock
-from tests.web.support import PASSWORD, build_app, dispose, seed_accounts
+from tests.web.support import PASSWORD, build_app, build_real_app, dispose, seed_accounts
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -69,6 +69,18 @@ def serve(app: Flask, clock: ManualClock) -> Iterator[LiveServer]:
 def live_server(database_url: str, clock: ManualClock) -> Iterator[LiveServer]:
     """The app on the sample model, CSRF on, with the test accounts."""
     app = build_app(database_url, clock, WTF_CSRF_ENABLED=True)
+    seed_accounts(app)
+    try:
+        yield from serve(app, clock)
+    finally:
+        dispose(app)
+
+
+@pytest.fixture
+def real_server(database_url: str, clock: ManualClock) -> Iterator[LiveServer]:
+    """The app on the real nazorg models (processes/ and forms/), CSRF on, with the test
+    accounts."""
+    app = build_real_app(database_url, clock, WTF_CSRF_ENABLED=True)
     seed_accounts(app)
     try:
         yield from serve(app, clock)
