@@ -21,7 +21,13 @@ from web.api import tokens
 from web.cases.projection import rebuild_all
 from web.cases.registration import main_process
 from web.dashboard.rebuild import rebuild_dashboard
-from web.engine_access import build_engine, current_engine, new_scheduler, start_scheduler
+from web.engine_access import (
+    build_engine,
+    current_engine,
+    new_scheduler,
+    start_feed_worker,
+    start_scheduler,
+)
 from web.extensions import db
 from web.models import ORGANISATION_KINDS, ROLES, User
 from web.privacy.retention import pseudonymise_closed
@@ -161,13 +167,16 @@ def export_command(process_id: str, directory: Path, number: int | None) -> None
 
 @main.command()
 def scheduler() -> None:
-    """Fire timers when they are due, until stopped (Ctrl+C or SIGTERM)."""
+    """Fire timers when they are due and keep the dashboard up to date, until stopped (Ctrl+C or
+    SIGTERM)."""
     config = Config()
     engine = open_engine(config)
     click.echo("Timer scheduler running; stop with Ctrl+C.")
+    worker = start_feed_worker(engine, config.as_dict())
     try:
         run_scheduler(new_scheduler(engine, config.as_dict()))
     finally:
+        worker.stop()
         engine.database.dispose()
 
 

@@ -14,33 +14,49 @@ from sqlalchemy import Engine as SQLEngine
 from engine import CommandLimits, Engine, ScriptLimits, TimerRetry, calendar_from_setting
 from engine.scheduler import TimerScheduler
 from web.cases.projection import project_case
-from web.dashboard.projection import DashboardProjection
+from web.dashboard.feed import DashboardFeed, FeedWorker
 from web.models import is_organisation
 
 ENGINE_KEY = "terugkeer_engine"
 SCHEDULER_KEY = "terugkeer_scheduler"
+FEED_KEY = "terugkeer_dashboard_feed"
 
 
 def build_engine(database: str | SQLEngine, settings: Mapping[str, Any]) -> Engine:
-    """An Engine with the calendar, forms folder and clock from ``settings``, and the web app's
-    projections (the cases projector) registered, and the organisations table as the directory
-    that organisation fields are checked against, and the command limits.
+    """An Engine with the calendar, forms folder and clock from ``settings``, the cases projector
+    registered (the projection that must agree with each command, in its transaction), the
+    organisations table as the directory that organisation fields are checked against, and the
+    command limits.
 
-    The dashboard's projector runs before the cases projector: it reads a case's previous row."""
+    The dashboard is projected outside the commands, from the audit events: ``dashboard_feed``
+    (run by ``start_scheduler``, ``terugkeer scheduler`` and the simulator)."""
     forms_dir = settings.get("TERUGKEER_FORMS_DIR")
     calendar = calendar_from_setting(settings.get("TERUGKEER_CLOSURE_DAYS"))
-    dashboard = DashboardProjection(calendar)
     return Engine(
         database,
         clock=settings.get("TERUGKEER_CLOCK"),
         calendar=calendar,
         forms_dir=Path(forms_dir) if forms_dir else None,
-        projectors=[dashboard.project, project_case],
-        event_sinks=[dashboard.record_claims],
+        projectors=[project_case],
         organisations=is_organisation,
         limits=command_limits(settings),
         timer_retry=timer_retry(settings),
     )
+
+
+def dashboard_feed(engine: Engine) -> DashboardFeed:
+    """The dashboard's projection from the audit events of ``engine``'s database."""
+    return DashboardFeed(engine.database, engine.calendar)
+
+
+def start_feed_worker(engine: Engine, settings: Mapping[str, Any]) -> FeedWorker:
+    """Keep the dashboard up to date in a background thread of this process."""
+    worker = FeedWorker(
+        dashboard_feed(engine),
+        poll_seconds=settings.get("TERUGKEER_DASHBOARD_POLL_SECONDS", 1.0),
+    )
+    worker.start()
+    return worker
 
 
 def command_limits(settings: Mapping[str, Any]) -> CommandLimits:
@@ -99,6 +115,7 @@ def start_scheduler(app: Flask) -> TimerScheduler:
     scheduler = new_scheduler(app.extensions[ENGINE_KEY], app.config)
     scheduler.start()
     app.extensions[SCHEDULER_KEY] = scheduler
+    app.extensions[FEED_KEY] = start_feed_worker(app.extensions[ENGINE_KEY], app.config)
     atexit.register(stop_scheduler, app)
     return scheduler
 
@@ -107,3 +124,6 @@ def stop_scheduler(app: Flask) -> None:
     scheduler = app.extensions.pop(SCHEDULER_KEY, None)
     if scheduler is not None:
         scheduler.shutdown()
+    worker = app.extensions.pop(FEED_KEY, None)
+    if worker is not None:
+        worker.stop()

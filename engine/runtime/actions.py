@@ -54,6 +54,7 @@ def complete_task(
             _validate(command, form["schema"], data, validators, directory)
         task.data.update(data)
         command.completed_task_ids.append(task_id)
+        command.task_organisations[task_id] = head.task_organisation
         command.record(
             "task_completed", task_id=task_id, bpmn_id=head.task_bpmn_id, fields=sorted(data)
         )

@@ -13,8 +13,9 @@ from datetime import datetime
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 
-# The workflow, its open user task ids, its waiting timers (id -> due) and its case data.
-Entry = tuple[BpmnWorkflow, set[str], dict[str, datetime], dict]
+# The workflow, its open user task ids, its waiting timers (id -> due), its case data, and the
+# case data as committed (plain JSON values, never changed afterwards: what projectors compare).
+Entry = tuple[BpmnWorkflow, set[str], dict[str, datetime], dict, dict]
 
 
 class WorkflowCache:

@@ -37,6 +37,8 @@ class Command:
     open_tasks: set[str] = field(default_factory=set)
     waiting_timers: dict[str, datetime] = field(default_factory=dict)
     case_data: dict[str, Any] = field(default_factory=dict)
+    saved_data: dict[str, Any] | None = None  # the case data as committed before; None: new case
+    task_organisations: dict[str, str | None] = field(default_factory=dict)  # of closed tasks
     error: Incident | None = None  # the incident that stands on the case, if any
     completed_task_ids: list[str] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
@@ -89,11 +91,21 @@ class Command:
 
 @dataclass(frozen=True)
 class CaseChange:
-    """What projectors see after each command, inside its transaction."""
+    """What projectors see after each command, inside its transaction.
+
+    ``before`` is the case data as committed before the command ({} for a new case, None when not
+    known, e.g. an incident recorded after a rollback); ``opened`` the task rows the command
+    inserted; ``closed`` the organisations of the tasks it completed or cancelled, by task id,
+    where known (a task id missing there was closed by an organisation not known here)."""
 
     conn: Connection
     instance: InstanceInfo
     events: list[dict]
+    before: dict[str, Any] | None = None
+    opened: list[dict] = field(default_factory=list)
+    closed: list[str] = field(default_factory=list)
+    closed_organisations: dict[str, str | None] = field(default_factory=dict)
+    new: bool = False
 
 
 Action = Callable[[Command], Any]

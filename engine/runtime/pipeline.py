@@ -111,6 +111,7 @@ class Pipeline:
                 actor,
             )
             command.case_data = dict(data)
+            command.saved_data = None
             command.record("instance_started")
             info, revision, _ = self._run(command, revision=0, action=None)
         self._committed(command, revision)
@@ -164,9 +165,11 @@ class Pipeline:
                     command.open_tasks,
                     command.waiting_timers,
                     command.case_data,
+                    command.saved_data,
                 ) = cached
             else:
                 state, command.case_data = instances.stored(conn, head.id)
+                command.saved_data = to_json_value(command.case_data)
                 command.workflow = definition.codec.load_state(
                     state, definition.spec, definition.subprocess_specs
                 )
@@ -237,7 +240,7 @@ class Pipeline:
                 along(conn)
             if project:
                 info = instances.info_by_id(conn, instance_id)
-                change = CaseChange(conn, info, [event])  # type: ignore[arg-type]
+                change = CaseChange(conn, info, [event], before=info.data)  # type: ignore[union-attr]
                 for projector in self.projectors:
                     projector(change)
 
@@ -251,7 +254,13 @@ class Pipeline:
         self.cache.put(
             command.instance_id,
             revision,
-            (command.workflow, command.open_tasks, command.waiting_timers, command.case_data),
+            (
+                command.workflow,
+                command.open_tasks,
+                command.waiting_timers,
+                command.case_data,
+                command.saved_data or {},
+            ),
         )
         if command.timers_armed:
             earliest = min(command.timers_armed)
@@ -290,11 +299,12 @@ class Pipeline:
                 ready = {tid: None for tid in open_before - set(command.completed_task_ids)}
                 new_rows = []
             waiting = waiting_timers(workflow)
-        project_tasks(command, open_before, set(ready), new_rows)
+        closed = project_tasks(command, open_before, set(ready), new_rows)
         project_timers(command, timers_before, waiting)
         command.open_tasks = set(ready)
         command.waiting_timers = {t.id: t.due_at for t in waiting.values()}
         status, ended_at, standing = self._outcome(command, incident)
+        before, command.saved_data = command.saved_data, to_json_value(command.case_data)
         new_revision = instances.save(
             conn,
             instance_id=command.instance_id,
@@ -307,7 +317,7 @@ class Pipeline:
             error_element=standing.element if standing else None,
             error_code=standing.code if standing else None,
             error_params=standing.params if standing else None,
-            case_data=to_json_value(command.case_data),
+            case_data=command.saved_data,
             version_id=command.definition.version_id,
         )
         self.append_events(conn, command.events)
@@ -326,7 +336,16 @@ class Pipeline:
             error_code=standing.code if standing else None,
             error_params=dict(standing.params) if standing else {},
         )
-        change = CaseChange(conn, info, command.events)
+        change = CaseChange(
+            conn,
+            info,
+            command.events,
+            before=before if before is not None else {},
+            opened=new_rows,
+            closed=closed,
+            closed_organisations=command.task_organisations,
+            new=before is None,
+        )
         for projector in self.projectors:
             projector(change)
         return info, new_revision, result

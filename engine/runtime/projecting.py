@@ -27,8 +27,9 @@ def task_base(command: Command) -> dict:
 
 def project_tasks(
     command: Command, open_before: set[str], ready: set[str], new_rows: list[dict]
-) -> None:
-    """Close the completed task, cancel the ones that went away, insert the new ready ones."""
+) -> list[str]:
+    """Close the completed task, cancel the ones that went away, insert the new ready ones; the
+    ids of the tasks closed."""
     conn = command.conn
     completed = [tid for tid in command.completed_task_ids if tid in open_before]
     for tid in completed:
@@ -41,6 +42,7 @@ def project_tasks(
     human_tasks.insert_ready(conn, new_rows)
     for row in new_rows:
         command.record("task_ready", task_id=row["id"], bpmn_id=row["bpmn_id"])
+    return [*completed, *cancelled]
 
 
 def project_timers(command: Command, before: dict[str, datetime], after: dict) -> None:

@@ -79,7 +79,7 @@ def lock(conn: Connection, instance_id: int) -> Row | None:
 
 
 _tasks = HumanTask.__table__
-_TASK_COLUMNS = ("status", "claimed_by", "form", "bpmn_id")
+_TASK_COLUMNS = ("status", "claimed_by", "form", "bpmn_id", "organisation")
 _LOCK_BY_TASK = (
     select(*_HEAD, *(_tasks.c[name].label(f"task_{name}") for name in _TASK_COLUMNS))
     .join_from(instances, _tasks, _tasks.c.instance_id == instances.c.id)
@@ -90,7 +90,8 @@ _LOCK_BY_TASK_FOR_UPDATE = _LOCK_BY_TASK.with_for_update(of=instances, key_share
 
 def lock_by_task(conn: Connection, task_id: str) -> Row | None:
     """The head row of the task's instance, locked, with the task's task_status,
-    task_claimed_by, task_form and task_bpmn_id: one round trip for what completing needs."""
+    task_claimed_by, task_form, task_bpmn_id and task_organisation: one round trip for what
+    completing needs."""
     statement = _LOCK_BY_TASK if conn.dialect.name == "sqlite" else _LOCK_BY_TASK_FOR_UPDATE
     return conn.execute(statement, {"task_id": task_id}).first()
 

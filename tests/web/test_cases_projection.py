@@ -1,5 +1,6 @@
 """The cases projection: rows written inside every engine command, the organisations holding a
-case, and the provision statuses; on SQLite and PostgreSQL."""
+case, and the provision statuses; on SQLite and PostgreSQL. (tests/web/test_command_cost.py checks
+that what the commands keep by differences equals a rebuild over a whole nazorg case.)"""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from datetime import date
 import sqlalchemy as sa
 from flask import Flask
 
+from engine import CaseChange
+from engine.db.models import HumanTask
 from tests.web.support import start_case
 from web.cases import fields
-from web.cases.projection import rebuild_all, write_case
+from web.cases.projection import project_case, rebuild_all, write_case
 from web.cases.queries import case_by_key, provision_board, search_cases
 from web.cases.tables import case_organisations, cases, provision_statuses
 from web.engine_access import current_engine
@@ -133,3 +136,40 @@ def test_rebuild_projects_every_instance_again(web_app: Flask) -> None:
         with db.engine.begin() as conn:
             assert rebuild_all(conn, current_engine().each_instance()) == 2
         assert case_by_key("NZ-B").organisations == {"PI-ZWL", "GM0363"}
+
+
+def test_a_command_moves_the_holders_of_its_tasks(web_app: Flask) -> None:
+    # The command path compares before and after instead of reading the rows: a task held by an
+    # organisation outside the case data brings it in; closing that task takes it out again,
+    # also when the projector is not told who held the task.
+    instance = start_case(web_app)
+    with web_app.app_context():
+        engine = current_engine()
+        (register,) = engine.tasks(instance_id=instance.id)
+        asked = {"id": "task-asked", "organisation": "GM0599"}
+        with db.engine.begin() as conn:
+            conn.execute(
+                sa.update(HumanTask.__table__)
+                .where(HumanTask.__table__.c.id == register.id)
+                .values(organisation="GM0599")
+            )
+            project_case(CaseChange(conn, instance, [], before=instance.data, opened=[asked]))
+        assert case_by_key("NZ-TEST-1").organisations == {"PI-ZWL", "GM0363", "GM0599"}
+        with db.engine.begin() as conn:  # another open task of GM0599 keeps it in
+            project_case(CaseChange(conn, instance, [], before=instance.data, closed=["x"]))
+        db.session.rollback()
+        assert case_by_key("NZ-TEST-1").organisations == {"PI-ZWL", "GM0363", "GM0599"}
+        with db.engine.begin() as conn:
+            conn.execute(
+                sa.update(HumanTask.__table__)
+                .where(HumanTask.__table__.c.id == register.id)
+                .values(status="completed")
+            )
+            project_case(CaseChange(conn, instance, [], before=instance.data, closed=["x"]))
+        db.session.rollback()
+        assert case_by_key("NZ-TEST-1").organisations == {"PI-ZWL", "GM0363"}
+        moved = replace(instance, data={**instance.data, "municipality_code": "GM0599"})
+        with db.engine.begin() as conn:
+            project_case(CaseChange(conn, moved, [], before=instance.data))
+        db.session.rollback()
+        assert case_by_key("NZ-TEST-1").organisations == {"PI-ZWL", "GM0599"}

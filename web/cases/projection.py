@@ -1,8 +1,11 @@
 """The cases projector: keeps ``cases``, ``case_organisations`` and ``provision_statuses`` in step
 with every engine command, inside that command's transaction (architecture principles 1 and 3).
 
-Registered on the app's Engine in web/engine_access.py. A command costs a handful of statements
-here: one update (or insert), two small selects, and writes only for what changed.
+Registered on the app's Engine in web/engine_access.py. It compares the case data before and after
+the command (``CaseChange.before``) and the tasks the command opened and closed, so a command
+costs one statement here (the case row) plus one per kind of row that changed; only when it
+cannot know (an incident recorded after a rollback, a task closed by an organisation it was not
+told) does it read the case's rows.
 """
 
 from __future__ import annotations
@@ -10,7 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, insert, select, tuple_, update
+from sqlalchemy import Connection, and_, delete, exists, insert, select, tuple_, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from engine import CaseChange, InstanceInfo
 from engine.db.models import HumanTask
@@ -22,10 +27,21 @@ human_tasks = HumanTask.__table__
 
 def project_case(change: CaseChange) -> None:
     """The engine projector: bring the case rows of ``change.instance`` up to date."""
-    write_case(change.conn, change.instance)
+    if change.before is None:
+        write_case(change.conn, change.instance)
+        return
+    conn, instance = change.conn, change.instance
+    row = case_row(instance)
+    if change.new:
+        conn.execute(insert(cases).values(instance_id=instance.id, **row))
+    else:
+        conn.execute(update(cases).where(cases.c.instance_id == instance.id).values(**row))
+    _move_organisations(change)
+    _move_statuses(conn, instance.id, change.before, instance.data)
 
 
 def write_case(conn: Connection, instance: InstanceInfo) -> None:
+    """Write the case's rows from its data alone, reading what is stored (a rebuild)."""
     row = case_row(instance)
     updated = conn.execute(
         update(cases).where(cases.c.instance_id == instance.id).values(**row)
@@ -97,6 +113,90 @@ def _sync_organisations(conn: Connection, instance: InstanceInfo) -> None:
                 case_organisations.c.instance_id == instance.id,
                 case_organisations.c.organisation.in_(sorted(present - wanted)),
             )
+        )
+
+
+def _parties(data: dict[str, Any]) -> set[str]:
+    return {code[:64] for code in fields.organisations(data)}
+
+
+def _move_organisations(change: CaseChange) -> None:
+    """Add the organisations the command brought in (new parties, holders of new tasks) and drop
+    the ones it may have taken out (former parties, holders of closed tasks) unless a party or an
+    open task still holds them. The parties before the command are stored already."""
+    conn, instance = change.conn, change.instance
+    before = _parties(change.before or {})
+    now = _parties(instance.data)
+    open_case = instance.status != "completed"
+    holders = {
+        row["organisation"][:64] for row in change.opened if row.get("organisation") and open_case
+    }
+    added = (now | holders) - (set() if change.new else before)
+    if added:
+        conn.execute(
+            _insert_ignoring(conn),
+            [{"instance_id": instance.id, "organisation": code} for code in sorted(added)],
+        )
+    unknown = any(tid not in change.closed_organisations for tid in change.closed)
+    candidates = (before - now) | {
+        (code or "")[:64] for tid, code in change.closed_organisations.items() if code
+    }
+    if instance.status == "completed":
+        unknown = unknown or bool(change.closed)
+    candidates -= now | holders
+    if not candidates and not unknown:
+        return
+    still_open = exists().where(
+        human_tasks.c.instance_id == instance.id,
+        human_tasks.c.status == "ready",
+        human_tasks.c.organisation == case_organisations.c.organisation,
+    )
+    condition = [case_organisations.c.instance_id == instance.id]
+    if now:
+        condition.append(case_organisations.c.organisation.not_in(sorted(now)))
+    if not unknown:
+        condition.append(case_organisations.c.organisation.in_(sorted(candidates)))
+    if open_case:
+        condition.append(~still_open)
+    conn.execute(delete(case_organisations).where(*condition))
+
+
+def _insert_ignoring(conn: Connection) -> Any:
+    dialect = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    return dialect(case_organisations).on_conflict_do_nothing()
+
+
+def _move_statuses(
+    conn: Connection, instance_id: int, before: dict[str, Any], after: dict[str, Any]
+) -> None:
+    """Write the provision statuses that differ from those of the data before the command."""
+    old = fields.provision_statuses(before)
+    new = fields.provision_statuses(after)
+    if old == new:
+        return
+    table = provision_statuses
+    gone = [key for key in old if key not in new]
+    if gone:
+        conn.execute(
+            delete(table).where(
+                table.c.instance_id == instance_id,
+                tuple_(table.c.moment, table.c.provision).in_(gone),
+            )
+        )
+    changed = [
+        {"instance_id": instance_id, "moment": m, "provision": p, "status": s}
+        for (m, p), s in sorted(new.items())
+        if old.get((m, p)) != s
+    ]
+    if changed:
+        dialect = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
+        statement = dialect(table)
+        conn.execute(
+            statement.on_conflict_do_update(
+                index_elements=["instance_id", "moment", "provision"],
+                set_={"status": statement.excluded.status},
+            ),
+            changed,
         )
 
 

@@ -2,10 +2,10 @@
 many people had each status per basic provision at entry, at release and six months after
 (the WODC monitor's three moments; domain.md, Monitoring).
 
-It reuses the cases projection (web/cases/projection.py): the statuses are those of
-``provision_statuses`` and the dimensions those of ``cases``. Before the cases projector writes a
-case's new rows, this reads its previous ones and moves the case's counts from the old cell to
-the new one: a command costs one primary-key read, two for a released case.
+The statuses and dimensions are read from the case data as the cases projection reads them
+(web/cases/fields.py). ``dash_outcome_cases`` remembers what the cube counts of each released case,
+so that a change of its statuses or dimensions moves its counts from the old cell to the new one:
+one primary-key read per case, and writes only when something moved.
 """
 
 from __future__ import annotations
@@ -14,12 +14,11 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, delete, insert, select, update
 
 from engine import InstanceInfo
 from web.cases import fields
 from web.cases.projection import case_row
-from web.cases.tables import cases, provision_statuses
 from web.dashboard.cube import add, merge, rollups
 from web.dashboard.tables import (
     MONITOR_MOMENTS,
@@ -29,37 +28,27 @@ from web.dashboard.tables import (
     OUTCOME_STATS_KEY,
     PROVISIONS,
     STATUSES,
+    outcome_cases,
     outcome_column,
     outcome_stats,
 )
 
 Statuses = dict[tuple[str, str], str]
+_CELL = ("prison", "municipality", "stay_class", "month")
 
 
-def update(conn: Connection, instance: InstanceInfo) -> None:
-    """Move the case's counts if its statuses or dimensions changed (call before the cases
-    projector writes the case)."""
+def update_case(conn: Connection, instance: InstanceInfo) -> None:
+    """Move the case's counts if its statuses or dimensions changed since they were counted."""
     old = conn.execute(
-        select(
-            cases.c.prison_code,
-            cases.c.municipality_code,
-            cases.c.stay_class,
-            cases.c.release_date,
-        ).where(cases.c.instance_id == instance.id)
+        select(outcome_cases).where(outcome_cases.c.instance_id == instance.id)
     ).first()
-    old_key = (
-        cell(old.prison_code, old.municipality_code, old.stay_class, old.release_date)
-        if (old is not None)
-        else None
-    )
+    old_key = {name: getattr(old, name) for name in _CELL} if old is not None else None
+    old_statuses = _unpack(old.statuses) if old is not None else {}
     row = case_row(instance)
     new_key = cell(
         row["prison_code"], row["municipality_code"], row["stay_class"], row["release_date"]
     )
-    if old_key is None and new_key is None:
-        return
-    old_statuses = _stored_statuses(conn, instance.id) if old_key is not None else {}
-    new_statuses = monitor_statuses(fields.provision_statuses(instance.data))
+    new_statuses = monitor_statuses(fields.provision_statuses(instance.data)) if new_key else {}
     if old_key == new_key and old_statuses == new_statuses:
         return
     changes = []
@@ -68,6 +57,36 @@ def update(conn: Connection, instance: InstanceInfo) -> None:
     if new_key is not None:
         changes.extend(contributions(new_key, new_statuses, +1))
     add(conn, outcome_stats, OUTCOME_STATS_KEY, OUTCOME_MEASURES, merge(changes))
+    remember(conn, instance.id, new_key, new_statuses, known=old is not None)
+
+
+def remember(
+    conn: Connection,
+    instance_id: int,
+    key: Mapping[str, str] | None,
+    statuses: Statuses,
+    *,
+    known: bool,
+) -> None:
+    """Store what the cube now counts of the case (nothing before its release)."""
+    where = outcome_cases.c.instance_id == instance_id
+    if key is None:
+        if known:
+            conn.execute(delete(outcome_cases).where(where))
+        return
+    values = {**key, "statuses": _pack(statuses)}
+    if known:
+        conn.execute(update(outcome_cases).where(where).values(**values))
+    else:
+        conn.execute(insert(outcome_cases).values(instance_id=instance_id, **values))
+
+
+def _pack(statuses: Statuses) -> dict[str, str]:
+    return {f"{moment}:{provision}": status for (moment, provision), status in statuses.items()}
+
+
+def _unpack(stored: Mapping[str, str]) -> Statuses:
+    return {tuple(key.split(":", 1)): status for key, status in stored.items()}  # type: ignore[misc]
 
 
 def cell(
@@ -91,16 +110,6 @@ def monitor_statuses(found: Mapping[tuple[str, str], str]) -> Statuses:
         for (moment, provision), status in found.items()
         if moment in MONITOR_MOMENTS and provision in PROVISIONS
     }
-
-
-def _stored_statuses(conn: Connection, instance_id: int) -> Statuses:
-    query = select(
-        provision_statuses.c.moment, provision_statuses.c.provision, provision_statuses.c.status
-    ).where(
-        provision_statuses.c.instance_id == instance_id,
-        provision_statuses.c.moment.in_(MONITOR_MOMENTS),
-    )
-    return monitor_statuses({(r.moment, r.provision): r.status for r in conn.execute(query)})
 
 
 def contributions(

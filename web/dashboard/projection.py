@@ -1,13 +1,13 @@
-"""The dashboard projector and event sink: keep the task facts and cubes, the deadline facts and
-the outcome cube in step with every engine command, inside its transaction.
+"""The dashboard projector: keeps the task facts and cubes, the deadline facts and the outcome
+cube in step with the engine's commands.
 
-Registered on the app's Engine in web/engine_access.py (so the simulator, which uses the same
-wiring, fills them too). The projector must run before the cases projector
-(web/cases/projection.py): the outcome monitor reads a case's previous row there to move the
-case's counts when its statuses or dimensions change (web/dashboard/outcomes.py).
+It runs outside the commands: web/dashboard/feed.py reads the audit events after its checkpoint
+and hands each case's events of one moment to ``project`` (a claim to ``record_claims``), in the
+order they were committed, with the case's current data (web/dashboard/rebuild.py replays the
+same way). The outcome cube remembers what it counted per case (web/dashboard/outcomes.py).
 
-A command costs here: one select of the tasks it opened or closed, one of the case's deadline
-facts, one or two of its previous case rows, and an upsert per cube it changed.
+Per command it costs: one select of the tasks it opened or closed, one of the case's deadline
+facts, one of the case's outcome row, and an upsert per cube it changed.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ class DashboardProjection:
         flag_overdue(conn, instance.id, now)
         elements = {**opened, **closed}
         compliance.update(conn, instance, change.events, elements, self.calendar, dimensions)
-        outcomes.update(conn, instance)
+        outcomes.update_case(conn, instance)
 
     def record_claims(self, conn: Connection, rows: list[dict]) -> None:
         claims = [

@@ -3,8 +3,9 @@ for databases from before the dashboard (migration 0200), or after a change of i
 
 Per instance, the task projection (``human_tasks``: ready, completed and cancelled times) and the
 first claims from the audit events are replayed through the projector in time order, with the
-case's current data; a last pass at ``now`` marks what is overdue. The outcome cube is summed from
-the cases projection directly. Dimensions are the case's current prison and municipality.
+case's current data; a last pass at ``now`` marks what is overdue and counts the case in the
+outcome cube. Dimensions are the case's current prison and municipality. The dashboard feed's
+checkpoint is put after the newest event (stop the feed's workers while rebuilding).
 """
 
 from __future__ import annotations
@@ -18,16 +19,12 @@ from sqlalchemy import Connection, delete, func, select
 
 from engine import CaseChange, InstanceInfo, WorkingDayCalendar
 from engine.db.models import Event, HumanTask
-from web.cases import fields
-from web.cases.projection import case_row
-from web.dashboard import outcomes
-from web.dashboard.cube import add, merge
+from web.dashboard.feed import set_position
 from web.dashboard.projection import DashboardProjection
 from web.dashboard.tables import (
-    OUTCOME_MEASURES,
-    OUTCOME_STATS_KEY,
     deadline_facts,
     deadline_stats,
+    outcome_cases,
     outcome_stats,
     task_facts,
     task_open,
@@ -42,14 +39,16 @@ def rebuild_dashboard(
     conn: Connection, instances: Iterable[InstanceInfo], calendar: WorkingDayCalendar, now: datetime
 ) -> int:
     """Empty the dashboard's tables and project every instance again; how many instances."""
-    for table in (task_stats, task_open, deadline_stats, outcome_stats, deadline_facts, task_facts):
+    newest = conn.execute(select(func.max(events.c.id))).scalar() or 0
+    tables = (task_stats, task_open, deadline_stats, outcome_stats, outcome_cases)
+    for table in (*tables, deadline_facts, task_facts):
         conn.execute(delete(table))
     projection = DashboardProjection(calendar)
     count = 0
     for info in instances:
         _replay(conn, projection, info, now)
-        _count_outcomes(info, conn)
         count += 1
+    set_position(conn, newest)
     return count
 
 
@@ -86,15 +85,3 @@ def _replay(
 
 def _event(kind: str, task_id: str, bpmn_id: str, at: datetime | None = None) -> dict:
     return {"kind": kind, "task_id": task_id, "bpmn_id": bpmn_id, "at": at}
-
-
-def _count_outcomes(info: InstanceInfo, conn: Connection) -> None:
-    row = case_row(info)
-    key = outcomes.cell(
-        row["prison_code"], row["municipality_code"], row["stay_class"], row["release_date"]
-    )
-    if key is None:
-        return
-    statuses = outcomes.monitor_statuses(fields.provision_statuses(info.data))
-    merged = merge(outcomes.contributions(key, statuses, +1))
-    add(conn, outcome_stats, OUTCOME_STATS_KEY, OUTCOME_MEASURES, merged)

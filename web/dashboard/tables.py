@@ -13,6 +13,8 @@ The cubes are clustered by their key (``WITHOUT ROWID`` on SQLite): a query's ro
 from __future__ import annotations
 
 from sqlalchemy import (
+    JSON,
+    BigInteger,
     Boolean,
     Column,
     Float,
@@ -22,6 +24,7 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     String,
     Table,
+    Text,
 )
 
 from engine.db.models import Base, UTCDateTime
@@ -262,3 +265,31 @@ TASK_STATS_KEY = ("rollup", *_TASK_KEY, "month")
 TASK_OPEN_KEY = ("rollup", *_TASK_KEY, "due_on")
 DEADLINE_STATS_KEY = ("rollup", "prison", "municipality", "month")
 OUTCOME_STATS_KEY = ("rollup", "prison", "municipality", "stay_class", "month")
+
+# What the outcome cube counts of each released case (web/dashboard/outcomes.py): its cell and
+# its statuses at the monitor's moments, so that a change moves the case's counts.
+outcome_cases = Table(
+    "dash_outcome_cases",
+    metadata,
+    Column("instance_id", Integer, ForeignKey("process_instances.id"), primary_key=True),
+    Column("prison", String(64), nullable=False),
+    Column("municipality", String(64), nullable=False),
+    Column("stay_class", String(32), nullable=False),
+    Column("month", String(7), nullable=False),
+    Column("statuses", JSON, nullable=False),  # {"moment:provision": status}
+)
+
+# How far a projection outside the commands has read the audit events (web/dashboard/feed.py):
+# the highest event id it has taken in, the ids below it it has not seen yet (a command that has
+# not committed, or that rolled back) with when they were first missed, and its failures.
+projection_checkpoints = Table(
+    "projection_checkpoints",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("position", BigInteger, nullable=False),
+    Column("gaps", JSON, nullable=False),  # {"event id": epoch seconds first missed}
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False),  # failed runs in a row
+    Column("failing_since", UTCDateTime),
+    Column("last_error", Text),
+)

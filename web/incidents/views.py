@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 from engine import ConflictError, InstanceInfo, NotFoundError, VersionInfo
 from web.access import can_manage_processes, record_views, require
 from web.cases.diagram import diagrams, highlights, ordered_for
-from web.engine_access import current_engine
+from web.engine_access import current_engine, dashboard_feed
 from web.extensions import login_manager
 from web.incidents.explain import Explanation, explain
 from web.incidents.retrying import retry_cases
@@ -83,7 +83,12 @@ def _groups(found: list[InstanceInfo]) -> list[Group]:
 
 @bp.get("/incidenten")
 def index() -> str:
-    return render_template("incidents/index.html", groups=_groups(current_engine().incidents()))
+    engine = current_engine()
+    return render_template(
+        "incidents/index.html",
+        groups=_groups(engine.incidents()),
+        dashboard=dashboard_feed(engine).state(),
+    )
 
 
 @bp.get("/incidenten/<int:instance_id>")

@@ -66,7 +66,9 @@ class Simulator:
         process_id: str,
         seed: int,
         progress: Callable[[int], None] | None = None,
+        daily: Callable[[], Any] | None = None,
     ) -> None:
+        """``daily`` runs after each simulated day (the dashboard's feed catching up)."""
         if not isinstance(engine.clock, ManualClock):
             raise TypeError("the simulator needs an engine with a ManualClock")
         self.engine = engine
@@ -75,6 +77,7 @@ class Simulator:
         self.process_id = process_id
         self.seed = seed
         self.progress = progress
+        self.daily = daily
         self.responses = ResponseModel(profile["response"], engine.calendar)
         self.result = Result()
         self._queue: list[tuple[datetime, int, Callable[[], None]]] = []
@@ -139,8 +142,11 @@ class Simulator:
 
     def _report(self, moment: datetime) -> None:
         day = (moment - self._begin).days
-        if self.progress is not None and day > self._day:
-            self.progress(day - self._day)
+        if day > self._day:
+            if self.daily is not None:
+                self.daily()
+            if self.progress is not None:
+                self.progress(day - self._day)
             self._day = day
 
     def _today(self) -> date:
@@ -264,7 +270,7 @@ def simulate(
 ) -> Result:
     """Run a simulation on ``database`` through the app's Engine wiring (web/engine_access.py)
     with a simulated clock; the processes must be deployed."""
-    from web.engine_access import build_engine  # the app's wiring: projections included
+    from web.engine_access import build_engine, dashboard_feed  # the app's wiring
     from web.simulation.profile import load_profile
 
     clock = ManualClock(datetime.combine(start, time(0), AMSTERDAM))
@@ -275,8 +281,18 @@ def simulate(
             raise NotFoundError(f"process {process_id!r} is not deployed")
         # The engine hands cases only to registered organisations (web/models.is_organisation).
         register_missing_organisations(engine.database, profile_organisations(profile))
-        simulator = Simulator(engine, profile, process_id=process_id, seed=seed, progress=progress)
-        return simulator.run(cases, start, days)
+        feed = dashboard_feed(engine)
+        simulator = Simulator(
+            engine,
+            profile,
+            process_id=process_id,
+            seed=seed,
+            progress=progress,
+            daily=feed.catch_up,
+        )
+        result = simulator.run(cases, start, days)
+        feed.catch_up()
+        return result
     finally:
         engine.database.dispose()
 
