@@ -20,8 +20,9 @@ lint: $(PY_STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
+# One pytest worker per core; a module's tests stay together so its fixtures are built once.
 pytest: install
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadscope
 
 bench: install
 	$(PYTHON) bench/engine.py
