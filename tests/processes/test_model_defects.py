@@ -237,6 +237,8 @@ def test_a_conditional_release_is_passed_on_before_the_release() -> None:
     case.message("ontslagdatum_gewijzigd", VI_ANNOUNCED)
     assert case.ready() == ["conditional_release_notice"]
     assert case.due("conditional_release_notice") == datetime(2026, 6, 3, 22, 0, tzinfo=UTC)
+    notice = case.task("conditional_release_notice")
+    assert notice.data["release_special_conditions_expected"] == "Meldplicht"  # shown, read-only
     case.complete(
         "conditional_release_notice",
         {

@@ -459,6 +459,41 @@ def test_conditional_release_informs_municipality_and_probation(
     assert case.task("supervision_municipality").organisation == "GM0363"
 
 
+def test_an_announced_conditional_release_is_passed_on_before_the_release(
+    engine: Engine, clock: ManualClock
+) -> None:
+    """F, Informatie-uitwisseling 3 and 4; C, 3: the prison passes the conditions on when the
+    conditional release is announced; municipality and probation align before the release."""
+    case = Case(engine, clock, expected_release_date="2026-08-28")
+    case.do("entry_notification", entry_notification())
+    screen_all(case, False)
+    clock.set(datetime(2026, 6, 1, 8, 0, tzinfo=UTC))
+    case.message(
+        "ontslagdatum_gewijzigd",
+        {
+            "expected_release_date": "2026-08-28",
+            "reason": "VI-datum",
+            "conditional_release": True,
+            "special_conditions": "Meldplicht",
+        },
+    )
+    notice = case.task("conditional_release_notice")
+    assert (notice.party, notice.organisation) == ("prison", "PI-ZWL")
+    assert notice.due_at == datetime(2026, 6, 3, 22, 0, tzinfo=UTC)
+    case.do(
+        "conditional_release_notice",
+        {
+            "supervision_by_probation": True,
+            "supervision_special_conditions": "Meldplicht; contactverbod",
+            "probation_office_code": "RN-ZWL",
+            "supervision_passed_on_on": "2026-06-02",
+        },
+    )
+    assert case.task("conditional_municipality").organisation == "GM0363"
+    probation = case.task("conditional_probation")
+    assert (probation.party, probation.organisation) == ("probation", "RN-ZWL")
+
+
 def test_missed_release_notice_and_six_month_monitor_are_escalated(
     engine: Engine, clock: ManualClock
 ) -> None:
