@@ -58,7 +58,8 @@ class FormValidators:
     ) -> None:
         """Raise FormValidationError unless ``data`` fits ``schema``. ``context`` (the case data)
         and ``titles`` (field titles) serve the ``x-after`` rule: a date field marked
-        ``"x-after": "entry_date"`` may not lie before that date in the form or the case."""
+        ``"x-after": "entry_date"`` may not lie before that date in the form or the case (also
+        in the ``then``/``else`` branch of an ``allOf`` part that applies)."""
         validator = self._validator(schema)
         errors: dict[str, list[str]] = {}
         for error in validator.iter_errors(data):
@@ -96,7 +97,7 @@ def _order_errors(
     schema: dict, data: Mapping[str, Any], context: Mapping[str, Any], titles: Mapping[str, str]
 ) -> list[tuple[str, str]]:
     found = []
-    for field, spec in (schema.get("properties") or {}).items():
+    for field, spec in _ordering_rules(schema, data):
         other = spec.get("x-after") if isinstance(spec, dict) else None
         value = data.get(field)
         bound = data.get(other, context.get(other)) if other else None
@@ -105,6 +106,20 @@ def _order_errors(
         label = titles.get(other) or _title(schema, other) or other
         shown = date.fromisoformat(bound[:10]).strftime("%-d-%-m-%Y")
         found.append((field, f"Deze datum ligt vóór {label.lower()} ({shown})."))
+    return found
+
+
+def _ordering_rules(schema: dict, data: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """(field, spec) of the schema's properties, and of the ``then`` (or ``else``) branches of
+    its ``allOf`` parts whose ``if`` the data meets: ``"x-after"`` may depend on an answer
+    (a document said to be valid may not have expired before the entry)."""
+    found = list((schema.get("properties") or {}).items())
+    for part in schema.get("allOf") or []:
+        if not isinstance(part, dict) or not isinstance(part.get("if"), dict):
+            continue
+        branch = part.get("then" if Draft202012Validator(part["if"]).is_valid(data) else "else")
+        if isinstance(branch, dict):
+            found.extend((branch.get("properties") or {}).items())
     return found
 
 

@@ -527,3 +527,22 @@ def test_a_date_before_entry_is_refused_at_the_field(engine: Engine, clock: Manu
         "entry_notified_on": ["Deze datum ligt vóór datum van binnenkomst (4-5-2026)."]
     }
     assert case.task("entry_notification").id == notify.id  # nothing changed
+
+
+def test_an_identity_document_said_valid_may_not_have_expired_before_entry(
+    engine: Engine, clock: ManualClock
+) -> None:
+    case = Case(engine, clock)
+    case.do("entry_notification", entry_notification())
+    task = case.task("identity_document_screening")
+    engine.claim(task.id, "mmd")
+    valid = {**screening("identity_document", needed=False)}
+    with pytest.raises(FormValidationError) as caught:
+        engine.complete(task.id, {**valid, "identity_document_valid_until": "2020-03-01"}, "mmd")
+    assert caught.value.errors == {
+        "identity_document_valid_until": ["Deze datum ligt vóór datum van binnenkomst (4-5-2026)."]
+    }
+    # Said to be missing: an expiry date in the past is what one expects.
+    expired = {**screening("identity_document", needed=True)}
+    engine.complete(task.id, {**expired, "identity_document_valid_until": "2020-03-01"}, "mmd")
+    assert case.data["identity_document_valid_until"] == "2020-03-01"
