@@ -204,6 +204,36 @@ class Config:
         self.MAX_CONTENT_LENGTH = whole("MAX_CONTENT_LENGTH", 1024 * 1024)
         self.TERUGKEER_UPLOAD_MAX_BYTES = whole("TERUGKEER_UPLOAD_MAX_BYTES", 16 * 1024 * 1024)
 
+        # E-mail notifications (web/notifications/, docs/notifications.md). No host: no mail.
+        self.TERUGKEER_SMTP_HOST = env.get("TERUGKEER_SMTP_HOST", "").strip()
+        self.TERUGKEER_SMTP_PORT = whole("TERUGKEER_SMTP_PORT", 25)
+        self.TERUGKEER_SMTP_USER = env.get("TERUGKEER_SMTP_USER", "")
+        self.TERUGKEER_SMTP_PASSWORD = env.get("TERUGKEER_SMTP_PASSWORD", "")
+        self.TERUGKEER_SMTP_STARTTLS = as_bool(
+            "TERUGKEER_SMTP_STARTTLS", env.get("TERUGKEER_SMTP_STARTTLS")
+        )
+        self.TERUGKEER_SMTP_FROM = env.get("TERUGKEER_SMTP_FROM") or "Terugkeer <noreply@localhost>"
+        self.TERUGKEER_SMTP_TIMEOUT_SECONDS = as_number(
+            "TERUGKEER_SMTP_TIMEOUT_SECONDS", env.get("TERUGKEER_SMTP_TIMEOUT_SECONDS"), 10.0
+        )
+        # Links in mails start with this address (the app as users reach it).
+        self.TERUGKEER_BASE_URL = env.get("TERUGKEER_BASE_URL") or "http://127.0.0.1:5000"
+        # The daily digest goes out from this hour (Europe/Amsterdam) on working days.
+        self.TERUGKEER_DIGEST_HOUR = int(
+            as_number("TERUGKEER_DIGEST_HOUR", env.get("TERUGKEER_DIGEST_HOUR"), 7)
+        )
+        # How often the scheduler looks for mail to send, and how a failed mail is retried.
+        self.TERUGKEER_MAIL_CHECK_SECONDS = as_number(
+            "TERUGKEER_MAIL_CHECK_SECONDS", env.get("TERUGKEER_MAIL_CHECK_SECONDS"), 60.0
+        )
+        self.TERUGKEER_MAIL_RETRY_LIMIT = whole("TERUGKEER_MAIL_RETRY_LIMIT", 8)
+        self.TERUGKEER_MAIL_RETRY_SECONDS = as_number(
+            "TERUGKEER_MAIL_RETRY_SECONDS", env.get("TERUGKEER_MAIL_RETRY_SECONDS"), 60.0
+        )
+        self.TERUGKEER_MAIL_RETRY_MAX_SECONDS = as_number(
+            "TERUGKEER_MAIL_RETRY_MAX_SECONDS", env.get("TERUGKEER_MAIL_RETRY_MAX_SECONDS"), 3600.0
+        )
+
         for name, value in overrides.items():
             setattr(self, name, value)
         if "SECRET_KEY" not in overrides:

@@ -28,6 +28,8 @@ from web.incidents import bp as incidents
 from web.incidents.api import bp as incidents_api
 from web.models import load_user
 from web.navigation import navigation_context
+from web.notifications.dispatcher import start_dispatcher
+from web.notifications.views import bp as notifications
 from web.privacy.views import bp as privacy
 from web.processes.api import bp as processes_api
 from web.processes.routes import bp as processes
@@ -79,6 +81,7 @@ def create_app(config: object | dict | None = None) -> Flask:
 
     if app.config.get("TERUGKEER_RUN_SCHEDULER"):
         start_scheduler(app)
+        start_dispatcher(app)
     return app
 
 
@@ -91,5 +94,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(incidents_api)
     app.register_blueprint(dashboard)
     app.register_blueprint(privacy)
+    app.register_blueprint(notifications)
     csrf.exempt(processes_api)  # bearer tokens only, like the rest of the API
     csrf.exempt(api)  # bearer tokens only, never the session cookie (web/api/core.py)

@@ -27,9 +27,12 @@ from web.engine_access import (
     new_scheduler,
     start_feed_worker,
     start_scheduler,
+    stop_scheduler,
 )
 from web.extensions import db
 from web.models import ORGANISATION_KINDS, ROLES, User
+from web.notifications.dispatcher import no_smtp_message, start_dispatcher
+from web.notifications.smtp import SmtpSettings
 from web.privacy.retention import pseudonymise_closed
 from web.simulation import command as simulation
 
@@ -173,10 +176,22 @@ def scheduler() -> None:
     engine = open_engine(config)
     click.echo("Timer scheduler running; stop with Ctrl+C.")
     worker = start_feed_worker(engine, config.as_dict())
+    # Notification mails go out from here too, on timers of their own (web/notifications/);
+    # without an SMTP server that is said once and no app is made for them.
+    app = None
+    if SmtpSettings.from_config(config.as_dict()) is None:
+        logging.getLogger("web.notifications").warning(no_smtp_message())
+    else:
+        app = create_app(Config(TERUGKEER_RUN_SCHEDULER=False))
+        start_dispatcher(app)
     try:
         run_scheduler(new_scheduler(engine, config.as_dict()))
     finally:
         worker.stop()
+        if app is not None:
+            stop_scheduler(app)
+            with app.app_context():
+                db.engine.dispose()
         engine.database.dispose()
 
 
@@ -219,6 +234,7 @@ def run(host: str, port: int, with_scheduler: bool, with_demo: bool) -> None:
         load_demo(app)
     if with_scheduler:
         start_scheduler(app)
+        start_dispatcher(app)
     click.echo(f"Terugkeer runs on http://{host}:{port}/ (stop with Ctrl+C)")
     app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
 

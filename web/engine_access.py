@@ -16,15 +16,18 @@ from engine.scheduler import TimerScheduler
 from web.cases.projection import project_case
 from web.dashboard.feed import DashboardFeed, FeedWorker
 from web.models import is_organisation
+from web.notifications.outbox import record_releases
 
 ENGINE_KEY = "terugkeer_engine"
 SCHEDULER_KEY = "terugkeer_scheduler"
 FEED_KEY = "terugkeer_dashboard_feed"
+NOTIFICATIONS_KEY = "terugkeer_notifications"  # the mail dispatcher (web/notifications/)
 
 
 def build_engine(database: str | SQLEngine, settings: Mapping[str, Any]) -> Engine:
     """An Engine with the calendar, forms folder and clock from ``settings``, the cases projector
     registered (the projection that must agree with each command, in its transaction), the
+    notification outbox's sink (an immediate release becomes an outbox row in its command), the
     organisations table as the directory that organisation fields are checked against, and the
     command limits.
 
@@ -38,6 +41,7 @@ def build_engine(database: str | SQLEngine, settings: Mapping[str, Any]) -> Engi
         calendar=calendar,
         forms_dir=Path(forms_dir) if forms_dir else None,
         projectors=[project_case],
+        event_sinks=[record_releases],
         organisations=is_organisation,
         limits=command_limits(settings),
         timer_retry=timer_retry(settings),
@@ -121,9 +125,11 @@ def start_scheduler(app: Flask) -> TimerScheduler:
 
 
 def stop_scheduler(app: Flask) -> None:
-    scheduler = app.extensions.pop(SCHEDULER_KEY, None)
-    if scheduler is not None:
-        scheduler.shutdown()
+    """Stop this process's mail dispatcher, timer scheduler and dashboard feed, if it runs them."""
+    for key in (NOTIFICATIONS_KEY, SCHEDULER_KEY):
+        running = app.extensions.pop(key, None)
+        if running is not None:
+            running.shutdown()
     worker = app.extensions.pop(FEED_KEY, None)
     if worker is not None:
         worker.stop()

@@ -7,13 +7,14 @@ from datetime import UTC, datetime
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Connection, ForeignKey, String, select
+from sqlalchemy import Boolean, CheckConstraint, Connection, ForeignKey, String, select, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from web.auth import tables as auth_tables  # noqa: F401  (same metadata; env.py imports us)
 from web.cases import tables as case_tables  # noqa: F401  (same metadata; env.py imports us)
 from web.dashboard import tables as dashboard_tables  # noqa: F401  (same metadata)
 from web.extensions import db
+from web.notifications import tables as notification_tables  # noqa: F401  (same metadata)
 
 ORGANISATION_KINDS = ("prison", "municipality", "probation", "uwv", "ministry")
 ROLES = ("caseworker", "coordinator", "probation_officer", "process_owner", "manager", "admin")
@@ -69,6 +70,12 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=_now)
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # E-mail notifications (web/notifications/): the address, the language of the mails (None:
+    # Dutch) and what the user wants to receive.
+    email: Mapped[str | None] = mapped_column(String(255))
+    language: Mapped[str | None] = mapped_column(String(8))
+    notify_digest: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    notify_release: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     organisation: Mapped[Organisation] = relationship(back_populates="users")
 

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectChoice, SelectField, SelectMultipleField, StringField
-from wtforms.validators import InputRequired, Length, Regexp
+from wtforms import (
+    BooleanField,
+    EmailField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from web.models import ORGANISATION_KINDS, ROLES
 
@@ -44,6 +51,19 @@ class UserForm(FlaskForm):
         _l("Rollen"),
         choices=[SelectChoice(role, ROLE_LABELS[role]) for role in ROLES],
         validators=[InputRequired(_l("Kies ten minste één rol."))],
+    )
+    email = EmailField(
+        _l("E-mailadres"),
+        validators=[
+            Optional(),
+            Length(max=255),
+            Regexp(
+                r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                message=_l("Vul een e-mailadres in, zoals naam@gemeente.nl."),
+            ),
+        ],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
     active = BooleanField(_l("Actief: kan zich aanmelden"), default=True)
 

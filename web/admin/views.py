@@ -105,6 +105,7 @@ def new_user() -> str | Response:
             form.username.errors = [_("Deze gebruikersnaam bestaat al.")]
         else:
             user.active = bool(form.active.data)
+            user.email = (form.email.data or "").strip() or None
             db.session.commit()
             _show_password(user, password)
             return redirect(url_for("admin.users"), code=303)
@@ -127,6 +128,7 @@ def edit_user(user_id: int) -> str | Response:
             user.organisation_id = form.organisation_id.data
             user.role_list = roles
             user.active = bool(form.active.data)
+            user.email = (form.email.data or "").strip() or None
             db.session.commit()
             flash(_("De gegevens van %(user)s zijn opgeslagen.", user=user.username), "success")
             return redirect(url_for("admin.users"), code=303)
