@@ -15,6 +15,7 @@ from engine import TaskInfo, WorkingDayCalendar
 from engine.db.models import HumanTask
 from web.cases.tables import cases
 from web.deadlines import due_state, last_day
+from web.model_texts import localized_task
 
 tasks = HumanTask.__table__
 TASK_COLUMNS = list(tasks.c)
@@ -64,9 +65,10 @@ class Digest:
 
 
 def _line(task: TaskInfo) -> Line:
+    """A task as a mail lists it, its name in the mail's language (the caller's locale)."""
     return Line(
         case_number=task.business_key,
-        task=task.name,
+        task=localized_task(task).name,
         due=last_day(task.due_at) if task.due_at is not None else None,
         link=url_for("tasks.show", task_id=task.id, _external=True),
     )

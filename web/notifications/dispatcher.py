@@ -24,6 +24,7 @@ from typing import Any
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
+from flask_babel import force_locale
 
 from engine.clock import AMSTERDAM
 from engine.db.connect import read_transaction, write_transaction
@@ -32,7 +33,7 @@ from web.engine_access import NOTIFICATIONS_KEY, current_engine, stop_scheduler
 from web.extensions import db
 from web.models import User
 from web.notifications import content, outbox, recipients
-from web.notifications.mails import digest_mail, release_mail
+from web.notifications.mails import digest_mail, mail_language, release_mail
 from web.notifications.smtp import Mail, SmtpSettings, connection_error, send
 
 log = logging.getLogger(__name__)
@@ -176,7 +177,7 @@ class MailDispatcher:
         if user is None or not user.active or not user.email:
             return None
         code = user.organisation.code
-        with read_transaction(db.engine) as conn:
+        with force_locale(mail_language(user.language)), read_transaction(db.engine) as conn:
             if item.kind == "digest":
                 if not user.notify_digest:
                     return None
@@ -189,9 +190,9 @@ class MailDispatcher:
             if not user.notify_release:
                 return None
             released = content.release(conn, item.instance_id, code)
-        if released is None:
-            return None
-        return release_mail(user.email, user.language, user.display_name, released)
+            if released is None:
+                return None
+            return release_mail(user.email, user.language, user.display_name, released)
 
     def _finish(self, row_id: int, status: str) -> None:
         with write_transaction(db.engine) as conn:
