@@ -33,7 +33,7 @@ from engine.store.records import (
     TimerInfo,
     VersionInfo,
 )
-from engine.translations import localize_form
+from engine.translations import localize_form, translated_bpmn
 
 __all__ = [
     "DATA_CLASSES",
@@ -57,6 +57,7 @@ __all__ = [
     "OrganisationDirectory",
     "organisation_kind",
     "localize_form",
+    "translated_bpmn",
     "ManualClock",
     "MigrationCheck",
     "MessageNotDeliverableError",

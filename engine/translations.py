@@ -3,7 +3,8 @@
 BPMN: an element's ``name`` is Dutch; its name in another language is the attribute
 ``terugkeer:name-<language>`` in the namespace ``TRANSLATION_NS``, e.g.
 ``<bpmn:userTask id="housing_screening" name="Huisvesting screenen"
-terugkeer:name-en="Screen housing">``.
+terugkeer:name-en="Screen housing">``; likewise ``terugkeer:value-en`` beside the ``value`` of a
+group's ``categoryValue`` (a phase).
 
 Forms: beside a Dutch text in a JSON Schema (``title``, ``description``) the same key as
 ``x-<key>-<language>`` (``"x-title-en"``); in a UI schema the same key with ``-<language>``
@@ -22,6 +23,10 @@ from lxml import etree
 
 DEFAULT_LANGUAGE = "nl"
 TRANSLATION_NS = "https://terugkeer.example/schema/bpmn/translations"
+TRANSLATED_ATTRIBUTES = ("name", "value")
+"""The BPMN attributes people read: element names, and the ``value`` of a ``categoryValue``
+(the label of a group, such as a phase)."""
+
 SCHEMA_TEXT_KEYS = ("title", "description")
 """The keys of a JSON Schema whose text a form translates (``x-title-en`` beside ``title``)."""
 
@@ -62,6 +67,24 @@ def element_names(files: Iterable[tuple[str, bytes]]) -> Names:
                     found[language] = _tidy(value)
             names[element_id] = found
     return names
+
+
+def translated_bpmn(content: bytes, language: str | None) -> bytes:
+    """A BPMN file with each element's ``name`` in ``language`` where it gives one (for showing
+    the diagram in that language; what runs is always the deployed file). Unreadable content
+    comes back as it is."""
+    if not language or language == DEFAULT_LANGUAGE or not _LANGUAGE.match(language):
+        return content
+    try:
+        root = etree.fromstring(content, _PARSER)
+    except etree.XMLSyntaxError:
+        return content
+    for element in root.iter(etree.Element):
+        for shown in TRANSLATED_ATTRIBUTES:
+            translated = element.get(f"{{{TRANSLATION_NS}}}{shown}-{language}")
+            if translated and translated.strip() and element.get(shown) is not None:
+                element.set(shown, translated)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
 def names_in(names: Names, language: str | None) -> dict[str, str]:

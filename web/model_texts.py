@@ -36,9 +36,21 @@ def element_name(version_id: int, element_id: str | None, fallback: str | None =
     return found or fallback or element_id or ""
 
 
+def _by_dutch_name(version_id: int) -> dict[str, str]:
+    """Dutch name -> name in the user's language, for what a task holds by name (its lane)."""
+    cache: dict[tuple[int, str], dict[str, str]] = g.setdefault("model_names_by_dutch", {})
+    key = (version_id, model_language())
+    if key not in cache:
+        dutch = current_engine().element_names(version_id)
+        shown = element_names(version_id)
+        cache[key] = {dutch[element]: shown[element] for element in dutch}
+    return cache[key]
+
+
 def localized_task(task: TaskInfo) -> TaskInfo:
-    """The task with its name in the user's language."""
-    return replace(task, name=element_name(task.version_id, task.bpmn_id, task.name))
+    """The task with its name and its lane's name in the user's language."""
+    lane = _by_dutch_name(task.version_id).get(task.lane, task.lane) if task.lane else task.lane
+    return replace(task, name=element_name(task.version_id, task.bpmn_id, task.name), lane=lane)
 
 
 def localized_tasks(tasks: Iterable[TaskInfo]) -> list[TaskInfo]:

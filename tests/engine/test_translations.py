@@ -12,6 +12,7 @@ from engine.translations import (
     element_names,
     localize_form,
     names_in,
+    translated_bpmn,
     untranslated_names,
     untranslated_texts,
 )
@@ -162,3 +163,19 @@ def test_untranslated_texts_and_names_are_listed():
     names = element_names([("vertaald.bpmn", MODEL), ("notes.txt", b"<x/>")])
     assert untranslated_names(names, "en") == ["check"]
     assert names_in(names, None)["lane_municipality"] == "Gemeente"
+
+
+def test_a_diagram_in_english_keeps_everything_but_the_shown_names():
+    group = (
+        b'<bpmn:category id="c"><bpmn:categoryValue id="v" value="Ontslag"'
+        b' terugkeer:value-en="Release" /></bpmn:category>'
+    )
+    content = MODEL.replace(b"</bpmn:definitions>", group + b"</bpmn:definitions>")
+    english = translated_bpmn(content, "en")
+    names = element_names([("vertaald.bpmn", english)])
+    assert names["screen"]["nl"] == "Screen housing"  # shown as the name
+    assert names["check"]["nl"] == "Controleren"  # no English: Dutch
+    assert b'value="Release"' in english
+    assert b'id="screen"' in english and b"formJsonSchemaFilename" in english
+    assert translated_bpmn(content, "nl") == content
+    assert translated_bpmn(b"<broken", "en") == b"<broken"

@@ -30,6 +30,16 @@ def test_every_shown_name_in_the_models_has_english():
     assert untranslated_names(names, "en") == []
 
 
+def test_every_phase_label_has_english():
+    phases = [
+        part
+        for path in MODEL_FILES
+        for part in path.read_text(encoding="utf-8").split("<bpmn:categoryValue ")[1:]
+    ]
+    assert phases
+    assert [p for p in phases if "terugkeer:value-en=" not in p.split(">")[0]] == []
+
+
 def test_english_names_differ_from_dutch_where_the_words_differ():
     names = _shown_names()
     assert names["lane_prison"]["en"] == "Prison"

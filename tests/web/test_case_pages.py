@@ -160,7 +160,7 @@ def test_case_page_shows_board_deadlines_timeline_and_diagram(
     assert "Zaak gestart: melding binnenkomst" in page
     assert "Taak afgerond: <strong>Registreer binnenkomst</strong>" in page
     assert "Mira de Boer" in page  # the actor's name, not the username
-    assert 'data-url="/zaken/NZ-TEST-1/diagram/sample.bpmn"' in page
+    assert 'data-url="/zaken/NZ-TEST-1/diagram/sample.bpmn?taal=nl"' in page
     # the call activity of the screening is active while its user task is
     assert "&#34;active&#34;: [&#34;screen_housing&#34;, &#34;screening&#34;]" in page
     assert "register" in page.split("data-highlights=")[1].split("data-loading")[0]

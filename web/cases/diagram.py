@@ -9,10 +9,11 @@ from dataclasses import dataclass, replace
 from lxml import etree
 from sqlalchemy import select
 
+from engine import translated_bpmn
 from engine.db.models import ProcessVersion
 from web.engine_access import current_engine
 from web.extensions import db
-from web.model_texts import element_names
+from web.model_texts import element_names, model_language
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
@@ -98,9 +99,10 @@ def ordered_for(files: list[DiagramFile], process_id: str) -> list[DiagramFile]:
 
 
 def file_content(version_id: int, name: str) -> bytes | None:
+    """A BPMN file of the version for the diagram viewer: its names in the user's language."""
     for file_name, content in version_files(version_id):
         if file_name == name:
-            return content
+            return translated_bpmn(content, model_language())
     return None
 
 
