@@ -93,6 +93,8 @@ def steering(bpmn_id: str, person: Person, today: date, codes: Mapping[str, str]
             "conditional_release" if person.conditional else "end_of_sentence"
         )
         found["notice_probation_supervision"] = person.conditional
+        # few are registered in the prison's municipality during detention (C, 5)
+        found["notice_registered_at_prison_municipality"] = person.number % 10 == 0
         if person.conditional:
             found["probation_office_code"] = codes["probation"]
             found["notice_special_conditions"] = "Meldplicht bij de reclassering."
