@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from flask import Flask
 from werkzeug.datastructures import MultiDict
@@ -128,3 +130,24 @@ def test_defaults_fill_an_empty_form(app: Flask) -> None:
     schema = {"type": "object", "properties": {"n": {"type": "integer", "default": 7}}}
     with app.test_request_context():
         assert build_fields(schema, None)[0].value == "7"
+
+
+def test_a_new_form_is_prefilled_from_the_case(app: Flask) -> None:
+    known = {"status": "arranged", "providers": ["ggz"], "has_id": False, "since": "2026-05-01"}
+    ui = {**UI, "since": {"ui:options": {"defaultToday": True}}}
+    with app.test_request_context():
+        new = {f.name: f.value for f in build_fields(SCHEMA, ui, known=known)}
+        typed = {f.name: f.value for f in build_fields(SCHEMA, ui, raw={"status": ""}, known=known)}
+    assert new["status"] == "arranged" and new["providers"] == ["ggz"]
+    assert new["has_id"] == "false" and new["since"] == "2026-05-01"
+    assert typed["status"] == ""  # what was typed wins over the case
+
+
+def test_a_date_field_may_default_to_today(app: Flask) -> None:
+    ui = {"since": {"ui:options": {"defaultToday": True}}}
+    today = date(2026, 5, 4)
+    with app.test_request_context():
+        fields = {f.name: f.value for f in build_fields(SCHEMA, ui, known={}, today=today)}
+        plain = {f.name: f.value for f in build_fields(SCHEMA, None, known={}, today=today)}
+    assert fields["since"] == "2026-05-04"
+    assert plain["since"] == ""  # only where the UI schema asks for it

@@ -54,18 +54,18 @@ def _render(
     case = view.case
     form = _form_of(task) if can_complete(current_user, task) else None
     known = engine.instance(task.instance_id).data
+    data = view.data(known)  # what this user may see (web/privacy): also what prefills the form
     field_list: list[Field] = []
     if form:
         today = engine.clock.now().astimezone(AMSTERDAM).date()
-        field_list = build_fields(form["schema"], form.get("ui"), raw, errors, known, today)
+        field_list = build_fields(form["schema"], form.get("ui"), raw, errors, data, today)
         offer_organisations(field_list, form["schema"])
-        show_recorded(field_list, recorded_facts(form["schema"], known))
+        show_recorded(field_list, recorded_facts(form["schema"], data))
     named = _field_names(field_list)
     general = [m for key, found in (errors or {}).items() if key not in named for m in found]
     names = display_names({n for n in (task.claimed_by, task.completed_by) if n})
     tasks = localized_tasks(engine.tasks(instance_id=task.instance_id, status=None, limit=1000))
     forms = localized_forms(view.forms)
-    data = view.data(known)
     codes = fields.organisations(known) | {t.organisation for t in tasks if t.organisation}
     org_names = organisation_names(codes)
     page = render_template(
