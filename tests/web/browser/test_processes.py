@@ -130,6 +130,12 @@ def test_a_process_owner_edits_deploys_and_migrates(
         assert engine.instance(running.id).version_id == v1
         assert engine.tasks(instance_id=fresh.id)[0].name == NEW_NAME
         assert engine.tasks(instance_id=running.id)[0].name == "Melding binnenkomst aan gemeente"
+        # bpmn-js kept the English names it does not know (docs/modelling.md, Translations)
+        saved = dict(engine.version_files(v2))["nazorg.bpmn"].decode("utf-8")
+        assert 'terugkeer:name-en="Prepare the case and deadlines"' in saved
+        english = engine.element_names(v2, "en")
+        assert english["lane_prison"] == "Prison"
+        assert english["entry_notification"] == "Entry notification to the municipality"
 
     # An invalid edit: a timer expression that does not compile.
     page.goto(f"{owner_server.url}/processen/nazorg_detentie/versies/2/bewerken/nazorg.bpmn")

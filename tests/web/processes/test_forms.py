@@ -144,3 +144,21 @@ def test_pasting_the_old_form_back_deploys_it_again_and_says_so(
     with web_app.app_context():
         first, second, third = current_engine().versions("sample_case")
     assert third.content_hash == first.content_hash != second.content_hash
+
+
+def test_a_form_saved_in_the_editor_keeps_its_english(web_app: Flask, owner: FlaskClient) -> None:
+    changed = schema()
+    changed["x-title-en"] = "Notify the municipality"
+    changed["properties"]["notified_on"]["x-title-en"] = "Notified on"
+    text = json.dumps(changed, indent=2, ensure_ascii=False)
+    assert owner.post(NOTIFY, data={"schema": text}).status_code == 303
+    with web_app.app_context():
+        engine = current_engine()
+        latest = engine.versions("sample_case")[-1]
+        stored = dict(engine.version_files(latest.id))["notify.schema.json"]
+        assert stored.decode("utf-8") == text  # as written, the English keys included
+        english = engine.version_forms(latest.id, "en")["notify.schema.json"]["schema"]
+        assert english["title"] == "Notify the municipality"
+        assert english["properties"]["notified_on"]["title"] == "Notified on"
+    page = owner.get(NOTIFY.replace("/1/", "/2/")).get_data(as_text=True)
+    assert "x-title-en" in page and "Notified on" in page  # the editor shows them again
