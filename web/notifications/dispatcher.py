@@ -2,7 +2,8 @@
 slow or failing SMTP server never holds up the process timers).
 
 Each round: enqueue today's digests (from TERUGKEER_DIGEST_HOUR on working days), turn new
-immediate releases into one mail per coordinator, then send what is due. A mail that fails is
+immediate releases into one mail per coordinator, send what is due, and forget rows done more
+than 30 days ago. A mail that fails is
 retried with backoff (TERUGKEER_MAIL_RETRY_*) and given up after the retry limit; one user's
 failure never stops the others; an unreachable server ends the round (the rest waits for the
 next). Two schedulers never send one mail twice: each row is claimed first
@@ -114,6 +115,8 @@ class MailDispatcher:
                 self._enqueue_digests(now)
                 self._expand_releases(now)
                 self._deliver(now, done)
+                with write_transaction(db.engine) as conn:
+                    outbox.forget_done(conn, now)
             finally:
                 db.session.remove()
         return done

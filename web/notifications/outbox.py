@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select, update
+from sqlalchemy import Connection, and_, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from web.notifications.tables import outbox
@@ -23,6 +23,8 @@ IMMEDIATE_RELEASE_MESSAGE = "directe_invrijheidstelling"
 """The name of the nazorg model's message for an immediate release (processes/nazorg.bpmn)."""
 
 CLAIM_LEASE = timedelta(minutes=5)
+KEEP_DONE = timedelta(days=30)
+"""How long a row that is done (sent, skipped, expanded, failed) is kept: support questions."""
 
 
 def insert_new(conn: Connection, rows: list[dict[str, Any]]) -> None:
@@ -181,6 +183,14 @@ def last_digest_sent(conn: Connection, user_id: int, before: date) -> datetime |
         )
     )
     return conn.execute(query).scalar()
+
+
+def forget_done(conn: Connection, now: datetime) -> int:
+    """Delete the rows done longer than ``KEEP_DONE`` ago (by when they were made); how many."""
+    result = conn.execute(
+        delete(outbox).where(outbox.c.status != "pending", outbox.c.created_at < now - KEEP_DONE)
+    )
+    return result.rowcount
 
 
 def statuses(conn: Connection) -> list[Any]:

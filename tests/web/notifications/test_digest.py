@@ -14,7 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from engine import ManualClock
-from engine.db.connect import read_transaction
+from engine.db.connect import read_transaction, write_transaction
 from tests.web.notifications.conftest import SmtpServer, address, give_addresses
 from tests.web.support import PASSWORD, build_app, dispose, seed_accounts, start_case
 from web.engine_access import current_engine
@@ -193,6 +193,22 @@ def test_a_refused_address_is_retried_later_and_does_not_stop_the_other_mails(
 
     assert len(smtp.inbox.to(address("ams"))) == 1
     assert len(smtp.inbox.to(address("ams2"))) == 1
+
+
+def test_rows_done_are_forgotten_after_thirty_days_and_pending_ones_kept(
+    mail_app: Flask, smtp: SmtpServer, clock: ManualClock, workload: dict[str, str]
+) -> None:
+    give_addresses(mail_app, "ams", "ams2")
+    smtp.inbox.refused.add(address("ams2"))
+    dispatcher(mail_app).run_once()
+    assert sorted(row.status for row in outbox_rows(mail_app)) == ["pending", "sent"]
+
+    clock.advance(timedelta(days=31))
+    with mail_app.app_context(), write_transaction(db.engine) as conn:
+        assert outbox.forget_done(conn, clock.now()) == 1
+
+    assert [row.key.endswith("2026-05-06") for row in outbox_rows(mail_app)] == [True]
+    assert outbox_rows(mail_app)[0].status == "pending"
 
 
 def test_no_digest_before_the_hour_and_the_next_day_only_what_is_new(
