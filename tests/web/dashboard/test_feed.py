@@ -5,6 +5,7 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -18,7 +19,7 @@ from tests.web.support import start_case
 from web.dashboard.feed import GAP_SECONDS, DashboardFeed, claim_checkpoint
 from web.dashboard.projection import DashboardProjection
 from web.dashboard.tables import ALL, projection_checkpoints, task_facts, task_stats
-from web.engine_access import current_engine, dashboard_feed
+from web.engine_access import current_engine, dashboard_feed, start_feed_worker
 
 
 def facts(app: Flask, instance_id: int) -> dict[str, tuple[str, object]]:
@@ -172,3 +173,17 @@ def test_process_owners_see_that_the_dashboard_is_behind(
         monkeypatch.undo()
         feed.catch_up()
     assert "Dashboard loopt achter" not in owner.get("/incidenten").get_data(as_text=True)
+
+
+def test_the_worker_keeps_the_dashboard_up_to_date_in_the_background(web_app: Flask) -> None:
+    with web_app.app_context():
+        worker = start_feed_worker(current_engine(), {"TERUGKEER_DASHBOARD_POLL_SECONDS": 0.05})
+    try:
+        instance = start_case(web_app)
+        waited = 0.0
+        while not facts(web_app, instance.id) and waited < 30:
+            time.sleep(0.05)
+            waited += 0.05
+    finally:
+        worker.stop()
+    assert facts(web_app, instance.id) == {"register": ("open", None)}
