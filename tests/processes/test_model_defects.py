@@ -238,7 +238,7 @@ def test_a_conditional_release_is_passed_on_before_the_release() -> None:
     assert case.ready() == ["conditional_release_notice"]
     assert case.due("conditional_release_notice") == datetime(2026, 6, 3, 22, 0, tzinfo=UTC)
     notice = case.task("conditional_release_notice")
-    assert notice.data["release_special_conditions_expected"] == "Meldplicht"  # shown, read-only
+    assert notice.data["supervision_special_conditions"] == "Meldplicht"  # the form is prefilled
     case.complete(
         "conditional_release_notice",
         {
