@@ -138,6 +138,9 @@ def test_the_entry_notification_does_not_ask_again_what_the_registration_recorde
 
     assert _names(page) & registration == set()
     assert "Vastgelegd bij de registratie van de binnenkomst." in page
+    # The notice's own remarks field asks only what is new; the registration's are shown.
+    assert "Aanvullende bijzonderheden" in page
+    assert "Spreekt weinig Nederlands; tolk nodig." in page
     # Gemeld op: today (the clock's 4 May 2026), ready to change.
     assert re.search(r'type="date" value="2026-05-04"[^>]*name="entry_notified_on"', page)
 
