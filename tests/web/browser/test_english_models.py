@@ -98,6 +98,9 @@ def test_english_inbox_task_and_case_pages_show_no_dutch_model_texts(
     expect(page.get_by_role("button", name="Send notification")).to_be_visible()
     assert dutch_on(page, dutch) == []
     screenshot(page, "task-english")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "task-english-390")
+    page.set_viewport_size({"width": 1440, "height": 900})
 
     page.goto(f"{real_server.url}/zaken/{key}")
     expect(page.locator("#case-diagram")).to_have_attribute("data-ready", "true")
