@@ -8,6 +8,7 @@
      container's message for what went wrong ("data-no-diagram" or "data-failed"). The container
      is aria-busy meanwhile and data-ready after. */
   function load(viewer, container, url, drawn, failed) {
+    quiet(container);
     container.setAttribute("aria-busy", "true");
     return fetch(url, { credentials: "same-origin" })
       .then(function (response) {
@@ -28,6 +29,23 @@
         container.removeAttribute("aria-busy");
         container.setAttribute("data-ready", "true");
       });
+  }
+
+  /* The container is a named group whose label says what the drawing shows and where the same
+     information is in text; bpmn-js's drawing surface and its bpmn.io link would be two tab
+     stops that do nothing for a keyboard user (the zoom buttons do the moving), and the
+     drawing's loose labels are noise to a screen reader: out of the tab order and hidden. The
+     link stays visible and clickable (bpmn.io's licence). */
+  function quiet(container) {
+    var svg = container.querySelector(".djs-container > svg");
+    if (svg) {
+      svg.setAttribute("tabindex", "-1");
+      svg.setAttribute("aria-hidden", "true");
+    }
+    var link = container.querySelector(".bjs-powered-by");
+    if (link) {
+      link.setAttribute("tabindex", "-1");
+    }
   }
 
   /* Buttons that pick one of several diagrams: the pressed one is marked, ``show(button)``. */
