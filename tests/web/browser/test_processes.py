@@ -223,3 +223,40 @@ def test_a_form_is_edited_with_a_live_preview(
         latest = engine.versions("nazorg_detentie")[-1]
         form = engine.version_forms(latest.id)["entry_notification.schema.json"]
         assert form["schema"]["title"] == "Melding van binnenkomst"
+
+
+def test_an_element_is_added_in_the_modeler_with_the_keyboard_alone(
+    owner_server: LiveServer, new_page: Callable[[], Page]
+) -> None:
+    page = new_page()
+    sign_in(page, owner_server, OWNER)
+    page.goto(f"{owner_server.url}/processen/nazorg_detentie/versies/1/bewerken/nazorg.bpmn")
+    expect(page.locator(".djs-shape[data-element-id='entry_notification']")).to_be_visible()
+    # bpmn-js's palette speaks the page's language.
+    palette = page.locator(".djs-palette")
+    expect(palette.get_by_role("button", name="Taak maken", exact=True)).to_have_count(1)
+    expect(palette.get_by_role("button", name="Create task")).to_have_count(0)
+
+    search = page.get_by_label("Element zoeken op naam of id")
+    search.focus()
+    page.keyboard.type("entry_notification")
+    page.keyboard.press("Enter")
+    expect(page.locator("#prop-id")).to_have_text("entry_notification")
+    page.keyboard.press("Shift+Tab")  # "Toevoegen na gekozen element"
+    page.keyboard.press("Shift+Tab")  # what to add: a user task is the first choice
+    expect(page.get_by_label("Toevoegen na het gekozen element")).to_be_focused()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#save-status")).to_contain_text(
+        "Gebruikerstaak toegevoegd na ‘Melding binnenkomst aan gemeente’"
+    )
+    name = page.get_by_label("Naam", exact=True)
+    expect(name).to_be_focused()
+    page.keyboard.type("Controle van de melding")
+    page.keyboard.press("Tab")
+    added = page.locator(".djs-shape[data-element-id^='Activity_']")
+    expect(added).to_have_count(1)
+    expect(added).to_contain_text("Controle van de")  # the label wraps in the drawing
+    expect(name).to_have_value("Controle van de melding")
+    expect(page.locator("#prop-type")).to_contain_text("UserTask")

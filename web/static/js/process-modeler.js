@@ -28,15 +28,18 @@
     }
   }
 
-  if (!window.BpmnJS || !window.fetch || !window.TerugkeerSpiffModdle) {
+  if (!window.BpmnJS || !window.fetch || !window.TerugkeerSpiffModdle ||
+      !window.TerugkeerModelerKeyboard) {
     say(texts.failed, "error");
     return;
   }
 
   var modeler = new window.BpmnJS({
     container: container,
-    moddleExtensions: { spiffworkflow: window.TerugkeerSpiffModdle }
+    moddleExtensions: { spiffworkflow: window.TerugkeerSpiffModdle },
+    additionalModules: [window.TerugkeerModelerKeyboard.translations()]
   });
+  window.TerugkeerModelerKeyboard.bindAdd(modeler, say);
   var panel = window.TerugkeerProperties(modeler, settings);
   /* A large model fitted into the box is too small to read: then start at a readable zoom in
      its left edge, level with the start event; "Passend maken" shows it whole. */
