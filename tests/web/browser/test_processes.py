@@ -26,6 +26,7 @@ from web.engine_access import current_engine
 ROOT = Path(__file__).resolve().parents[3]
 PROCESSES = ROOT / "processes"
 NEW_NAME = "Binnenkomst melden aan de gemeente"
+NEW_NAME_EN = "Report the entry to the municipality"
 
 pytestmark = pytest.mark.skipif(
     not (PROCESSES / "nazorg.bpmn").exists(), reason="the nazorg models are not in processes/"
@@ -107,6 +108,10 @@ def test_a_process_owner_edits_deploys_and_migrates(
     expect(page.locator('[data-element-id="entry_notification"] .djs-label')).to_contain_text(
         "Binnenkomst melden"
     )
+    english = page.get_by_label("Naam in het Engels")
+    expect(english).to_have_value("Entry notification to the municipality")
+    english.fill(NEW_NAME_EN)
+    english.press("Tab")
     page.get_by_role("button", name="Opslaan en uitrollen").click()
     status = page.locator("#save-status")
     expect(status).to_contain_text("Versie 2 van Nazorg bij detentie is uitgerold.")
@@ -135,7 +140,7 @@ def test_a_process_owner_edits_deploys_and_migrates(
         assert 'terugkeer:name-en="Prepare the case and deadlines"' in saved
         english = engine.element_names(v2, "en")
         assert english["lane_prison"] == "Prison"
-        assert english["entry_notification"] == "Entry notification to the municipality"
+        assert english["entry_notification"] == NEW_NAME_EN
 
     # An invalid edit: a timer expression that does not compile.
     page.goto(f"{owner_server.url}/processen/nazorg_detentie/versies/2/bewerken/nazorg.bpmn")

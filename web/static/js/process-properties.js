@@ -7,6 +7,8 @@
 
   var PROPERTIES = "spiffworkflow:Properties";
   var TIMER_KINDS = ["timeDate", "timeDuration", "timeCycle"];
+  var TRANSLATION_NS = "https://terugkeer.example/schema/bpmn/translations";
+  var NAME_EN = "terugkeer:name-en";
 
   function byId(id) {
     return document.getElementById(id);
@@ -202,6 +204,7 @@
       byId("prop-type").textContent = bo.$type.replace("bpmn:", "");
       byId("prop-id").textContent = real.id;
       fill("prop-name", bo.name);
+      fill("prop-name-en", bo.$attrs[NAME_EN]);
 
       var formTask = is(real, "bpmn:UserTask") || is(real, "bpmn:StartEvent");
       var userTask = is(real, "bpmn:UserTask") || is(real, "bpmn:ManualTask");
@@ -268,6 +271,17 @@
 
     var writers = {
       "prop-name": function (el) { modeling.updateLabel(el, byId("prop-name").value); },
+      "prop-name-en": function (el) {
+        // The English name is an attribute bpmn-js does not know (docs/modelling.md, Translations):
+        // declared once on the definitions, kept by bpmn-moddle on save.
+        var definitions = modeler.getDefinitions();
+        if (!definitions.$attrs["xmlns:terugkeer"]) {
+          definitions.$attrs["xmlns:terugkeer"] = TRANSLATION_NS;
+        }
+        var changes = {};
+        changes[NAME_EN] = value("prop-name-en") || undefined;
+        modeling.updateModdleProperties(el, el.businessObject, changes);
+      },
       "prop-form": function (el) { setProperty(el, "formJsonSchemaFilename", value("prop-form")); },
       "prop-ui-form": function (el) { setProperty(el, "formUiSchemaFilename", value("prop-ui-form")); },
       "prop-due": function (el) { setProperty(el, "dueDate", value("prop-due")); },
