@@ -14,6 +14,7 @@ from flask import Flask
 
 from engine import ManualClock
 from engine.db.connect import read_transaction
+from tests.processes.harness import entry_notification
 from tests.web.api.conftest import ApiClient, make_token
 from tests.web.notifications.conftest import (
     SmtpServer,
@@ -22,6 +23,7 @@ from tests.web.notifications.conftest import (
     mail_settings,
 )
 from tests.web.support import build_real_app, dispose, seed_accounts
+from web.engine_access import current_engine
 from web.extensions import db
 from web.notifications import outbox
 from web.notifications.dispatcher import MailDispatcher
@@ -122,3 +124,38 @@ def test_a_coordinator_who_switched_the_release_mail_off_gets_none(
     dispatcher(real_app).run_once()
 
     assert [m["To"] for m in smtp.inbox.messages] == [address("ams")]
+
+
+def test_the_mail_lists_the_municipalitys_takeover_tasks_in_the_users_language(
+    real_app: Flask, smtp: SmtpServer
+) -> None:
+    give_addresses(real_app, "ams")
+    give_addresses(real_app, "ams2", language="en")
+    made = api(real_app, "mmd").post("/api/v1/cases", json=ENTRY)
+    key = made.get_json()["case_number"]
+    with real_app.app_context():
+        engine = current_engine()
+        instance = engine.instance_by_key(key)
+        [notice] = engine.tasks(instance_id=instance.id)
+        engine.complete(notice.id, entry_notification(entry_notified_on="2026-05-04"), "mmd")
+    body = {"name": "directe_invrijheidstelling", "payload": {"reason": "Schorsing"}}
+    assert api(real_app, "mmd").post(f"/api/v1/cases/{key}/messages", json=body).status_code == 200
+    with real_app.app_context():
+        takeover = {
+            task.bpmn_id: task.id
+            for task in current_engine().tasks(instance_id=instance.id)
+            if task.organisation == "GM0363"
+        }
+
+    dispatcher(real_app).run_once()
+
+    dutch = smtp.inbox.to(address("ams"))[0].get_content().replace("\r\n", "\n")
+    assert "Openstaande taken van uw organisatie in deze zaak:" in dutch
+    assert f"- {key}: Openstaande acties huisvesting overnemen" in dutch
+    assert f"https://terugkeer.example.nl/taken/{takeover['housing_takeover']}" in dutch
+    assert dutch.count(f"- {key}: ") == len(takeover) == 4
+    english = smtp.inbox.to(address("ams2"))[0].get_content().replace("\r\n", "\n")
+    assert "Open tasks of your organisation in this case:" in english
+    assert f"- {key}: Take over open housing actions" in english
+    for absent in (NAME, BSN, "Schorsing"):
+        assert absent not in dutch and absent not in english
