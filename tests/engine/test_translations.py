@@ -179,3 +179,22 @@ def test_a_diagram_in_english_keeps_everything_but_the_shown_names():
     assert b'id="screen"' in english and b"formJsonSchemaFilename" in english
     assert translated_bpmn(content, "nl") == content
     assert translated_bpmn(b"<broken", "en") == b"<broken"
+
+
+def test_the_start_form_in_english(make_engine, tmp_path):  # type: ignore[no-untyped-def]
+    start = (
+        b'<bpmn:startEvent id="start"><bpmn:extensionElements><spiffworkflow:properties>'
+        b'<spiffworkflow:property name="formJsonSchemaFilename" value="screen.schema.json" />'
+        b"</spiffworkflow:properties></bpmn:extensionElements></bpmn:startEvent>"
+    )
+    (tmp_path / "screen.schema.json").write_text(json.dumps(SCHEMA))
+    (tmp_path / "screen.uischema.json").write_text(json.dumps(UI))
+    engine = make_engine(forms_dir=tmp_path)
+    engine.deploy(
+        [SourceFile("vertaald.bpmn", MODEL.replace(b'<bpmn:startEvent id="start" />', start))]
+    )
+
+    english = engine.start_form("vertaald", "en")
+    assert english.schema["title"] == "Screen housing"
+    assert english.schema["properties"]["housing"]["oneOf"][0]["title"] == "Own home"
+    assert engine.start_form("vertaald").schema["title"] == "Huisvesting screenen"

@@ -5,12 +5,13 @@ so the first tasks reach it. The main process keeps its own page (the entry noti
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from engine import StartForm, VersionInfo
 from web.access import can_start
 from web.engine_access import current_engine
+from web.model_texts import element_name, model_language
 
 
 @dataclass(frozen=True)
@@ -20,15 +21,20 @@ class Startable:
 
 
 def startable(user: Any) -> list[Startable]:
-    """The processes ``user`` may start, by name."""
+    """The processes ``user`` may start, by name; names and start forms in the user's language
+    where the models give it."""
     engine = current_engine()
     newest: dict[str, VersionInfo] = {}
     for info in engine.versions():
         if info.process_id not in newest or info.version > newest[info.process_id].version:
             newest[info.process_id] = info
+    named = [
+        replace(info, name=element_name(info.id, info.process_id, info.name))
+        for info in newest.values()
+    ]
     found = []
-    for info in sorted(newest.values(), key=lambda info: (info.name.lower(), info.process_id)):
-        form = engine.start_form(info.process_id)
+    for info in sorted(named, key=lambda info: (info.name.lower(), info.process_id)):
+        form = engine.start_form(info.process_id, model_language())
         if form is not None and can_start(user, form):
             found.append(Startable(info, form))
     return found
