@@ -44,6 +44,15 @@ def as_number(name: str, value: str | None, default: float) -> float:
     return number
 
 
+def as_count(name: str, value: str | None) -> int:
+    """A whole number of 0 or more (default 0); anything else is an error naming the setting."""
+    if value is None or not value.strip():
+        return 0
+    if not value.strip().isdigit():
+        raise ValueError(f"{name}: {value!r} is not a whole number of 0 or more")
+    return int(value)
+
+
 def absolute_database_url(url: str) -> str:
     """Make a relative SQLite path absolute (against the working directory).
 
@@ -143,6 +152,28 @@ class Config:
         self.TERUGKEER_TIMER_RETRY_MAX_SECONDS = as_number(
             "TERUGKEER_TIMER_RETRY_MAX_SECONDS", env.get("TERUGKEER_TIMER_RETRY_MAX_SECONDS"), 900.0
         )
+        # A scheduler heartbeat older than this makes /readyz answer 503 (web/health/).
+        self.TERUGKEER_READY_HEARTBEAT_SECONDS = as_number(
+            "TERUGKEER_READY_HEARTBEAT_SECONDS", env.get("TERUGKEER_READY_HEARTBEAT_SECONDS"), 60.0
+        )
+        # The process an entry notification starts (default: nazorg_detentie).
+        self.TERUGKEER_MAIN_PROCESS = env.get("TERUGKEER_MAIN_PROCESS") or None
+        # `terugkeer serve` (web/serving.py): gunicorn's address, worker processes and threads.
+        self.TERUGKEER_WEB_BIND = env.get("TERUGKEER_WEB_BIND") or "127.0.0.1:8000"
+        self.TERUGKEER_WEB_WORKERS = int(
+            as_number("TERUGKEER_WEB_WORKERS", env.get("TERUGKEER_WEB_WORKERS"), 2)
+        )
+        self.TERUGKEER_WEB_THREADS = int(
+            as_number("TERUGKEER_WEB_THREADS", env.get("TERUGKEER_WEB_THREADS"), 4)
+        )
+        # How many reverse proxies set X-Forwarded-For/-Proto/-Host in front of the app (0: none;
+        # the headers are then ignored). See docs/operations.md.
+        self.TERUGKEER_PROXY_COUNT = as_count(
+            "TERUGKEER_PROXY_COUNT", env.get("TERUGKEER_PROXY_COUNT")
+        )
+        # /metrics answers only a request with "Authorization: Bearer <this token>"; without a
+        # token set, /metrics does not exist (404).
+        self.TERUGKEER_METRICS_TOKEN = env.get("TERUGKEER_METRICS_TOKEN") or None
         self.TERUGKEER_FORMS_DIR = Path(env.get("TERUGKEER_FORMS_DIR") or ROOT / "forms")
         self.TERUGKEER_PROCESSES_DIR = Path(
             env.get("TERUGKEER_PROCESSES_DIR") or ROOT / "processes"

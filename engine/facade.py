@@ -42,6 +42,7 @@ from engine.runtime.forms import FormValidators
 from engine.runtime.limits import CommandLimits
 from engine.runtime.messaging import send_to_case
 from engine.runtime.migration import MigrationCheck, migrate_instances, migration_report
+from engine.runtime.observing import CommandObserver, CommandObservers, observed
 from engine.runtime.organisations import OrganisationDirectory
 from engine.runtime.pipeline import Pipeline
 from engine.runtime.projection import element_states
@@ -109,7 +110,13 @@ class Engine:
         self._pipeline.projectors.extend(projectors)
         self._pipeline.event_sinks.extend(event_sinks)
         self._pipeline.organisations = organisations
-        self._firing = TimerFiring(self._pipeline, timer_retry or TimerRetry())
+        self.observers = CommandObservers()
+        self._firing = TimerFiring(self._pipeline, timer_retry or TimerRetry(), self.observers)
+
+    def add_command_observer(self, observer: CommandObserver) -> None:
+        """Call ``observer(report)`` after each command (engine/runtime/observing.py): for
+        metrics. It runs in the command's thread, after the transaction ended."""
+        self.observers.observers.append(observer)
 
     # Deployments
 
@@ -199,6 +206,7 @@ class Engine:
 
     # Instances
 
+    @observed("start")
     def start(
         self,
         process_id: str,
@@ -259,6 +267,7 @@ class Engine:
             raise NotFoundError(f"no case with business key {business_key!r}")
         return found
 
+    @observed("retry")
     def retry(
         self, instance_id: int, *, data: dict[str, Any] | None = None, user: str = "system"
     ) -> InstanceInfo:
@@ -266,6 +275,7 @@ class Engine:
         info, _ = self._pipeline.execute(instance_id, user, retry_failed(instance_id, data))
         return info
 
+    @observed("redact")
     def redact(
         self, instance_id: int, values: dict[str, Any], *, user: str = "system"
     ) -> InstanceInfo:
@@ -285,6 +295,7 @@ class Engine:
         with read_transaction(self.database) as conn:
             return instances.count_in_error(conn)
 
+    @observed("update_case_data")
     def update_case_data(
         self, instance_id: int, changes: dict[str, Any], *, user: str, reason: str
     ) -> InstanceInfo:
@@ -306,6 +317,7 @@ class Engine:
         with read_transaction(self.database) as conn:
             return migration_report(conn, self._definitions, list(instance_ids), to_version_id)
 
+    @observed("migrate")
     def migrate(
         self, instance_ids: Iterable[int], to_version_id: int, *, user: str
     ) -> list[MigrationCheck]:
@@ -363,6 +375,7 @@ class Engine:
             definition = self._definitions.get(conn, task.version_id)
         return localize_form(definition.forms.get(task.form), language)
 
+    @observed("claim")
     def claim(self, task_id: str, user: str) -> TaskInfo:
         return set_claim(
             self.database,
@@ -374,6 +387,7 @@ class Engine:
             claimant=user,
         )
 
+    @observed("unclaim")
     def unclaim(self, task_id: str, user: str) -> TaskInfo:
         return set_claim(
             self.database,
@@ -385,6 +399,7 @@ class Engine:
             claimant=None,
         )
 
+    @observed("complete")
     def complete(self, task_id: str, data: dict[str, Any], user: str) -> InstanceInfo:
         """Validate ``data`` against the task's form (organisation fields included), complete the
         task, run on to the next wait."""
@@ -396,6 +411,7 @@ class Engine:
 
     # Messages and timers
 
+    @observed("message")
     def send_message(
         self,
         name: str,

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, ensure_database_folder
 from web.admin.views import bp as admin
@@ -21,11 +22,14 @@ from web.dashboard.views import bp as dashboard
 from web.engine_access import ENGINE_KEY, build_engine, start_scheduler
 from web.errors import register_error_handlers
 from web.extensions import babel, csrf, db, login_manager
+from web.health.views import bp as health
 from web.home.views import bp as home
 from web.i18n import select_locale, template_context
 from web.inbox.views import bp as inbox
 from web.incidents import bp as incidents
 from web.incidents.api import bp as incidents_api
+from web.metrics.instruments import count_requests
+from web.metrics.views import bp as metrics
 from web.models import load_user
 from web.navigation import navigation_context
 from web.notifications.dispatcher import start_dispatcher
@@ -73,6 +77,12 @@ def create_app(config: object | dict | None = None) -> Flask:
     with app.app_context():
         app.extensions[ENGINE_KEY] = build_engine(db.engine, app.config)
 
+    proxies = app.config.get("TERUGKEER_PROXY_COUNT", 0)
+    if proxies:  # the client's address, scheme and host as the reverse proxy saw them
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
+    count_requests(app)
     init_throttle(app)
     app.before_request(check_session)
     _register_blueprints(app)
@@ -95,5 +105,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard)
     app.register_blueprint(privacy)
     app.register_blueprint(notifications)
+    app.register_blueprint(health)
+    app.register_blueprint(metrics)
     csrf.exempt(processes_api)  # bearer tokens only, like the rest of the API
     csrf.exempt(api)  # bearer tokens only, never the session cookie (web/api/core.py)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -34,6 +35,7 @@ from web.models import ORGANISATION_KINDS, ROLES, User
 from web.notifications.dispatcher import no_smtp_message, start_dispatcher
 from web.notifications.smtp import SmtpSettings
 from web.privacy.retention import pseudonymise_closed
+from web.serving import serve as serve_with_gunicorn
 from web.simulation import command as simulation
 
 MODEL_SUFFIXES = (".bpmn", ".dmn")
@@ -193,6 +195,25 @@ def scheduler() -> None:
             with app.app_context():
                 db.engine.dispose()
         engine.database.dispose()
+
+
+@main.command()
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A gunicorn configuration file, e.g. deploy/gunicorn.conf.py.",
+)
+def serve(config_file: Path | None) -> None:
+    """Serve the app with gunicorn (TERUGKEER_WEB_BIND, _WORKERS, _THREADS), without a timer
+    scheduler: run `terugkeer scheduler` beside it. Run init-db and deploy first."""
+    config = Config(TERUGKEER_RUN_SCHEDULER=False)
+    if config.TERUGKEER_WEB_WORKERS > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        click.echo(
+            "PROMETHEUS_MULTIPROC_DIR is not set: /metrics shows one worker's counts only.",
+            err=True,
+        )
+    serve_with_gunicorn(config, config_file)
 
 
 def load_demo(app: Flask) -> None:

@@ -15,6 +15,7 @@ from engine import CommandLimits, Engine, ScriptLimits, TimerRetry, calendar_fro
 from engine.scheduler import TimerScheduler
 from web.cases.projection import project_case
 from web.dashboard.feed import DashboardFeed, FeedWorker
+from web.metrics.instruments import record_command
 from web.models import is_organisation
 from web.notifications.outbox import record_releases
 
@@ -29,13 +30,13 @@ def build_engine(database: str | SQLEngine, settings: Mapping[str, Any]) -> Engi
     registered (the projection that must agree with each command, in its transaction), the
     notification outbox's sink (an immediate release becomes an outbox row in its command), the
     organisations table as the directory that organisation fields are checked against, and the
-    command limits.
+    command limits, and its commands counted for /metrics.
 
     The dashboard is projected outside the commands, from the audit events: ``dashboard_feed``
     (run by ``start_scheduler``, ``terugkeer scheduler`` and the simulator)."""
     forms_dir = settings.get("TERUGKEER_FORMS_DIR")
     calendar = calendar_from_setting(settings.get("TERUGKEER_CLOSURE_DAYS"))
-    return Engine(
+    engine = Engine(
         database,
         clock=settings.get("TERUGKEER_CLOCK"),
         calendar=calendar,
@@ -46,6 +47,8 @@ def build_engine(database: str | SQLEngine, settings: Mapping[str, Any]) -> Engi
         limits=command_limits(settings),
         timer_retry=timer_retry(settings),
     )
+    engine.add_command_observer(record_command)  # commands and timers counted (web/metrics/)
+    return engine
 
 
 def dashboard_feed(engine: Engine) -> DashboardFeed:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import Connection
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -24,3 +27,14 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 def heads() -> list[str]:
     return list(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
+
+
+def at_head(conn: Connection) -> bool:
+    """Whether the database ``conn`` reaches has every migration applied (and no other)."""
+    return set(MigrationContext.configure(conn).get_current_heads()) == _head_set()
+
+
+@cache
+def _head_set() -> frozenset[str]:
+    """The migrations' heads, read from the scripts once per process."""
+    return frozenset(heads())

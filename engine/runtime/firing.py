@@ -11,8 +11,9 @@ the others: it waits for its next attempt while they fire.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, Row
 from sqlalchemy.exc import DBAPIError
@@ -20,6 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from engine.db.connect import write_transaction
 from engine.errors import EngineError, Incident, IncidentCode, NotFoundError
 from engine.runtime.command import Command
+from engine.runtime.observing import CommandObservers, CommandReport
 from engine.runtime.pipeline import Pipeline
 from engine.store import instances, timers
 
@@ -79,9 +81,12 @@ def describe(error: BaseException) -> str:
 
 
 class TimerFiring:
-    def __init__(self, pipeline: Pipeline, retry: TimerRetry) -> None:
+    def __init__(
+        self, pipeline: Pipeline, retry: TimerRetry, observers: CommandObservers | None = None
+    ) -> None:
         self.pipeline = pipeline
         self.retry = retry
+        self.observers = observers or CommandObservers()
 
     def fire_due(self, limit: int) -> int:
         """Fire up to ``limit`` due timers; the number that fired. A database outage raises."""
@@ -94,9 +99,25 @@ class TimerFiring:
         return fired
 
     def _fire_next(self) -> bool | None:
-        """Claim and fire the first free due timer: whether it fired; None when none is free."""
+        """Claim and fire the first free due timer: whether it fired; None when none is free.
+        Each claimed timer is reported to the observers (kind "timer", with its lateness)."""
+        started = time.perf_counter()
         now = self.pipeline.clock.now()
         claimed: list[Row] = []
+        outcome = self._try_next(now, claimed)
+        if claimed and self.observers.observers:
+            self.observers.report(
+                CommandReport(
+                    "timer",
+                    time.perf_counter() - started,
+                    "ok" if outcome else "failed",
+                    max(now - claimed[0].timer_due_at, timedelta(0)),
+                )
+            )
+        return outcome
+
+    def _try_next(self, now: datetime, claimed: list[Row]) -> bool | None:
+        """Fire the first free timer due at ``now``; the locked timer row lands in ``claimed``."""
 
         def locate(conn: Connection) -> Row | None:
             head = instances.lock_due_timer(conn, now)
