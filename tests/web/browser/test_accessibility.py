@@ -53,6 +53,7 @@ PAGES: dict[str, list[str]] = {
         "case",
         "/zaken/nieuw",
         "/api-sleutels",
+        "/instellingen/e-mail",
     ],
     "ams": ["/taken?weergave=vrij", "task", "/zaken", "case"],
     "reclassering": ["/taken?weergave=vrij", "task", "/zaken", "case"],
