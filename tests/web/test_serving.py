@@ -20,8 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import request
 
-from config import TestConfig
+from config import Config, TestConfig
+from engine import ManualClock
 from tests.engine.test_timers import wait_until
 from web import create_app
 from web.accounts import create_user, ensure_organisation
@@ -259,3 +261,36 @@ def _open_tasks(base: str, token: str, case_number: str) -> list[dict[str, Any]]
     status, listing = call(base, "/api/v1/tasks", token)
     assert status == 200, listing
     return [task for task in listing["items"] if task["case_number"] == case_number]
+
+
+def test_behind_the_configured_proxies_the_client_and_scheme_come_from_their_headers(
+    database_url: str, clock: ManualClock
+) -> None:
+    forwarded = {
+        "X-Forwarded-For": "203.0.113.7",
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "nazorg.example.nl",
+    }
+    seen = {}
+    for proxies in (0, 1):
+        app = create_app(
+            TestConfig(database_url, TERUGKEER_CLOCK=clock, TERUGKEER_PROXY_COUNT=proxies)
+        )
+        app.add_url_rule("/probe", "probe", lambda: f"{request.remote_addr} {request.url}")
+        seen[proxies] = app.test_client().get("/probe", headers=forwarded).get_data(as_text=True)
+        with app.app_context():
+            db.engine.dispose()
+            current_engine().database.dispose()
+    assert seen[0] == "127.0.0.1 http://localhost/probe"  # no proxy: the headers are ignored
+    assert seen[1] == "203.0.113.7 https://nazorg.example.nl/probe"
+
+
+def test_the_example_environment_file_holds_only_known_settings() -> None:
+    lines = (ROOT / "deploy" / "terugkeer.env.example").read_text().splitlines()
+    settings = dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
+    config = Config(settings)
+    unknown = [name for name in settings if not hasattr(config, name)]
+    assert unknown == ["TERUGKEER_INSTANCE_DIR", "PROMETHEUS_MULTIPROC_DIR"]
+    assert Path("/var/lib/terugkeer") == config.INSTANCE_DIR  # PROMETHEUS_: prometheus-client's
+    assert config.SESSION_COOKIE_SECURE is True
+    assert config.TERUGKEER_PROXY_COUNT == 1
