@@ -15,7 +15,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
 from engine.db.connect import read_transaction
-from web.engine_access import current_engine
+from web.engine_access import current_engine, dashboard_feed
 from web.health.views import heartbeat_ages
 from web.metrics.queries import tasks_by_organisation
 
@@ -49,7 +49,7 @@ def metrics() -> Response:
 
 def read_gauges() -> list[Metric]:
     """The gauges read from the database now: cases in error, open and overdue tasks per
-    organisation, the schedulers' heartbeats."""
+    organisation, how far the dashboard's projection is behind, the schedulers' heartbeats."""
     engine = current_engine()
     open_tasks = GaugeMetricFamily(
         "terugkeer_open_tasks", "Open tasks per organisation.", labels=["organisation"]
@@ -73,6 +73,19 @@ def read_gauges() -> list[Metric]:
         overdue,
         GaugeMetricFamily(
             "terugkeer_schedulers", "Schedulers with a heartbeat row.", value=len(ages)
+        ),
+    ]
+    dashboard = dashboard_feed(engine).state()
+    found += [
+        GaugeMetricFamily(
+            "terugkeer_dashboard_events_behind",
+            "Audit events the dashboard has not projected yet.",
+            value=dashboard.behind,
+        ),
+        GaugeMetricFamily(
+            "terugkeer_dashboard_failed_runs",
+            "Failed runs in a row of the dashboard's projection (0: it works).",
+            value=dashboard.attempts,
         ),
     ]
     if ages:

@@ -170,9 +170,16 @@ def test_process_owners_see_that_the_dashboard_is_behind(
         page = owner.get("/incidenten").get_data(as_text=True)
         assert "Dashboard loopt achter" in page
         assert "RuntimeError: dashboard down" in page
+        web_app.config["TERUGKEER_METRICS_TOKEN"] = "scraper"
+        scraper = web_app.test_client()
+        metrics = scraper.get("/metrics", headers={"Authorization": "Bearer scraper"})
+        assert "terugkeer_dashboard_failed_runs 1.0" in metrics.get_data(as_text=True)
         monkeypatch.undo()
         feed.catch_up()
     assert "Dashboard loopt achter" not in owner.get("/incidenten").get_data(as_text=True)
+    metrics = scraper.get("/metrics", headers={"Authorization": "Bearer scraper"})
+    assert "terugkeer_dashboard_failed_runs 0.0" in metrics.get_data(as_text=True)
+    assert "terugkeer_dashboard_events_behind 0.0" in metrics.get_data(as_text=True)
 
 
 def test_the_worker_keeps_the_dashboard_up_to_date_in_the_background(web_app: Flask) -> None:
