@@ -35,6 +35,7 @@ from web.models import ORGANISATION_KINDS, ROLES, User
 from web.notifications.dispatcher import no_smtp_message, start_dispatcher
 from web.notifications.smtp import SmtpSettings
 from web.privacy.retention import pseudonymise_closed
+from web.serving import ensure_metrics_folder
 from web.serving import serve as serve_with_gunicorn
 from web.simulation import command as simulation
 
@@ -175,6 +176,7 @@ def scheduler() -> None:
     """Fire timers when they are due and keep the dashboard up to date, until stopped (Ctrl+C or
     SIGTERM)."""
     config = Config()
+    ensure_metrics_folder()  # its timer counts join the web app's /metrics (docs/operations.md)
     engine = open_engine(config)
     click.echo("Timer scheduler running; stop with Ctrl+C.")
     worker = start_feed_worker(engine, config.as_dict())

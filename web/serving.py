@@ -40,14 +40,23 @@ def gunicorn_settings(config: Config) -> dict[str, Any]:
     }
 
 
+def ensure_metrics_folder() -> Path | None:
+    """PROMETHEUS_MULTIPROC_DIR, created if missing (whichever process starts first); None when
+    it is not set."""
+    folder = os.environ.get(MULTIPROC_ENV)
+    if not folder:
+        return None
+    path = Path(folder)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def prepare_metrics_folder(_server: Any = None) -> None:
     """Gunicorn's start hook: create PROMETHEUS_MULTIPROC_DIR, and remove the files of processes
     that no longer run (a scheduler running beside keeps its files)."""
-    folder = os.environ.get(MULTIPROC_ENV)
-    if not folder:
+    path = ensure_metrics_folder()
+    if path is None:
         return
-    path = Path(folder)
-    path.mkdir(parents=True, exist_ok=True)
     for file in path.glob("*.db"):
         pid = file.stem.rpartition("_")[2]
         if pid.isdigit() and not process_runs(int(pid)):

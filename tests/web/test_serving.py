@@ -30,6 +30,7 @@ from web.accounts import create_user, ensure_organisation
 from web.api import tokens
 from web.engine_access import current_engine
 from web.extensions import db
+from web.serving import prepare_metrics_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 FORMS = ROOT / "tests" / "engine" / "models" / "forms"
@@ -294,3 +295,21 @@ def test_the_example_environment_file_holds_only_known_settings() -> None:
     assert Path("/var/lib/terugkeer") == config.INSTANCE_DIR  # PROMETHEUS_: prometheus-client's
     assert config.SESSION_COOKIE_SECURE is True
     assert config.TERUGKEER_PROXY_COUNT == 1
+
+
+def test_serve_keeps_the_metrics_files_of_running_processes_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "metrics"
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(folder))
+    prepare_metrics_folder()
+    assert folder.is_dir()  # made when missing
+
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    running = [folder / f"counter_{os.getpid()}.db", folder / f"histogram_{os.getpid()}.db"]
+    gone = [folder / f"counter_{ended.pid}.db", folder / f"gauge_livesum_{ended.pid}.db"]
+    for file in running + gone:
+        file.write_bytes(b"")
+    prepare_metrics_folder()
+    assert sorted(folder.iterdir()) == sorted(running)
