@@ -143,6 +143,11 @@ class Config:
             env.get("TERUGKEER_SCHEDULER_HEARTBEAT_SECONDS"),
             10.0,
         )
+        self.TERUGKEER_DASHBOARD_POLL_SECONDS = as_number(
+            "TERUGKEER_DASHBOARD_POLL_SECONDS",
+            env.get("TERUGKEER_DASHBOARD_POLL_SECONDS"),
+            1.0,
+        )
         self.TERUGKEER_TIMER_RETRY_LIMIT = int(
             as_number("TERUGKEER_TIMER_RETRY_LIMIT", env.get("TERUGKEER_TIMER_RETRY_LIMIT"), 5)
         )
