@@ -30,7 +30,7 @@ from web.accounts import create_user, ensure_organisation
 from web.api import tokens
 from web.engine_access import current_engine
 from web.extensions import db
-from web.serving import prepare_metrics_folder
+from web.serving import gunicorn_settings, prepare_metrics_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 FORMS = ROOT / "tests" / "engine" / "models" / "forms"
@@ -313,3 +313,21 @@ def test_serve_keeps_the_metrics_files_of_running_processes_only(
         file.write_bytes(b"")
     prepare_metrics_folder()
     assert sorted(folder.iterdir()) == sorted(running)
+
+
+def test_serve_takes_its_address_workers_and_threads_from_the_settings(tmp_path: Path) -> None:
+    config = Config(
+        {
+            "TERUGKEER_INSTANCE_DIR": str(tmp_path),
+            "TERUGKEER_WEB_BIND": "0.0.0.0:8080",
+            "TERUGKEER_WEB_WORKERS": "4",
+            "TERUGKEER_WEB_THREADS": "8",
+        }
+    )
+    settings = gunicorn_settings(config)
+    assert (settings["bind"], settings["workers"], settings["threads"]) == (["0.0.0.0:8080"], 4, 8)
+    assert settings["preload_app"] is False  # no database connection crosses a fork
+    with pytest.raises(ValueError, match="TERUGKEER_PROXY_COUNT"):
+        Config({"TERUGKEER_INSTANCE_DIR": str(tmp_path), "TERUGKEER_PROXY_COUNT": "een"})
+    with pytest.raises(ValueError, match="TERUGKEER_WEB_WORKERS"):
+        Config({"TERUGKEER_INSTANCE_DIR": str(tmp_path), "TERUGKEER_WEB_WORKERS": "0"})
