@@ -423,10 +423,12 @@ class Engine:
         """Deliver a message to the case with ``business_key`` that waits for it (principle 7)."""
         return send_to_case(self._pipeline, name, business_key, dict(payload or {}), user)
 
-    def fire_due_timers(self, *, limit: int = 100) -> int:
+    def fire_due_timers(self, *, limit: int = 100, key_prefix: str | None = None) -> int:
         """Fire up to ``limit`` due timers, each once even with several schedulers; how many
-        fired. A timer that fails is tried again later (engine/runtime/firing.py)."""
-        return self._firing.fire_due(limit)
+        fired. A timer that fails is tried again later (engine/runtime/firing.py). With
+        ``key_prefix`` only timers of cases whose business key starts with it (a simulation
+        worker fires its own cases' timers)."""
+        return self._firing.fire_due(limit, key_prefix)
 
     def add_timer_listener(self, listener: Callable[[datetime], None]) -> None:
         """Call ``listener(due_at)`` after a command of this engine armed a timer."""
@@ -436,10 +438,11 @@ class Engine:
         if listener in self._pipeline.timer_listeners:
             self._pipeline.timer_listeners.remove(listener)
 
-    def next_timer_due(self) -> datetime | None:
-        """When the next timer is due (or due to be tried again)."""
+    def next_timer_due(self, *, key_prefix: str | None = None) -> datetime | None:
+        """When the next timer is due (or due to be tried again), of the cases whose business
+        key starts with ``key_prefix`` when given."""
         with read_transaction(self.database) as conn:
-            return timers.next_due(conn)
+            return timers.next_due(conn, key_prefix)
 
     def scheduler_heartbeats(self) -> list[HeartbeatInfo]:
         """The running schedulers' last beats, latest first (for readiness checks)."""

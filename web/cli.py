@@ -38,6 +38,7 @@ from web.privacy.retention import pseudonymise_closed
 from web.serving import ensure_metrics_folder
 from web.serving import serve as serve_with_gunicorn
 from web.simulation import command as simulation
+from web.simulation.queries import RealCasesError
 
 MODEL_SUFFIXES = (".bpmn", ".dmn")
 
@@ -271,17 +272,46 @@ def run(host: str, port: int, with_scheduler: bool, with_demo: bool) -> None:
 )
 @click.option("--days", default=365, show_default=True, type=click.IntRange(1), help="Period.")
 @click.option("--seed", default=1, show_default=True, type=int, help="Same seed, same cases.")
-def simulate(cases: int, start: datetime | None, days: int, seed: int) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(1),
+    help="Worker processes, each with its own cases; default: CPUs (PostgreSQL), 1 (SQLite).",
+)
+@click.option(
+    "--unsafe-commit",
+    is_flag=True,
+    help="PostgreSQL: commit without waiting for the disk (synchronous_commit off). A crash may "
+    "lose the last commits; refused when the database holds real cases.",
+)
+def simulate(
+    cases: int,
+    start: datetime | None,
+    days: int,
+    seed: int,
+    workers: int | None,
+    unsafe_commit: bool,
+) -> None:
     """Run CASES realistic detentions through the engine with a simulated clock (web/simulation/,
-    profile processes/simulation.json); the processes must be deployed."""
+    profile processes/simulation.json); the processes must be deployed. The same seed and
+    number of workers give the same figures."""
     config = Config(TERUGKEER_RUN_SCHEDULER=False)
     if simulation.existing(config, f"NZ-SIM-{seed}-"):
         raise click.ClickException(f"cases of seed {seed} exist already; choose another --seed")
     first = start.date() if start else simulation.today() - timedelta(days=days)
     try:
-        simulation.simulate_with_progress(config, cases=cases, start=first, days=days, seed=seed)
+        simulation.simulate_with_progress(
+            config,
+            cases=cases,
+            start=first,
+            days=days,
+            seed=seed,
+            workers=workers,
+            unsafe_commit=unsafe_commit,
+        )
     except NotFoundError as error:
         raise click.ClickException(f"{error}; deploy processes/ first") from None
+    except RealCasesError as error:
+        raise click.ClickException(f"--unsafe-commit refused: {error}") from None
 
 
 @main.command("demo")

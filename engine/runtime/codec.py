@@ -6,7 +6,8 @@ the serializer's documented extension point is used: a converter registered for 
 Writing is incremental: each task's JSON is kept and written again only when the task changed
 (its state, children, data or internal data, or its parent's state), so a command's cost follows
 what it changed, not the case's history. The result equals SpiffWorkflow's own serialization
-(``full_state``); tests hold the two together.
+(``full_state``) while the workflow runs; tests hold the two together. A completed workflow is
+written in its compact form (engine/store/compaction.py).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
 
 from engine.deployment import serializer_config
+from engine.store.compaction import compact_state
 
 DIALECT_CONFIGS = {dialect: serializer_config(dialect) for dialect in ("spiff", "camunda")}
 
@@ -60,7 +62,14 @@ class WorkflowCodec:
         self._task_json: weakref.WeakKeyDictionary[BpmnWorkflow, dict] = weakref.WeakKeyDictionary()
 
     def dump_state(self, workflow: BpmnWorkflow) -> str:
-        """The workflow's state as JSON, re-encoding only the tasks that changed."""
+        """The workflow's state as JSON, re-encoding only the tasks that changed; a completed
+        workflow in its compact form (engine/store/compaction.py)."""
+        if workflow.completed:
+            self._task_json.pop(workflow, None)
+            return json.dumps(compact_state(json.loads(self._dump_tree(workflow))))
+        return self._dump_tree(workflow)
+
+    def _dump_tree(self, workflow: BpmnWorkflow) -> str:
         known = self._task_json.get(workflow)
         if known is None:
             known = self._task_json[workflow] = {}

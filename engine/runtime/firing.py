@@ -88,23 +88,25 @@ class TimerFiring:
         self.retry = retry
         self.observers = observers or CommandObservers()
 
-    def fire_due(self, limit: int) -> int:
-        """Fire up to ``limit`` due timers; the number that fired. A database outage raises."""
+    def fire_due(self, limit: int, key_prefix: str | None = None) -> int:
+        """Fire up to ``limit`` due timers (of the cases whose business key starts with
+        ``key_prefix`` when given); the number that fired. A database outage raises."""
         fired = 0
         for _ in range(limit):
-            outcome = self._fire_next()
+            outcome = self._fire_next(key_prefix)
             if outcome is None:
                 break
             fired += outcome
         return fired
 
-    def _fire_next(self) -> bool | None:
-        """Claim and fire the first free due timer: whether it fired; None when none is free.
-        Each claimed timer is reported to the observers (kind "timer", with its lateness)."""
+    def _fire_next(self, key_prefix: str | None = None) -> bool | None:
+        """Claim and fire the first free due timer (of the cases whose business key starts with
+        ``key_prefix`` when given): whether it fired; None when none is free. Each claimed timer
+        is reported to the observers (kind "timer", with its lateness)."""
         started = time.perf_counter()
         now = self.pipeline.clock.now()
         claimed: list[Row] = []
-        outcome = self._try_next(now, claimed)
+        outcome = self._try_next(now, claimed, key_prefix)
         if claimed and self.observers.observers:
             self.observers.report(
                 CommandReport(
@@ -116,11 +118,13 @@ class TimerFiring:
             )
         return outcome
 
-    def _try_next(self, now: datetime, claimed: list[Row]) -> bool | None:
+    def _try_next(
+        self, now: datetime, claimed: list[Row], key_prefix: str | None = None
+    ) -> bool | None:
         """Fire the first free timer due at ``now``; the locked timer row lands in ``claimed``."""
 
         def locate(conn: Connection) -> Row | None:
-            head = instances.lock_due_timer(conn, now)
+            head = instances.lock_due_timer(conn, now, key_prefix)
             if head is not None:
                 claimed.append(head)
             return head

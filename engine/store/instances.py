@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Row, bindparam, func, insert, null, or_, sele
 from engine.db.models import HumanTask, ProcessInstance, Timer
 from engine.errors import ConflictError, Incident
 from engine.store.records import InstanceInfo
+from engine.store.timers import like_prefix
 
 instances = ProcessInstance.__table__
 
@@ -117,17 +118,30 @@ _DUE_TIMER = (
 )
 # Both rows in one statement, skipping rows another transaction holds (another scheduler's
 # claim, a user's command on the case): schedulers share the backlog and never wait.
-_LOCK_DUE_TIMER = _DUE_TIMER.with_for_update(
-    of=[_timers, instances], key_share=True, skip_locked=True
+_DUE_TIMER_OF_KEYS = _DUE_TIMER.where(
+    instances.c.business_key.like(bindparam("key_pattern"), escape="\\")
 )
+_LOCKS = {"of": [_timers, instances], "key_share": True, "skip_locked": True}
+_LOCK_DUE_TIMER = {
+    False: _DUE_TIMER.with_for_update(**_LOCKS),
+    True: _DUE_TIMER_OF_KEYS.with_for_update(**_LOCKS),
+}
 
 
-def lock_due_timer(conn: Connection, now: datetime) -> Row | None:
+def lock_due_timer(conn: Connection, now: datetime, key_prefix: str | None = None) -> Row | None:
     """The head row of the case whose timer is due first at ``now`` (not waiting for a retry),
     with the timer's timer_id, timer_bpmn_id, timer_due_at and timer_attempts; the timer and
-    the instance are locked. None when nothing due is free (SQLite: the writer lock is held)."""
-    statement = _DUE_TIMER if conn.dialect.name == "sqlite" else _LOCK_DUE_TIMER
-    return conn.execute(statement, {"now": now}).first()
+    the instance are locked. None when nothing due is free (SQLite: the writer lock is held).
+    With ``key_prefix``, only cases whose business key starts with it (a simulation's worker)."""
+    keyed = key_prefix is not None
+    if conn.dialect.name == "sqlite":
+        statement = _DUE_TIMER_OF_KEYS if keyed else _DUE_TIMER
+    else:
+        statement = _LOCK_DUE_TIMER[keyed]
+    params = {"now": now}
+    if keyed:
+        params["key_pattern"] = like_prefix(key_prefix)
+    return conn.execute(statement, params).first()
 
 
 _SELECT_HEAD_WITH_STATE = select(*_HEAD, instances.c.state).where(

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Insert, Table, bindparam, delete, func, selec
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from engine.db.models import Timer
+from engine.db.models import ProcessInstance, Timer
 from engine.store.records import TimerInfo
 
 timers = Timer.__table__
@@ -89,6 +89,10 @@ def mark_fired(conn: Connection, timer_ids: list[str], at: datetime) -> None:
 _NEXT_DUE = select(func.min(func.coalesce(timers.c.next_attempt_at, timers.c.due_at))).where(
     timers.c.status == "waiting"
 )
+_instances = ProcessInstance.__table__
+_NEXT_DUE_OF_KEYS = _NEXT_DUE.join_from(
+    timers, _instances, timers.c.instance_id == _instances.c.id
+).where(_instances.c.business_key.like(bindparam("key_pattern"), escape="\\"))
 _RECORD_FAILURE = (
     update(timers)
     .where(timers.c.id == bindparam("timer_id"), timers.c.status == "waiting")
@@ -123,9 +127,18 @@ def record_failure(
     )
 
 
-def next_due(conn: Connection) -> datetime | None:
-    """When the next waiting timer is due, or due to be tried again."""
-    return conn.execute(_NEXT_DUE).scalar()
+def next_due(conn: Connection, key_prefix: str | None = None) -> datetime | None:
+    """When the next waiting timer is due, or due to be tried again; only of the cases whose
+    business key starts with ``key_prefix`` when given."""
+    if key_prefix is None:
+        return conn.execute(_NEXT_DUE).scalar()
+    return conn.execute(_NEXT_DUE_OF_KEYS, {"key_pattern": like_prefix(key_prefix)}).scalar()
+
+
+def like_prefix(prefix: str) -> str:
+    """A LIKE pattern for values starting with ``prefix`` (its wildcards escaped)."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"{escaped}%"
 
 
 def for_instance(conn: Connection, instance_id: int) -> list[TimerInfo]:

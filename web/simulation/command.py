@@ -3,6 +3,7 @@ bar on the terminal."""
 
 from __future__ import annotations
 
+import os
 import time as clock
 from datetime import date, timedelta
 
@@ -29,13 +30,31 @@ def existing(config: Config, prefix: str = SIMULATED_KEY_PREFIX) -> int:
         database.dispose()
 
 
+def default_workers(database_url: str) -> int:
+    """One worker per CPU on PostgreSQL; one on SQLite (a single writer at a time)."""
+    if database_url.startswith("sqlite"):
+        return 1
+    return max(1, os.cpu_count() or 1)
+
+
 def simulate_with_progress(
-    config: Config, *, cases: int, start: date, days: int, seed: int
+    config: Config,
+    *,
+    cases: int,
+    start: date,
+    days: int,
+    seed: int,
+    workers: int | None = None,
+    unsafe_commit: bool = False,
 ) -> Result:
     """Run the simulator on the configured database, showing a progress bar per simulated day."""
     process_id = getattr(config, "TERUGKEER_MAIN_PROCESS", None) or fields.MAIN_PROCESS
     began = clock.perf_counter()
-    label = f"Simulating {cases} cases from {start.isoformat()} over {days} days"
+    workers = workers or default_workers(config.DATABASE_URL)
+    label = (
+        f"Simulating {cases} cases from {start.isoformat()} over {days} days"
+        f" ({workers} worker{'s' if workers > 1 else ''})"
+    )
     with click.progressbar(length=days, label=label, show_pos=True) as bar:
         result = simulate(
             config.DATABASE_URL,
@@ -46,6 +65,8 @@ def simulate_with_progress(
             seed=seed,
             process_id=process_id,
             progress=bar.update,
+            workers=workers,
+            unsafe_commit=unsafe_commit,
         )
     took = clock.perf_counter() - began
     click.echo(

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, and_, bindparam, event, func, insert, select
 
 from engine import TaskInfo
 from engine.db.connect import write_transaction
 from engine.db.models import Event, HumanTask, ProcessInstance
+from engine.store.timers import like_prefix
 from web.models import Organisation
 
 events = Event.__table__
@@ -17,19 +18,32 @@ human_tasks = HumanTask.__table__
 instances = ProcessInstance.__table__
 
 SIMULATED_KEY_PREFIX = "NZ-SIM-"
+NOT_REAL_PREFIXES = (SIMULATED_KEY_PREFIX, "NZ-DEMO-")
+"""Case numbers of the simulator and of the demo cases (web/demo.py); every other case is real."""
 organisations = Organisation.__table__
 
 
-def new_ready_tasks(database: Engine, after_event: int) -> tuple[list[TaskInfo], int]:
-    """Tasks made ready by events after ``after_event``, and the last such event's id."""
-    query = (
-        select(events.c.id.label("event_id"), human_tasks)
-        .join(human_tasks, human_tasks.c.id == events.c.task_id)
-        .where(events.c.id > after_event, events.c.kind == "task_ready")
-        .order_by(events.c.id)
+_NEW_READY = (
+    select(events.c.id.label("event_id"), human_tasks)
+    .join(human_tasks, human_tasks.c.id == events.c.task_id)
+    .where(
+        events.c.id > bindparam("after_event"),
+        events.c.kind == "task_ready",
+        human_tasks.c.business_key.like(bindparam("key_pattern"), escape="\\"),
     )
+    .order_by(events.c.id)
+)
+
+
+def new_ready_tasks(
+    database: Engine, after_event: int, key_prefix: str = SIMULATED_KEY_PREFIX
+) -> tuple[list[TaskInfo], int]:
+    """Tasks of the cases whose business key starts with ``key_prefix`` made ready by events
+    after ``after_event``, and the last such event's id. A worker's own events are committed
+    before it asks, in the order of their ids: it never misses one of its own."""
+    params = {"after_event": after_event, "key_pattern": like_prefix(key_prefix)}
     with database.connect() as conn:
-        rows = conn.execute(query).all()
+        rows = conn.execute(_NEW_READY, params).all()
     last = max((row.event_id for row in rows), default=after_event)
     tasks = [TaskInfo(**{k: v for k, v in row._mapping.items() if k != "event_id"}) for row in rows]
     return tasks, last
@@ -60,3 +74,35 @@ def register_missing_organisations(
         ]
         if missing:
             conn.execute(insert(organisations), missing)
+
+
+class RealCasesError(Exception):
+    """Unsafe commits asked for on a database that holds real cases."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(f"the database holds {count} cases that the simulator did not make")
+        self.count = count
+
+
+def real_cases(database: Engine) -> int:
+    """How many cases are real: not made by the simulator or the demo (their case numbers)."""
+    query = select(func.count()).where(
+        and_(*(instances.c.business_key.not_like(f"{prefix}%") for prefix in NOT_REAL_PREFIXES))
+    )
+    with database.connect() as conn:
+        return conn.execute(query).scalar_one()
+
+
+def without_synchronous_commit(database: Engine) -> None:
+    """PostgreSQL: every connection of ``database`` commits without waiting for the disk
+    (``synchronous_commit = off``). A crash may lose the last commits (never corrupts): for
+    simulation databases only. Other databases are left alone."""
+    if database.dialect.name != "postgresql":
+        return
+    database.dispose()  # connections made before keep their setting: drop them
+
+    @event.listens_for(database, "connect")
+    def _asynchronous(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO off")
+        dbapi_connection.commit()

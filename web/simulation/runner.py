@@ -31,9 +31,13 @@ from web.demo import ORGANISATIONS
 from web.simulation.answers import answer
 from web.simulation.profile import Person, draw_person
 from web.simulation.queries import (
+    SIMULATED_KEY_PREFIX,
+    RealCasesError,
     last_event_id,
     new_ready_tasks,
+    real_cases,
     register_missing_organisations,
+    without_synchronous_commit,
 )
 from web.simulation.responses import ResponseModel
 
@@ -44,6 +48,26 @@ USERS = {
     "RN-OOST": ("reclassering.oost", None),
 }
 """Demo users (web/demo.py) who do the simulated work where they exist; elsewhere sim.<code>."""
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Which people one worker simulates: those whose number is ``index`` modulo ``count``.
+    With several workers each case number names its worker, so that a worker finds its own
+    cases' timers by their business keys."""
+
+    index: int = 0
+    count: int = 1
+
+    def owns(self, number: int) -> bool:
+        return number % self.count == self.index
+
+    def key_prefix(self, seed: int) -> str:
+        base = f"{SIMULATED_KEY_PREFIX}{seed}-"
+        return base if self.count == 1 else f"{base}w{self.index}-"
+
+    def business_key(self, seed: int, number: int) -> str:
+        return f"{self.key_prefix(seed)}{number:05d}"
 
 
 @dataclass
@@ -65,10 +89,8 @@ class Simulator:
         *,
         process_id: str,
         seed: int,
-        progress: Callable[[int], None] | None = None,
-        daily: Callable[[], Any] | None = None,
+        shard: Shard | None = None,
     ) -> None:
-        """``daily`` runs after each simulated day (the dashboard's feed catching up)."""
         if not isinstance(engine.clock, ManualClock):
             raise TypeError("the simulator needs an engine with a ManualClock")
         self.engine = engine
@@ -76,8 +98,6 @@ class Simulator:
         self.profile = profile
         self.process_id = process_id
         self.seed = seed
-        self.progress = progress
-        self.daily = daily
         self.responses = ResponseModel(profile["response"], engine.calendar)
         self.result = Result()
         self._queue: list[tuple[datetime, int, Callable[[], None]]] = []
@@ -86,23 +106,47 @@ class Simulator:
         self._seen: dict[tuple[str, str], int] = {}
         self._forms: dict[int, dict[str, Any]] = {}
         self._last_event = 0
-        self._day = 0
+        self.shard = shard or Shard()
+        self._key_prefix = self.shard.key_prefix(seed)
 
-    def run(self, cases: int, start: date, days: int) -> Result:
-        """Simulate ``cases`` arrivals from ``start`` over ``days`` days; clock ends there."""
+    def run(
+        self,
+        cases: int,
+        start: date,
+        days: int,
+        *,
+        arrival_days: int | None = None,
+        day_done: Callable[[int], None] | None = None,
+    ) -> Result:
+        """Simulate ``cases`` arrivals from ``start`` over ``arrival_days`` (default: all
+        ``days``), until ``days`` days after ``start``; the clock ends there. This worker plans
+        only its shard's people. Time moves a day at a time; ``day_done(day)`` is called after
+        each simulated day (workers wait for each other there: one shared calendar)."""
         begin = datetime.combine(start, time(0), AMSTERDAM)
         end = begin + timedelta(days=days)
-        self._begin = begin
+        arrivals_end = begin + timedelta(days=min(arrival_days or days, days))
         self.clock.set(begin)
         self._last_event = last_event_id(self.engine.database)
         arrivals = random.Random(f"{self.seed}/arrivals")
         moments = sorted(
-            begin + timedelta(seconds=arrivals.randrange(int((end - begin).total_seconds())))
+            begin
+            + timedelta(seconds=arrivals.randrange(int((arrivals_end - begin).total_seconds())))
             for _ in range(cases)
         )
         for number, moment in enumerate(moments, start=1):
-            self._plan(moment, lambda n=number, m=moment: self._arrive(n, m))
-        while self._queue and self._queue[0][0] <= end:
+            if self.shard.owns(number):
+                self._plan(moment, lambda n=number, m=moment: self._arrive(n, m))
+        for day in range(1, days + 1):
+            self._run_until(min(begin + timedelta(days=day), end))
+            if day_done is not None:
+                day_done(day)
+        self.clock.set(max(end, self.clock.now()))
+        return self.result
+
+    def _run_until(self, moment: datetime) -> None:
+        """Every planned action up to ``moment``, in time order, each after the timers due
+        before it; then the timers due before ``moment``."""
+        while self._queue and self._queue[0][0] <= moment:
             when = self._queue[0][0]
             if self._fire_timer_before(when):
                 continue  # new work may now come before ``when``
@@ -111,12 +155,8 @@ class Simulator:
                 self.clock.set(when)
             action()
             self._discover()
-            self._report(when)
-        while self._fire_timer_before(end):
+        while self._fire_timer_before(moment):
             pass
-        self.clock.set(max(end, self.clock.now()))
-        self._report(end)
-        return self.result
 
     # Time ------------------------------------------------------------------------------------
 
@@ -126,28 +166,18 @@ class Simulator:
     def _fire_timer_before(self, moment: datetime) -> bool:
         """Fire the timers due at the earliest due time before ``moment``, as the scheduler would
         at that time; False when none is due before it."""
-        due = self.engine.next_timer_due()
+        due = self.engine.next_timer_due(key_prefix=self._key_prefix)
         if due is None or due >= moment:
             return False
         # The engine fires timers due before now: stand just past the due time.
         self.clock.set(max(due + timedelta(microseconds=1), self.clock.now()))
-        fired = self.engine.fire_due_timers(limit=1000)
+        fired = self.engine.fire_due_timers(limit=1000, key_prefix=self._key_prefix)
         self.result.timers += fired
         self._discover()
-        self._report(self.clock.now())
         if not fired:
             self.result.problems.append(f"a timer due {due.isoformat()} did not fire")
             return False
         return True
-
-    def _report(self, moment: datetime) -> None:
-        day = (moment - self._begin).days
-        if day > self._day:
-            if self.daily is not None:
-                self.daily()
-            if self.progress is not None:
-                self.progress(day - self._day)
-            self._day = day
 
     def _today(self) -> date:
         return self.clock.now().astimezone(AMSTERDAM).date()
@@ -156,6 +186,7 @@ class Simulator:
 
     def _arrive(self, number: int, moment: datetime) -> None:
         person = draw_person(self.profile, self.seed, number, moment)
+        person.key = self.shard.business_key(self.seed, number)
         self._people[person.key] = person
         self.engine.start(
             self.process_id,
@@ -197,8 +228,10 @@ class Simulator:
     # Tasks -----------------------------------------------------------------------------------
 
     def _discover(self) -> None:
-        tasks, self._last_event = new_ready_tasks(self.engine.database, self._last_event)
-        for task in sorted(tasks, key=lambda t: (t.instance_id, t.bpmn_id, t.created_at)):
+        tasks, self._last_event = new_ready_tasks(
+            self.engine.database, self._last_event, self._key_prefix
+        )
+        for task in sorted(tasks, key=lambda t: (t.business_key, t.bpmn_id, t.created_at)):
             person = self._people.get(task.business_key)
             if person is None:
                 continue  # a case of someone else (demo data)
@@ -267,34 +300,128 @@ def simulate(
     process_id: str,
     progress: Callable[[int], None] | None = None,
     profile: dict[str, Any] | None = None,
+    workers: int = 1,
+    arrival_days: int | None = None,
+    unsafe_commit: bool = False,
 ) -> Result:
     """Run a simulation on ``database`` through the app's Engine wiring (web/engine_access.py)
-    with a simulated clock; the processes must be deployed."""
-    from web.engine_access import build_engine, dashboard_feed  # the app's wiring
+    with a simulated clock; the processes must be deployed.
+
+    ``workers`` processes each simulate their share of the people on one shared calendar
+    (web/simulation/parallel.py). ``unsafe_commit`` turns PostgreSQL's synchronous commit off
+    for the simulation's connections: a crash may lose the last commits, so it is refused on a
+    database that holds real cases (``RealCasesError``)."""
+    from web.simulation.parallel import run_workers
     from web.simulation.profile import load_profile
 
-    clock = ManualClock(datetime.combine(start, time(0), AMSTERDAM))
-    engine = build_engine(database, {**settings, "TERUGKEER_CLOCK": clock})
     profile = profile or load_profile()
+    prepare(database, settings, process_id, profile, unsafe_commit=unsafe_commit)
+    job = Job(
+        database,
+        settings,
+        cases=cases,
+        start=start,
+        days=days,
+        seed=seed,
+        process_id=process_id,
+        profile=profile,
+        arrival_days=arrival_days,
+        unsafe_commit=unsafe_commit,
+    )
+    if workers <= 1:
+        return job.run(Shard(), day_done=_progress_by_day(progress))
+    result = run_workers(job, workers, progress)
+    catch_up_dashboard(database, settings)  # what a worker's last catch-up left to another
+    return result
+
+
+def catch_up_dashboard(database: str, settings: dict[str, Any]) -> None:
+    """Project the events the dashboard's feed has not seen yet."""
+    from web.engine_access import build_engine, dashboard_feed
+
+    engine = build_engine(database, dict(settings))
     try:
+        dashboard_feed(engine).catch_up()
+    finally:
+        engine.database.dispose()
+
+
+def _progress_by_day(progress: Callable[[int], None] | None) -> Callable[[int], None] | None:
+    if progress is None:
+        return None
+    return lambda _day: progress(1)
+
+
+def prepare(
+    database: str,
+    settings: dict[str, Any],
+    process_id: str,
+    profile: dict[str, Any],
+    *,
+    unsafe_commit: bool,
+) -> None:
+    """Checks and set-up before any worker starts: the process is deployed, the database holds
+    no real case when commits are to be unsafe, the profile's organisations are registered."""
+    from web.engine_access import build_engine
+
+    engine = build_engine(database, dict(settings))
+    try:
+        if unsafe_commit:
+            found = real_cases(engine.database)
+            if found:
+                raise RealCasesError(found)
         if not engine.versions(process_id):
             raise NotFoundError(f"process {process_id!r} is not deployed")
         # The engine hands cases only to registered organisations (web/models.is_organisation).
         register_missing_organisations(engine.database, profile_organisations(profile))
-        feed = dashboard_feed(engine)
-        simulator = Simulator(
-            engine,
-            profile,
-            process_id=process_id,
-            seed=seed,
-            progress=progress,
-            daily=feed.catch_up,
-        )
-        result = simulator.run(cases, start, days)
-        feed.catch_up()
-        return result
     finally:
         engine.database.dispose()
+
+
+@dataclass(frozen=True)
+class Job:
+    """One simulation as each worker runs its shard of it."""
+
+    database: str
+    settings: dict[str, Any]
+    cases: int
+    start: date
+    days: int
+    seed: int
+    process_id: str
+    profile: dict[str, Any]
+    arrival_days: int | None = None
+    unsafe_commit: bool = False
+
+    def run(self, shard: Shard, day_done: Callable[[int], None] | None = None) -> Result:
+        from web.engine_access import build_engine, dashboard_feed  # the app's wiring
+
+        clock = ManualClock(datetime.combine(self.start, time(0), AMSTERDAM))
+        engine = build_engine(self.database, {**self.settings, "TERUGKEER_CLOCK": clock})
+        if self.unsafe_commit:
+            without_synchronous_commit(engine.database)
+        try:
+            simulator = Simulator(
+                engine, self.profile, process_id=self.process_id, seed=self.seed, shard=shard
+            )
+            feed = dashboard_feed(engine)
+
+            def each_day(day: int) -> None:
+                feed.catch_up()  # the dashboard's feed, as the scheduler process runs it
+                if day_done is not None:
+                    day_done(day)
+
+            result = simulator.run(
+                self.cases,
+                self.start,
+                self.days,
+                arrival_days=self.arrival_days,
+                day_done=each_day,
+            )
+            feed.catch_up()
+            return result
+        finally:
+            engine.database.dispose()
 
 
 def profile_organisations(profile: dict[str, Any]) -> list[tuple[str, str, str]]:

@@ -40,7 +40,7 @@ def deployed(url: str) -> str:
     return url
 
 
-def run(url: str, seed: int = 3, cases: int = 14, days: int = 90):
+def run(url: str, seed: int = 3, cases: int = 14, days: int = 90, **options):  # type: ignore[no-untyped-def]
     return simulate(
         url,
         SETTINGS,
@@ -49,6 +49,7 @@ def run(url: str, seed: int = 3, cases: int = 14, days: int = 90):
         days=days,
         seed=seed,
         process_id="nazorg_detentie",
+        **options,
     )
 
 

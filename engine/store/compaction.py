@@ -1,0 +1,126 @@
+"""Compact state of a finished case (issue 14): what a completed workflow needs to stay loadable
+and to show its diagram, without its task tree.
+
+A finished case's SpiffWorkflow state holds every task the case went through (several hundred,
+with predicted and cancelled branches, three UUIDs each): about 35 KB compressed, read again
+only to colour the case page's diagram, to pseudonymise the case (retention) and to refuse a
+migration. What those need is, per process and BPMN element, its most pressing state. The
+compact state keeps exactly that: per (sub)process the root task and one task per task spec,
+the one whose state ``engine.runtime.projection.element_states`` would show (error, active,
+waiting, completed), all children of the root, with fresh sequential ids and no data. It is
+still SpiffWorkflow's own format, so every reader loads it as before; the case data (the
+``case_data`` column), the task rows and the audit events are untouched.
+
+Pure JSON in, JSON out: the same function compacts on save (``WorkflowCodec.dump_state``) and
+in migration ``0480_compact_finished`` (rows written before).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from typing import Any
+from uuid import UUID
+
+COMPACTED_KEY = "compacted"
+"""Marks a compacted state (readers ignore it)."""
+
+# SpiffWorkflow's TaskState values, most pressing first, as element_states ranks them.
+_RANKED_MASKS = (128, 16 | 32, 8, 64)  # ERROR, READY | STARTED, WAITING, COMPLETED
+
+
+def _rank(state: int) -> int | None:
+    for rank, mask in enumerate(_RANKED_MASKS):
+        if state & mask:
+            return rank
+    return None
+
+
+def is_compacted(state: dict[str, Any]) -> bool:
+    return bool(state.get(COMPACTED_KEY))
+
+
+def compact_state(state: dict[str, Any]) -> dict[str, Any]:
+    """The compact form of a completed workflow's serialized state (a new dict); a compacted
+    state comes back equal."""
+    ids = (str(UUID(int=n)) for n in itertools.count(1))
+    subprocesses: dict[str, Any] = dict(state.get("subprocesses") or {})
+    kept_subprocesses: dict[str, Any] = {}
+    top = _compact_process(state, subprocesses, kept_subprocesses, ids)
+    top["subprocesses"] = kept_subprocesses
+    top["bpmn_events"] = state.get("bpmn_events") or []
+    top[COMPACTED_KEY] = True
+    for key in ("typename", "serializer_version"):
+        if key in state:
+            top[key] = state[key]
+    return top
+
+
+def _compact_process(
+    process: dict[str, Any],
+    subprocesses: dict[str, Any],
+    kept_subprocesses: dict[str, Any],
+    ids: Iterator[str],
+) -> dict[str, Any]:
+    tasks: dict[str, Any] = process["tasks"]
+    chosen: dict[str, tuple[int, str]] = {}  # task spec -> (rank, task id)
+    owners: list[str] = []  # tasks that own a subprocess with something to show
+    for task_id, task in tasks.items():
+        if task_id == process["root"]:
+            continue
+        if task_id in subprocesses:
+            owners.append(task_id)
+        rank = _rank(task["state"])
+        if rank is None:
+            continue
+        known = chosen.get(task["task_spec"])
+        if known is None or rank < known[0]:
+            chosen[task["task_spec"]] = (rank, task_id)
+    keep = [task_id for _rank_, task_id in chosen.values()]
+    keep += [owner for owner in owners if owner not in keep]
+    root_id = next(ids)
+    renamed = {old: next(ids) for old in keep}
+    children = []
+    new_tasks: dict[str, Any] = {}
+    root = tasks[process["root"]]
+    new_tasks[root_id] = _bare(root, root_id, None, children)
+    for old, new in renamed.items():
+        new_tasks[new] = _bare(tasks[old], new, root_id, [])
+        children.append(new)
+        sub = subprocesses.get(old)
+        if sub is not None:
+            compacted = _compact_process(sub, subprocesses, kept_subprocesses, ids)
+            if any(
+                _rank(t["state"]) is not None
+                for tid, t in compacted["tasks"].items()
+                if tid != compacted["root"]
+            ):
+                compacted["parent_task_id"] = new
+                compacted["spec"] = sub["spec"]
+                kept_subprocesses[new] = compacted
+    return {
+        "typename": process.get("typename"),
+        "data": {},
+        "correlations": process.get("correlations") or {},
+        "last_task": None,
+        "success": process.get("success", True),
+        "completed": process.get("completed", True),
+        "root": root_id,
+        "tasks": new_tasks,
+    }
+
+
+def _bare(task: dict[str, Any], new_id: str, parent: str | None, children: list[str]) -> dict:
+    return {
+        "id": new_id,
+        "parent": parent,
+        "children": children,
+        "last_state_change": task.get("last_state_change"),
+        "state": task["state"],
+        "task_spec": task["task_spec"],
+        "triggered": task.get("triggered", False),
+        "internal_data": {},
+        "data": {},
+        "delta": {},
+        "typename": task.get("typename", "Task"),
+    }

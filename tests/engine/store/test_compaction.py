@@ -1,0 +1,92 @@
+"""A finished case is stored compact: still a workflow every reader loads, with the same diagram
+states, a fraction of the size, and none of the case's data (the case data column keeps it)."""
+
+from __future__ import annotations
+
+import json
+import zlib
+from datetime import UTC, datetime
+
+from engine.runtime.codec import CODECS
+from engine.runtime.projection import element_states
+from engine.store.compaction import compact_state, is_compacted
+from tests.processes.harness import PROVISIONS, Case, entry_data, entry_notification, specs
+from tests.processes.test_paths_inmemory import (
+    detention_work,
+    release_day,
+    six_months,
+    suspend_insurance,
+)
+from tests.processes.test_paths_inmemory import (
+    test_immediate_release_during_screening_hands_open_work_to_the_municipality as immediate,
+)
+
+NAME = "Compact Gesloten"
+
+
+def finished_short_stay() -> Case:
+    case = Case(entry_data(expected_release_date="2026-08-28", name=NAME))
+    case.complete("entry_notification", entry_notification())
+    detention_work(case)
+    case.set_time(datetime(2026, 8, 27, 22, 0, 1, tzinfo=UTC))
+    release_day(case, {"debts": "in_progress"})
+    case.set_time(datetime(2027, 2, 27, 23, 0, 1, tzinfo=UTC))
+    six_months(case)
+    assert case.done
+    return case
+
+
+def test_a_finished_case_is_written_compact_with_the_same_diagram_states() -> None:
+    codec = CODECS["spiff"]
+    case = finished_short_stay()
+    full = codec.full_state(case.workflow)
+
+    compact = codec.dump_state(case.workflow)
+
+    assert is_compacted(json.loads(compact)) and not is_compacted(json.loads(full))
+    assert len(zlib.compress(compact.encode())) * 3 < len(zlib.compress(full.encode()))
+    restored = codec.load_state(compact, *specs())
+    assert restored.completed
+    assert element_states(restored) == element_states(codec.load_state(full, *specs()))
+    assert set(element_states(restored)) == {
+        "nazorg_detentie",
+        *(f"provision_{p}" for p in PROVISIONS),
+    }
+    assert NAME in full and NAME not in compact
+    assert codec.dump_state(restored) == compact  # compacting again changes nothing
+
+
+def test_work_cancelled_by_an_immediate_release_keeps_its_completed_steps() -> None:
+    """Call activities interrupted by the release: their completed steps still show."""
+    codec = CODECS["spiff"]
+    captured: list = []
+    original = Case.complete
+
+    def complete(self, bpmn_id, data):  # type: ignore[no-untyped-def]
+        original(self, bpmn_id, data)
+        captured[:] = [self]
+
+    Case.complete = complete  # type: ignore[method-assign]
+    try:
+        immediate()
+    finally:
+        Case.complete = original  # type: ignore[method-assign]
+    case = captured[0]
+    case.set_time(datetime(2026, 11, 9, 23, 0, 1, tzinfo=UTC))
+    six_months(case)
+    assert case.done
+    full = codec.load_state(codec.full_state(case.workflow), *specs())
+    restored = codec.load_state(codec.dump_state(case.workflow), *specs())
+    assert element_states(restored) == element_states(full)
+    assert element_states(restored)["provision_housing"]["housing_screening"] == "completed"
+
+
+def test_the_running_workflow_is_not_compacted() -> None:
+    codec = CODECS["spiff"]
+    case = Case(entry_data(expected_release_date="2026-08-28"))
+    case.complete("entry_notification", entry_notification())
+    suspend_insurance(case)
+    state = json.loads(codec.dump_state(case.workflow))
+    assert not is_compacted(state)
+    assert state == json.loads(codec.full_state(case.workflow))
+    assert compact_state(compact_state(state)) == compact_state(state)

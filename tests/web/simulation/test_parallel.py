@@ -1,0 +1,84 @@
+"""Several simulation workers on one calendar (web/simulation/parallel.py): the same seed and
+worker count give the same figures; unsafe commits only where no real case is at stake."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from engine.db.connect import open_database
+from engine.db.models import ProcessInstance
+from tests.conftest import _truncate_all
+from tests.processes.harness import entry_data
+from tests.web.dashboard.test_simulation import SETTINGS, deployed, figures, run
+from web.engine_access import build_engine
+from web.simulation.queries import RealCasesError, real_cases, without_synchronous_commit
+
+
+def keys(url: str) -> list[str]:
+    database = open_database(url)
+    with database.connect() as conn:
+        found = conn.execute(sa.select(ProcessInstance.__table__.c.business_key)).scalars()
+        result = sorted(found)
+    database.dispose()
+    return result
+
+
+def empty_again(url: str) -> None:
+    """Every table emptied, as after the migrations (SQLite knows no TRUNCATE)."""
+    if not url.startswith("sqlite"):
+        _truncate_all(url)
+        return
+    database = open_database(url)
+    tables = sa.MetaData()
+    with database.begin() as conn:
+        tables.reflect(conn)
+        for table in reversed(tables.sorted_tables):
+            if table.name != "alembic_version":
+                conn.execute(table.delete())
+    database.dispose()
+
+
+def test_two_workers_give_the_same_figures_every_time(database_url: str) -> None:
+    first = run(deployed(database_url), cases=12, days=60, workers=2, unsafe_commit=True)
+    one, first_keys = figures(database_url), keys(database_url)
+    empty_again(database_url)
+    second = run(deployed(database_url), cases=12, days=60, workers=2, unsafe_commit=True)
+
+    assert first.problems == [] and first.cases == 12 and first.completed > 50
+    assert (first.completed, first.late, first.messages, first.timers) == (
+        second.completed,
+        second.late,
+        second.messages,
+        second.timers,
+    )
+    assert figures(database_url) == one and all(one[name] for name in ("dash_task_stats",))
+    # Each worker has its own cases, named after it: six each.
+    assert keys(database_url) == first_keys
+    assert sum(key.startswith("NZ-SIM-3-w0-") for key in first_keys) == 6
+    assert sum(key.startswith("NZ-SIM-3-w1-") for key in first_keys) == 6
+
+
+def test_unsafe_commits_are_refused_on_a_database_with_real_cases(database_url: str) -> None:
+    url = deployed(database_url)
+    run(url, cases=2, days=5, unsafe_commit=True)  # simulated cases only: allowed
+    engine = build_engine(url, SETTINGS)
+    engine.start("nazorg_detentie", entry_data(), "NZ-2026-00017", user="mmd")
+    assert real_cases(engine.database) == 1
+    engine.database.dispose()
+
+    with pytest.raises(RealCasesError):
+        run(url, seed=9, cases=2, days=5, unsafe_commit=True)
+    assert sum(key.startswith("NZ-SIM-9-") for key in keys(url)) == 0
+    run(url, seed=9, cases=2, days=5)  # with safe commits it runs
+
+
+def test_unsafe_commit_turns_synchronous_commit_off_on_postgresql(database_url: str) -> None:
+    database = open_database(database_url)
+    without_synchronous_commit(database)
+    with database.connect() as conn:
+        if database.dialect.name == "postgresql":
+            assert conn.execute(sa.text("SHOW synchronous_commit")).scalar() == "off"
+        else:  # SQLite keeps its own setting (WAL, synchronous NORMAL)
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1
+    database.dispose()
