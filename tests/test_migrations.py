@@ -62,3 +62,47 @@ def test_instance_state_is_written_with_lz4_on_postgresql(make_engine) -> None:
             {"id": case.id},
         ).scalar()
     assert method == ("lz4" if supported else "pglz")
+
+
+def test_finished_cases_saved_before_compaction_are_compacted(make_engine, monkeypatch) -> None:
+    """0480_compact_finished: a finished case stored with its whole task tree (as before issue
+    14) is compacted; its diagram states and case data stay as they were."""
+    import json
+
+    from alembic import command
+
+    from engine.db.migrate import alembic_config
+    from engine.runtime.codec import WorkflowCodec
+    from tests.engine.conftest import MODELS, SAMPLE_FILES
+
+    engine = make_engine(forms_dir=MODELS / "forms")
+    engine.deploy(SAMPLE_FILES)
+    monkeypatch.setattr(WorkflowCodec, "dump_state", WorkflowCodec._dump_tree)  # the old codec
+    case = engine.start("sample_case", {"prison_code": "PI-ZWL", "name": "Oud Dossier"}, "old")
+    for step in (
+        {"entry_date": "2026-05-04", "stay_days": 200},
+        {"notified_on": "2026-05-05"},
+        {"has_housing": True},
+    ):
+        engine.complete(engine.tasks(instance_id=case.id)[0].id, step, "mmd")
+    engine.send_message("release_date_set", "old", {"release_date": "2026-09-01"})
+    last = engine.tasks(instance_id=case.id)[0]
+    assert engine.complete(last.id, {"release_notice_sent": True}, "mmd").status == "completed"
+    monkeypatch.undo()
+    url = engine.database.url.render_as_string(hide_password=False)
+    table = sa.table("process_instances", sa.column("id"), sa.column("state"))
+
+    def stored() -> dict:
+        with engine.database.connect() as conn:
+            query = sa.select(table.c.state).where(table.c.id == case.id)
+            return json.loads(conn.execute(query).scalar_one())
+
+    assert "compacted" not in stored() and "Oud Dossier" in json.dumps(stored())
+    states, data = engine.element_states(case.id), engine.instance(case.id).data
+
+    command.downgrade(alembic_config(url), "0450_sessions")
+    upgrade(url)
+
+    assert stored()["compacted"] is True and "Oud Dossier" not in json.dumps(stored())
+    assert engine.element_states(case.id) == states
+    assert engine.instance(case.id).data == data

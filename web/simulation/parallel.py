@@ -6,19 +6,84 @@ its own cases' timers and finds only its own cases' new tasks. Cases never touch
 a worker's results follow from the seed and the worker count alone. The workers keep one
 calendar: after each simulated day every worker waits for the others (a barrier), so no worker
 runs ahead by more than a day; the first one reports the day to the progress bar.
+
+Workers start with a fixed ``PYTHONHASHSEED``, a precaution: whatever iterates over a set of
+names (form validators, SpiffWorkflow) does so in the same order in every run. Commands run with
+a generous time budget (``Job.run``): a wall-clock limit would make the figures follow the
+machine's load.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
 import queue as queue_module
-from collections.abc import Callable
-from dataclasses import fields
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, fields
+from datetime import date, datetime, time
+from typing import Any
 
-from web.simulation.runner import Job, Result, Shard
+from engine.clock import AMSTERDAM, ManualClock
+from web.simulation.queries import without_synchronous_commit
+from web.simulation.runner import SIMULATION_COMMAND_SECONDS, Result, Shard, Simulator
 
 SPAWN = multiprocessing.get_context("spawn")  # no inherited connections or threads
 BARRIER_TIMEOUT = 3600.0
+HASH_SEED = "0"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One simulation as each worker runs its shard of it."""
+
+    database: str
+    settings: dict[str, Any]
+    cases: int
+    start: date
+    days: int
+    seed: int
+    process_id: str
+    profile: dict[str, Any]
+    arrival_days: int | None = None
+    unsafe_commit: bool = False
+
+    def run(self, shard: Shard, day_done: Callable[[int], None] | None = None) -> Result:
+        from web.engine_access import build_engine, dashboard_feed  # the app's wiring
+
+        clock = ManualClock(datetime.combine(self.start, time(0), AMSTERDAM))
+        settings = {**self.settings, "TERUGKEER_CLOCK": clock}
+        # A wall-clock budget would make the figures depend on the machine's load (a command
+        # stopped after 3 s on a busy machine becomes an incident): generous here; the
+        # deterministic budgets (script iterations, engine steps) stay as configured.
+        settings["TERUGKEER_COMMAND_SECONDS"] = max(
+            float(settings.get("TERUGKEER_COMMAND_SECONDS") or 0), SIMULATION_COMMAND_SECONDS
+        )
+        engine = build_engine(self.database, settings)
+        if self.unsafe_commit:
+            without_synchronous_commit(engine.database)
+        try:
+            simulator = Simulator(
+                engine, self.profile, process_id=self.process_id, seed=self.seed, shard=shard
+            )
+            feed = dashboard_feed(engine)
+
+            def each_day(day: int) -> None:
+                feed.catch_up()  # the dashboard's feed, as the scheduler process runs it
+                if day_done is not None:
+                    day_done(day)
+
+            result = simulator.run(
+                self.cases,
+                self.start,
+                self.days,
+                arrival_days=self.arrival_days,
+                day_done=each_day,
+            )
+            feed.catch_up()
+            return result
+        finally:
+            engine.database.dispose()
 
 
 def run_workers(job: Job, workers: int, progress: Callable[[int], None] | None) -> Result:
@@ -32,8 +97,9 @@ def run_workers(job: Job, workers: int, progress: Callable[[int], None] | None) 
         )
         for index in range(workers)
     ]
-    for process in processes:
-        process.start()
+    with fixed_hash_seed():
+        for process in processes:
+            process.start()
     found: list[Result | BaseException] = []
     while len(found) < workers:
         try:
@@ -50,6 +116,20 @@ def run_workers(job: Job, workers: int, progress: Callable[[int], None] | None) 
         barrier.abort()
         raise RuntimeError(f"a simulation worker failed: {failures[0] if failures else 'died'}")
     return combine([item for item in found if isinstance(item, Result)])
+
+
+@contextlib.contextmanager
+def fixed_hash_seed() -> Iterator[None]:
+    """Processes started inside inherit PYTHONHASHSEED=0 (this process keeps its own)."""
+    before = os.environ.get("PYTHONHASHSEED")
+    os.environ["PYTHONHASHSEED"] = HASH_SEED
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["PYTHONHASHSEED"]
+        else:
+            os.environ["PYTHONHASHSEED"] = before
 
 
 def _drain(days: multiprocessing.Queue, progress: Callable[[int], None] | None) -> None:

@@ -37,7 +37,6 @@ from web.simulation.queries import (
     new_ready_tasks,
     real_cases,
     register_missing_organisations,
-    without_synchronous_commit,
 )
 from web.simulation.responses import ResponseModel
 
@@ -48,6 +47,9 @@ USERS = {
     "RN-OOST": ("reclassering.oost", None),
 }
 """Demo users (web/demo.py) who do the simulated work where they exist; elsewhere sim.<code>."""
+
+
+SIMULATION_COMMAND_SECONDS = 600.0
 
 
 @dataclass(frozen=True)
@@ -311,7 +313,7 @@ def simulate(
     (web/simulation/parallel.py). ``unsafe_commit`` turns PostgreSQL's synchronous commit off
     for the simulation's connections: a crash may lose the last commits, so it is refused on a
     database that holds real cases (``RealCasesError``)."""
-    from web.simulation.parallel import run_workers
+    from web.simulation.parallel import Job, run_workers
     from web.simulation.profile import load_profile
 
     profile = profile or load_profile()
@@ -376,52 +378,6 @@ def prepare(
         register_missing_organisations(engine.database, profile_organisations(profile))
     finally:
         engine.database.dispose()
-
-
-@dataclass(frozen=True)
-class Job:
-    """One simulation as each worker runs its shard of it."""
-
-    database: str
-    settings: dict[str, Any]
-    cases: int
-    start: date
-    days: int
-    seed: int
-    process_id: str
-    profile: dict[str, Any]
-    arrival_days: int | None = None
-    unsafe_commit: bool = False
-
-    def run(self, shard: Shard, day_done: Callable[[int], None] | None = None) -> Result:
-        from web.engine_access import build_engine, dashboard_feed  # the app's wiring
-
-        clock = ManualClock(datetime.combine(self.start, time(0), AMSTERDAM))
-        engine = build_engine(self.database, {**self.settings, "TERUGKEER_CLOCK": clock})
-        if self.unsafe_commit:
-            without_synchronous_commit(engine.database)
-        try:
-            simulator = Simulator(
-                engine, self.profile, process_id=self.process_id, seed=self.seed, shard=shard
-            )
-            feed = dashboard_feed(engine)
-
-            def each_day(day: int) -> None:
-                feed.catch_up()  # the dashboard's feed, as the scheduler process runs it
-                if day_done is not None:
-                    day_done(day)
-
-            result = simulator.run(
-                self.cases,
-                self.start,
-                self.days,
-                arrival_days=self.arrival_days,
-                day_done=each_day,
-            )
-            feed.catch_up()
-            return result
-        finally:
-            engine.database.dispose()
 
 
 def profile_organisations(profile: dict[str, Any]) -> list[tuple[str, str, str]]:

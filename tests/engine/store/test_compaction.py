@@ -90,3 +90,46 @@ def test_the_running_workflow_is_not_compacted() -> None:
     assert not is_compacted(state)
     assert state == json.loads(codec.full_state(case.workflow))
     assert compact_state(compact_state(state)) == compact_state(state)
+
+
+def test_a_compacted_case_keeps_its_diagram_refuses_migration_and_can_be_redacted(
+    make_engine,
+) -> None:  # type: ignore[no-untyped-def]
+    """Through the facade on both databases: what reads a finished case's state still works."""
+    import sqlalchemy as sa
+
+    from tests.engine.conftest import MODELS
+    from tests.engine.runtime.test_migration import SAMPLE, sample_version
+
+    engine = make_engine(forms_dir=MODELS / "forms")
+    (v1, _) = engine.deploy(sample_version(SAMPLE))
+    case = engine.start("sample_case", {"prison_code": "PI-ZWL", "name": NAME}, "done")
+    for step in (
+        {"entry_date": "2026-05-04", "stay_days": 200},
+        {"notified_on": "2026-05-05"},
+        {"has_housing": True},
+    ):
+        engine.complete(engine.tasks(instance_id=case.id)[0].id, step, "mmd")
+    engine.send_message("release_date_set", "done", {"release_date": "2026-09-01"})
+    last = engine.tasks(instance_id=case.id)[0]
+    assert engine.complete(last.id, {"release_notice_sent": True}, "mmd").status == "completed"
+    table = sa.table("process_instances", sa.column("id"), sa.column("state"))
+    with engine.database.connect() as conn:
+        state = conn.execute(sa.select(table.c.state).where(table.c.id == case.id)).scalar_one()
+    assert is_compacted(json.loads(state)) and NAME not in state
+
+    states = engine.element_states(case.id)  # the case page's diagram
+    assert states["sample_case"]["notify_municipality"] == "completed"
+    assert set(states["sample_case"].values()) == {"completed"}
+
+    renamed = SAMPLE.replace('name="Screen huisvesting"', 'name="Screening huisvesting"')
+    v2 = next(v for v in engine.deploy(sample_version(renamed)) if v.process_id == "sample_case")
+    (check,) = engine.migration_report([case.id], v2.id)
+    assert check.reasons == ["the case is completed"]
+    (moved,) = engine.migrate([case.id], v2.id, user="eigenaar")
+    assert not moved.moved and engine.instance(case.id).version_id == v1.id
+
+    redacted = engine.redact(case.id, {"name": "XXXX"}, user="retention")
+    assert redacted.data["name"] == "XXXX" and engine.instance(case.id).data["name"] == "XXXX"
+    assert engine.element_states(case.id) == states
+    assert [e.kind for e in engine.events(case.id)][-1] == "instance_redacted"
