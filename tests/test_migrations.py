@@ -100,7 +100,7 @@ def test_finished_cases_saved_before_compaction_are_compacted(make_engine, monke
     assert "compacted" not in stored() and "Oud Dossier" in json.dumps(stored())
     states, data = engine.element_states(case.id), engine.instance(case.id).data
 
-    command.downgrade(alembic_config(url), "0450_sessions")
+    command.downgrade(alembic_config(url), "0460_notifications")
     upgrade(url)
 
     assert stored()["compacted"] is True and "Oud Dossier" not in json.dumps(stored())

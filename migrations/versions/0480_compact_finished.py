@@ -1,7 +1,7 @@
 """engine: the states of finished cases written before are compacted
 
 Revision ID: 0480_compact_finished
-Revises: 0450_sessions
+Revises: 0460_notifications
 Create Date: 2026-12-02
 
 Since issue 14 a case that finishes is stored in a compact state (engine/store/compaction.py):
@@ -19,7 +19,7 @@ from alembic import op
 from engine.store.compaction import compact_state, is_compacted
 
 revision = "0480_compact_finished"
-down_revision = "0450_sessions"
+down_revision = "0460_notifications"
 branch_labels = None
 depends_on = None
 
