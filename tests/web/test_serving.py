@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[2]
 FORMS = ROOT / "tests" / "engine" / "models" / "forms"
 TERUGKEER = Path(sys.executable).parent / "terugkeer"
 METRICS_TOKEN = "metrics-token-for-the-test"
-READY_LIMIT_SECONDS = 2.0
+READY_LIMIT_SECONDS = 3.0  # the schedulers beat every 0.5 s
 
 TIMER_PROCESS = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -232,7 +232,7 @@ def test_serve_with_two_schedulers_fires_timers_and_reports_ready_and_metrics(
         status, ready = call(base, "/readyz")
         assert ready["status"] == "not ready"
         assert ready["checks"]["scheduler"]["ok"] is False
-        assert ready["checks"]["scheduler"]["newest_heartbeat_age_seconds"] > READY_LIMIT_SECONDS
+        assert ready["checks"]["scheduler"]["newest_heartbeat_age_seconds"] >= READY_LIMIT_SECONDS
         assert ready["checks"]["database"] == {"ok": True}
     finally:
         for process in [*schedulers, server]:
