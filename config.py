@@ -14,9 +14,20 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent
+# A checkout (pyproject.toml beside config.py) keeps its data in the repository's folders; an
+# installed package in terugkeer_data/ beside config.py (setup.py copies it there at build time).
+SOURCE_TREE = (ROOT / "pyproject.toml").is_file()
 TRUE_WORDS = {"1", "true", "yes", "on", "ja"}
 FALSE_WORDS = {"0", "false", "no", "off", "nee", ""}
 LANGUAGES = ("nl", "en")
+
+
+def shipped(name: str) -> Path:
+    """A folder Terugkeer ships: migrations, processes, forms, or vendor (the front-end
+    packages: node_modules/ in a checkout)."""
+    if SOURCE_TREE:
+        return ROOT / ("node_modules" if name == "vendor" else name)
+    return ROOT / "terugkeer_data" / name
 
 
 def as_bool(name: str, value: str | None, default: bool = False) -> bool:
@@ -69,6 +80,14 @@ def absolute_database_url(url: str) -> str:
     return prefix + path + (f"?{query}" if query else "")
 
 
+def log_format(env: Mapping[str, str]) -> str:
+    """TERUGKEER_LOG_FORMAT: "text", "json" or "" (the command's own default)."""
+    value = env.get("TERUGKEER_LOG_FORMAT", "").strip().lower()
+    if value not in ("", "text", "json"):
+        raise ValueError(f"TERUGKEER_LOG_FORMAT: {value!r} is not one of text, json")
+    return value
+
+
 def ensure_database_folder(url: str) -> None:
     """Create the folder of a SQLite database file, and the file itself readable by its owner
     only (0600; SQLite gives its journal files the same mode). An existing file is left as is."""
@@ -115,7 +134,9 @@ class Config:
 
     def __init__(self, environ: Mapping[str, str] | None = None, **overrides: Any) -> None:
         env = os.environ if environ is None else environ
-        self.INSTANCE_DIR = Path(env.get("TERUGKEER_INSTANCE_DIR") or ROOT / "instance")
+        # The instance folder: the checkout's, or for an installed package the working directory's.
+        default_instance = ROOT / "instance" if SOURCE_TREE else Path.cwd() / "instance"
+        self.INSTANCE_DIR = Path(env.get("TERUGKEER_INSTANCE_DIR") or default_instance)
         url = env.get("DATABASE_URL") or f"sqlite:///{self.INSTANCE_DIR / 'terugkeer.sqlite'}"
         self.DATABASE_URL = absolute_database_url(url)
         self.TERUGKEER_CLOSURE_DAYS = env.get("TERUGKEER_CLOSURE_DAYS", "")
@@ -179,9 +200,12 @@ class Config:
         # /metrics answers only a request with "Authorization: Bearer <this token>"; without a
         # token set, /metrics does not exist (404).
         self.TERUGKEER_METRICS_TOKEN = env.get("TERUGKEER_METRICS_TOKEN") or None
-        self.TERUGKEER_FORMS_DIR = Path(env.get("TERUGKEER_FORMS_DIR") or ROOT / "forms")
+        # Log lines as "text" or "json" (one object a line, web/request_log.py); empty: the
+        # command's own default (json for `terugkeer serve` and `scheduler`, text for the rest).
+        self.TERUGKEER_LOG_FORMAT = log_format(env)
+        self.TERUGKEER_FORMS_DIR = Path(env.get("TERUGKEER_FORMS_DIR") or shipped("forms"))
         self.TERUGKEER_PROCESSES_DIR = Path(
-            env.get("TERUGKEER_PROCESSES_DIR") or ROOT / "processes"
+            env.get("TERUGKEER_PROCESSES_DIR") or shipped("processes")
         )
         # Bounds on every engine command (docs/engine.md, "Bounded commands").
         self.TERUGKEER_COMMAND_SECONDS = as_number(

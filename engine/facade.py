@@ -26,6 +26,7 @@ from engine.errors import (
     FormValidationError,
     NotFoundError,
 )
+from engine.logcontext import keep_case_data_out_of_logs
 from engine.runtime.actions import (
     change_failed_data,
     complete_task,
@@ -111,6 +112,7 @@ class Engine:
         self._pipeline.event_sinks.extend(event_sinks)
         self._pipeline.organisations = organisations
         self.observers = CommandObservers()
+        keep_case_data_out_of_logs()
         self._firing = TimerFiring(self._pipeline, timer_retry or TimerRetry(), self.observers)
 
     def add_command_observer(self, observer: CommandObserver) -> None:

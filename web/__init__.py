@@ -37,6 +37,7 @@ from web.notifications.views import bp as notifications
 from web.privacy.views import bp as privacy
 from web.processes.api import bp as processes_api
 from web.processes.routes import bp as processes
+from web.request_log import register_request_log
 from web.security import register_security
 from web.tasks.views import bp as tasks
 from web.vendor import bp as vendor
@@ -83,6 +84,7 @@ def create_app(config: object | dict | None = None) -> Flask:
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
         )
     count_requests(app)
+    register_request_log(app)
     init_throttle(app)
     app.before_request(check_session)
     _register_blueprints(app)

@@ -12,7 +12,7 @@ import click
 from flask import Flask
 from sqlalchemy import make_url
 
-from config import Config, ensure_database_folder
+from config import Config, ensure_database_folder, log_format
 from engine import DeploymentError, Engine, NotFoundError, VersionInfo
 from engine.db.migrate import upgrade
 from engine.scheduler import run_scheduler
@@ -35,6 +35,7 @@ from web.models import ORGANISATION_KINDS, ROLES, User
 from web.notifications.dispatcher import no_smtp_message, start_dispatcher
 from web.notifications.smtp import SmtpSettings
 from web.privacy.retention import pseudonymise_closed
+from web.request_log import configure_logging
 from web.serving import ensure_metrics_folder
 from web.serving import serve as serve_with_gunicorn
 from web.simulation import command as simulation
@@ -103,11 +104,7 @@ def open_engine(config: Config) -> Engine:
 @click.group(help="Terugkeer: aftercare for people leaving Dutch prisons.")
 @click.version_option(package_name="terugkeer")
 def main() -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # it logs every wake-up
-    logging.getLogger("spiff").setLevel(logging.WARNING)  # it logs every task state change
+    configure_logging(log_format(os.environ) or "text")
 
 
 @main.command("init-db")
@@ -117,14 +114,16 @@ def init_db() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--user", default="cli", show_default=True, help="Recorded as the deployer.")
 def deploy(paths: tuple[Path, ...], user: str) -> None:
-    """Deploy BPMN and DMN files, or folders of them."""
-    files = model_files(paths)
+    """Deploy BPMN and DMN files, or folders of them; without paths, the models in
+    TERUGKEER_PROCESSES_DIR (default: the ones Terugkeer ships)."""
+    config = Config()
+    files = model_files(paths or [config.TERUGKEER_PROCESSES_DIR])
     if not files:
         raise click.UsageError("no .bpmn or .dmn files found in the given paths")
-    engine = open_engine(Config())
+    engine = open_engine(config)
     try:
         deploy_files(engine, files, user)
     finally:
@@ -178,6 +177,7 @@ def scheduler() -> None:
     SIGTERM)."""
     config = Config()
     ensure_metrics_folder()  # its timer counts join the web app's /metrics (docs/operations.md)
+    configure_logging(config.TERUGKEER_LOG_FORMAT or "json")
     engine = open_engine(config)
     click.echo("Timer scheduler running; stop with Ctrl+C.")
     worker = start_feed_worker(engine, config.as_dict())
@@ -211,6 +211,7 @@ def serve(config_file: Path | None) -> None:
     """Serve the app with gunicorn (TERUGKEER_WEB_BIND, _WORKERS, _THREADS), without a timer
     scheduler: run `terugkeer scheduler` beside it. Run init-db and deploy first."""
     config = Config(TERUGKEER_RUN_SCHEDULER=False)
+    configure_logging(config.TERUGKEER_LOG_FORMAT or "json")
     if config.TERUGKEER_WEB_WORKERS > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         click.echo(
             "PROMETHEUS_MULTIPROC_DIR is not set: /metrics shows one worker's counts only.",

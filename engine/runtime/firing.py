@@ -107,13 +107,14 @@ class TimerFiring:
         now = self.pipeline.clock.now()
         claimed: list[Row] = []
         outcome = self._try_next(now, claimed, key_prefix)
-        if claimed and self.observers.observers:
+        if claimed:
             self.observers.report(
                 CommandReport(
                     "timer",
                     time.perf_counter() - started,
                     "ok" if outcome else "failed",
                     max(now - claimed[0].timer_due_at, timedelta(0)),
+                    claimed[0].id,
                 )
             )
         return outcome

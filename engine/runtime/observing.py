@@ -1,6 +1,9 @@
 """Command observers: callables told, after each command, what kind it was, how long it took and
 how it ended (and, for a fired timer, how late it fired). The engine stays free of any metrics
-library; the caller wires observers to its counters (web/metrics/)."""
+library; the caller wires observers to its counters (web/metrics/).
+
+Each command is also logged on ``engine.commands`` (INFO): its kind, outcome, duration in ms and
+the instance it ran on; never a data value (the request id comes from engine/logcontext.py)."""
 
 from __future__ import annotations
 
@@ -13,8 +16,10 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from engine.errors import EngineError
+from engine.store.records import InstanceInfo
 
 log = logging.getLogger(__name__)
+command_log = logging.getLogger("engine.commands")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,6 +35,7 @@ class CommandReport:
     seconds: float
     outcome: str
     lateness: timedelta | None = None
+    instance_id: int | None = None
 
 
 CommandObserver = Callable[[CommandReport], None]
@@ -40,7 +46,20 @@ class CommandObservers:
         self.observers: list[CommandObserver] = []
 
     def report(self, report: CommandReport) -> None:
-        """Tell every observer; an observer that fails is logged, never the command's problem."""
+        """Log the command, then tell every observer; an observer that fails is logged, never
+        the command's problem."""
+        if command_log.isEnabledFor(logging.INFO):
+            command_log.info(
+                "command %s %s",
+                report.kind,
+                report.outcome,
+                extra={
+                    "command": report.kind,
+                    "outcome": report.outcome,
+                    "duration_ms": round(report.seconds * 1000, 1),
+                    "instance_id": report.instance_id,
+                },
+            )
         for observer in self.observers:
             try:
                 observer(report)
@@ -51,16 +70,27 @@ class CommandObservers:
         """Run ``call`` and report it as a command of ``kind``."""
         started = time.perf_counter()
         outcome = "failed"
+        instance_id = None
         try:
             result = call()
             outcome = "ok"
+            instance_id = instance_of(result)
             return result
         except EngineError:
             outcome = "refused"
             raise
         finally:
-            if self.observers:
-                self.report(CommandReport(kind, time.perf_counter() - started, outcome))
+            self.report(
+                CommandReport(kind, time.perf_counter() - started, outcome, None, instance_id)
+            )
+
+
+def instance_of(result: Any) -> int | None:
+    """The instance a command's result is about: a task's instance, or the instance itself."""
+    if isinstance(result, InstanceInfo):
+        return result.id
+    found = getattr(result, "instance_id", None)
+    return found if isinstance(found, int) else None
 
 
 def observed(kind: str) -> Callable[[F], F]:

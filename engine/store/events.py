@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import Connection, insert, select
 
 from engine.db.models import Event
+from engine.logcontext import request_id
 from engine.store.records import EventInfo
 
 events = Event.__table__
@@ -38,7 +39,12 @@ def row(
 
 
 def append(conn: Connection, rows: list[dict]) -> None:
+    """Write ``rows``; inside a request each carries its id in ``detail["request_id"]``, which
+    ties the audit trail to the request's log lines."""
     if rows:
+        current = request_id.get()
+        if current is not None:
+            rows = [{**r, "detail": {**(r["detail"] or {}), "request_id": current}} for r in rows]
         conn.execute(_INSERT, rows)
 
 
