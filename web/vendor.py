@@ -1,5 +1,6 @@
 """Front-end packages from npm (node_modules/, installed by the setup, never committed), served
-under /vendor/. Only the built files of the packages the pages use are reachable."""
+under /vendor/. Only the built files of the packages the pages use are reachable. An installed
+package serves the copies its wheel was built with (config.shipped("vendor"), setup.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, send_from_directory
 
-from config import ROOT
+from config import shipped
 
 bp = Blueprint("vendor", __name__)
 
@@ -16,7 +17,7 @@ MAX_AGE = 24 * 3600
 
 
 def node_modules() -> Path:
-    return Path(current_app.config.get("TERUGKEER_NODE_MODULES") or ROOT / "node_modules")
+    return Path(current_app.config.get("TERUGKEER_NODE_MODULES") or shipped("vendor"))
 
 
 @bp.get("/vendor/<path:name>")

@@ -10,7 +10,13 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect, text
 
-MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+# In a checkout the repository's migrations/; in an installed package terugkeer_data/migrations
+# (copied there at build time, setup.py).
+_BASE = Path(__file__).resolve().parents[2]
+MIGRATIONS = next(
+    (p for p in (_BASE / "migrations", _BASE / "terugkeer_data" / "migrations") if p.is_dir()),
+    _BASE / "migrations",
+)
 
 
 def alembic_config(url: str) -> Config:

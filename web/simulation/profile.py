@@ -13,11 +13,11 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from config import ROOT
+from config import shipped
 from engine.bsn import generate_bsn
 from engine.clock import AMSTERDAM
 
-PROFILE = ROOT / "processes" / "simulation.json"
+PROFILE = shipped("processes") / "simulation.json"
 PROVISIONS = ("identity_document", "housing", "work_income", "debts", "care")
 FIRST_NAMES = (
     "Jan",
