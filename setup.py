@@ -7,7 +7,7 @@ beyond the Python code, put into the wheel at build time.
   ``npm ci`` first) so that an installed Terugkeer never looks for node_modules.
 
 config.shipped() finds these folders beside config.py in a checkout and in terugkeer_data/ when
-installed."""
+installed. An editable install (`make install`, before npm ran) copies nothing."""
 
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ SKIP = shutil.ignore_patterns("__pycache__", "*.pyc")
 class BuildWithData(build_py):
     def run(self) -> None:
         super().run()
+        if self.editable_mode:  # `pip install -e .`: the checkout's own folders are used
+            return
         target = Path(self.build_lib)
         self.compile_catalogues(target)
         data = target / DATA_PACKAGE
