@@ -96,12 +96,51 @@ class ConflictError(EngineError):
     code = "conflict"
 
 
+class FieldErrorCode(StrEnum):
+    """Every code a field of refused form data can carry: the catalogue a user interface words,
+    with the params each one brings (every code also brings ``field``, the field's key, the last
+    part of its path). docs/engine.md, "Form validation errors", describes them."""
+
+    REQUIRED = "required"  # nothing entered where the form needs a value
+    TYPE = "type"  # type: the JSON type the schema wants
+    ENUM = "enum"  # not one of the options
+    MIN_LENGTH = "min_length"  # limit: the fewest characters (or items)
+    MAX_LENGTH = "max_length"  # limit: the most characters (or items)
+    MINIMUM = "minimum"  # limit: the lowest value allowed
+    MAXIMUM = "maximum"  # limit: the highest value allowed
+    PATTERN = "pattern"  # pattern: the regular expression the text does not match
+    FORMAT_DATE = "format_date"  # not a date (YYYY-MM-DD)
+    FORMAT_DATE_TIME = "format_date_time"  # not a date and time
+    FORMAT_EMAIL = "format_email"  # not an e-mail address
+    FORMAT_BSN = "format_bsn"  # not a BSN (fails the eleven test)
+    FORMAT = "format"  # format: another format the value does not have
+    NOT_ALLOWED = "not_allowed"  # a field the form does not have
+    AFTER_DATE = "after_date"  # other: the field it may not precede; date: its value (ISO)
+    ORGANISATION_UNKNOWN = "organisation_unknown"  # value; kind: the party code it should be
+    REASON_REQUIRED = "reason_required"  # a correction without a reason
+    NOTHING_TO_CHANGE = "nothing_to_change"  # a correction without changes
+    INVALID = "invalid"  # keyword: any other JSON Schema keyword the value fails
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """Why one field was refused: a FieldErrorCode and its params (plain JSON values)."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "params": dict(self.params)}
+
+
 class FormValidationError(EngineError):
-    """Submitted task data does not satisfy the task's JSON Schema. Nothing was changed."""
+    """Submitted task data does not satisfy the task's JSON Schema. Nothing was changed.
+    ``errors`` maps each field's path (dotted, ``_form`` for the form as a whole) to its
+    FieldErrors: codes and params, no text; the caller words them."""
 
     code = "form_invalid"
 
-    def __init__(self, errors: dict[str, list[str]]) -> None:
+    def __init__(self, errors: dict[str, list[FieldError]]) -> None:
         self.errors = errors
         fields = ", ".join(sorted(errors))
         super().__init__(f"form data is invalid: {fields}", fields=sorted(errors))

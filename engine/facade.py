@@ -23,6 +23,8 @@ from engine.db.connect import (
 from engine.deployment import SourceFile, parse_deployment
 from engine.errors import (
     DeploymentError,
+    FieldError,
+    FieldErrorCode,
     FormValidationError,
     NotFoundError,
 )
@@ -303,9 +305,13 @@ class Engine:
     ) -> InstanceInfo:
         """Correct the data of a case in error before a retry; audited with the reason."""
         if not reason.strip():
-            raise FormValidationError({"reason": ["a reason is required"]})
+            raise FormValidationError(
+                {"reason": [FieldError(FieldErrorCode.REASON_REQUIRED, {"field": "reason"})]}
+            )
         if not changes:
-            raise FormValidationError({"changes": ["nothing to change"]})
+            raise FormValidationError(
+                {"changes": [FieldError(FieldErrorCode.NOTHING_TO_CHANGE, {"field": "changes"})]}
+            )
         action = change_failed_data(instance_id, dict(changes), reason.strip())
         info, _ = self._pipeline.execute(instance_id, user, action)
         return info

@@ -22,6 +22,7 @@ from engine import (
     NotFoundError,
     ScriptError,
 )
+from web import form_errors
 
 PROBLEM_JSON = "application/problem+json"
 API_PREFIX = "/api/"
@@ -125,13 +126,27 @@ def handle_http_exception(exc: HTTPException) -> Response | tuple[str, int]:
 def handle_engine_error(exc: EngineError) -> Response | tuple[str, int]:
     status = next(code for kind, code in ENGINE_STATUS if isinstance(exc, kind))
     if wants_problem_json():
-        errors = exc.errors if isinstance(exc, FormValidationError) else None
+        if isinstance(exc, FormValidationError):
+            return form_problem(exc)
         problems = exc.as_dict() if isinstance(exc, DeploymentError) else None
         # The class's code is the kind of error; a DeploymentError's own code names its problem
         code = type(exc).code
-        return problem_response(status, str(exc), code=code, errors=errors, deployment=problems)
+        return problem_response(status, str(exc), code=code, deployment=problems)
     # A page words the error by its status; the engine's own (English) text is for the API.
     return error_page(status)
+
+
+def form_problem(exc: FormValidationError, labels: form_errors.Labels | None = None) -> Response:
+    """422 for refused form data: ``errors`` worded per field in the request's language, and
+    ``field_errors`` with each problem's code and params beside its text and the field's label
+    (``labels``: the form's field titles in that language; else the fields' keys)."""
+    return problem_response(
+        422,
+        str(EXPLANATIONS[422]),
+        code=exc.code,
+        errors=form_errors.worded(exc.errors, labels),
+        field_errors=form_errors.described(exc.errors, labels),
+    )
 
 
 def field_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Row
 from engine.deployment.camunda import VariablesMessageEventDefinition
 from engine.errors import (
     ConflictError,
+    FieldError,
     FormValidationError,
     MessageNotDeliverableError,
     NotFoundError,
@@ -73,9 +74,9 @@ def _validate(
     validators: FormValidators,
     directory: OrganisationDirectory | None,
 ) -> None:
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[FieldError]] = {}
     try:
-        validators.validate(schema, data, command.case_data, command.definition.field_titles)
+        validators.validate(schema, data, command.case_data)
     except FormValidationError as exc:
         errors = dict(exc.errors)
     if directory is not None:

@@ -14,7 +14,6 @@ from engine.deployment.bundle import form_name, role_of
 from engine.errors import NotFoundError
 from engine.parties import party_for_lane
 from engine.runtime.codec import CODECS, WorkflowCodec
-from engine.runtime.forms import field_titles
 from engine.store import versions
 from engine.translations import Names, element_names
 
@@ -41,10 +40,6 @@ class Definition:
     spec: BpmnProcessSpec
     subprocess_specs: dict[str, BpmnProcessSpec]
     forms: dict[str, Any]
-
-    @functools.cached_property
-    def field_titles(self) -> dict[str, str]:
-        return field_titles(self.forms)
 
     @functools.cached_property
     def start_form(self) -> StartForm | None:

@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
 from engine.bsn import is_valid_bsn
-from engine.errors import FormValidationError
+from engine.errors import FieldError, FieldErrorCode, FormValidationError
 
 FORMAT_CHECKER = FormatChecker()
 
@@ -21,24 +21,36 @@ def _bsn(value: object) -> bool:
     return not isinstance(value, str) or is_valid_bsn(value)
 
 
-_MESSAGES = {
-    "required": "Dit veld is verplicht.",
-    "type": "Deze waarde heeft niet het juiste type.",
-    "enum": "Kies een van de opties.",
-    "const": "Kies een van de opties.",
-    "oneOf": "Kies een van de opties.",
-    "minLength": "Deze tekst is te kort.",
-    "maxLength": "Deze tekst is te lang.",
-    "minimum": "Deze waarde is te laag.",
-    "maximum": "Deze waarde is te hoog.",
-    "pattern": "Deze waarde heeft niet de juiste vorm.",
-    "additionalProperties": "Dit veld hoort niet bij dit formulier.",
+_CODES = {
+    "required": FieldErrorCode.REQUIRED,
+    "type": FieldErrorCode.TYPE,
+    "enum": FieldErrorCode.ENUM,
+    "const": FieldErrorCode.ENUM,
+    "oneOf": FieldErrorCode.ENUM,
+    "minLength": FieldErrorCode.MIN_LENGTH,
+    "minItems": FieldErrorCode.MIN_LENGTH,
+    "maxLength": FieldErrorCode.MAX_LENGTH,
+    "maxItems": FieldErrorCode.MAX_LENGTH,
+    "minimum": FieldErrorCode.MINIMUM,
+    "exclusiveMinimum": FieldErrorCode.MINIMUM,
+    "maximum": FieldErrorCode.MAXIMUM,
+    "exclusiveMaximum": FieldErrorCode.MAXIMUM,
+    "pattern": FieldErrorCode.PATTERN,
+    "additionalProperties": FieldErrorCode.NOT_ALLOWED,
 }
-_FORMAT_MESSAGES = {
-    "date": "Vul een geldige datum in (JJJJ-MM-DD).",
-    "date-time": "Vul een geldig tijdstip in.",
-    "email": "Vul een geldig e-mailadres in.",
-    "bsn": "Dit is geen geldig BSN (de elfproef klopt niet).",
+_LIMITS = {
+    FieldErrorCode.MIN_LENGTH: "limit",
+    FieldErrorCode.MAX_LENGTH: "limit",
+    FieldErrorCode.MINIMUM: "limit",
+    FieldErrorCode.MAXIMUM: "limit",
+    FieldErrorCode.PATTERN: "pattern",
+    FieldErrorCode.TYPE: "type",
+}
+_FORMAT_CODES = {
+    "date": FieldErrorCode.FORMAT_DATE,
+    "date-time": FieldErrorCode.FORMAT_DATE_TIME,
+    "email": FieldErrorCode.FORMAT_EMAIL,
+    "bsn": FieldErrorCode.FORMAT_BSN,
 }
 
 
@@ -54,19 +66,18 @@ class FormValidators:
         schema: dict,
         data: dict[str, Any],
         context: Mapping[str, Any] | None = None,
-        titles: Mapping[str, str] | None = None,
     ) -> None:
-        """Raise FormValidationError unless ``data`` fits ``schema``. ``context`` (the case data)
-        and ``titles`` (field titles) serve the ``x-after`` rule: a date field marked
+        """Raise FormValidationError unless ``data`` fits ``schema``, with every error at once.
+        ``context`` (the case data) serves the ``x-after`` rule: a date field marked
         ``"x-after": "entry_date"`` may not lie before that date in the form or the case (also
         in the ``then``/``else`` branch of an ``allOf`` part that applies)."""
         validator = self._validator(schema)
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[FieldError]] = {}
         for error in validator.iter_errors(data):
-            field, message = _describe(error)
-            errors.setdefault(field, []).append(message)
-        for field, message in _order_errors(schema, data, context or {}, titles or {}):
-            errors.setdefault(field, []).append(message)
+            field, found = _describe(error)
+            errors.setdefault(field, []).append(found)
+        for field, found in _order_errors(schema, data, context or {}):
+            errors.setdefault(field, []).append(found)
         if errors:
             raise FormValidationError(errors)
 
@@ -80,22 +91,30 @@ class FormValidators:
         return validator
 
 
-def _describe(error: ValidationError) -> tuple[str, str]:
+def _describe(error: ValidationError) -> tuple[str, FieldError]:
     path = [str(p) for p in error.absolute_path]
     if error.validator == "required":
         missing = error.message.split("'")[1] if "'" in error.message else ""
         path.append(missing)
-    field = ".".join(p for p in path if p) or "_form"
+    parts = [p for p in path if p]
+    field = ".".join(parts) or "_form"
+    params: dict[str, Any] = {"field": parts[-1] if parts else "_form"}
     if error.validator == "format":
-        return field, _FORMAT_MESSAGES.get(
-            error.validator_value, "Deze waarde heeft niet de juiste vorm."
-        )
-    return field, _MESSAGES.get(error.validator, "Deze waarde is ongeldig.")
+        code = _FORMAT_CODES.get(str(error.validator_value), FieldErrorCode.FORMAT)
+        if code is FieldErrorCode.FORMAT:
+            params["format"] = str(error.validator_value)
+        return field, FieldError(code, params)
+    code = _CODES.get(str(error.validator), FieldErrorCode.INVALID)
+    if code in _LIMITS:
+        params[_LIMITS[code]] = error.validator_value
+    elif code is FieldErrorCode.INVALID:
+        params["keyword"] = str(error.validator)
+    return field, FieldError(code, params)
 
 
 def _order_errors(
-    schema: dict, data: Mapping[str, Any], context: Mapping[str, Any], titles: Mapping[str, str]
-) -> list[tuple[str, str]]:
+    schema: dict, data: Mapping[str, Any], context: Mapping[str, Any]
+) -> list[tuple[str, FieldError]]:
     found = []
     for field, spec in _ordering_rules(schema, data):
         other = spec.get("x-after") if isinstance(spec, dict) else None
@@ -103,9 +122,8 @@ def _order_errors(
         bound = data.get(other, context.get(other)) if other else None
         if not (_is_date(value) and _is_date(bound)) or value >= bound:
             continue
-        label = titles.get(other) or _title(schema, other) or other
-        shown = date.fromisoformat(bound[:10]).strftime("%-d-%-m-%Y")
-        found.append((field, f"Deze datum ligt vóór {label.lower()} ({shown})."))
+        params = {"field": field, "other": other, "date": bound[:10]}
+        found.append((field, FieldError(FieldErrorCode.AFTER_DATE, params)))
     return found
 
 
@@ -130,21 +148,6 @@ def _is_date(value: Any) -> bool:
         return False
 
 
-def _title(schema: dict, field: str) -> str | None:
-    spec = (schema.get("properties") or {}).get(field)
-    return spec.get("title") if isinstance(spec, dict) else None
-
-
-def field_titles(forms: Mapping[str, Any]) -> dict[str, str]:
-    """Every field's title across a version's forms (the first one found wins)."""
-    titles: dict[str, str] = {}
-    for form in forms.values():
-        for field, spec in ((form or {}).get("schema", {}).get("properties") or {}).items():
-            if isinstance(spec, dict) and spec.get("title"):
-                titles.setdefault(field, spec["title"])
-    return titles
-
-
 _SHARED = FormValidators()
 
 
@@ -152,8 +155,8 @@ def validate_form_data(
     schema: dict,
     data: dict[str, Any],
     context: Mapping[str, Any] | None = None,
-    titles: Mapping[str, str] | None = None,
 ) -> None:
     """Check task data against a form's JSON Schema as ``Engine.complete`` does; raises
-    FormValidationError with Dutch messages per field. Changes nothing."""
-    _SHARED.validate(schema, data, context, titles)
+    FormValidationError with a FieldError (code and params, no text) per problem of each
+    field. Changes nothing."""
+    _SHARED.validate(schema, data, context)

@@ -19,13 +19,11 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from engine.errors import FormValidationError
-from engine.parties import PARTIES, party_of_key
+from engine.errors import FieldError, FieldErrorCode, FormValidationError
+from engine.parties import party_of_key
 
 OrganisationDirectory = Callable[[Connection, str, str], bool]
 """(connection, kind, code) -> whether ``code`` is an active organisation of ``kind``."""
-
-KINDS = {party.code: party for party in PARTIES}
 
 
 def organisation_kind(field: str, spec: Any) -> str | None:
@@ -43,20 +41,19 @@ def organisation_errors(
     schema: Mapping[str, Any] | None,
     data: Mapping[str, Any],
     is_organisation: Callable[[str, str], bool],
-) -> dict[str, list[str]]:
-    """Field -> message for every organisation code in ``data`` that is not an active
-    organisation of the kind its field expects."""
+) -> dict[str, list[FieldError]]:
+    """Field -> error (``organisation_unknown``) for every organisation code in ``data`` that
+    is not an active organisation of the kind its field expects."""
     properties = (schema or {}).get("properties") or {}
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[FieldError]] = {}
     for field, value in data.items():
         if not isinstance(value, str) or not value:
             continue
         kind = organisation_kind(field, properties.get(field))
         if kind is None or is_organisation(kind, value):
             continue
-        party = KINDS.get(kind)
-        label = party.label if party is not None else kind
-        errors[field] = [f"‘{value}’ is geen actieve organisatie van de soort {label}."]
+        params = {"field": field, "value": value, "kind": kind}
+        errors[field] = [FieldError(FieldErrorCode.ORGANISATION_UNKNOWN, params)]
     return errors
 
 

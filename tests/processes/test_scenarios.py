@@ -13,7 +13,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from engine import Engine, FormValidationError, ManualClock, MessageNotDeliverableError, TaskInfo
+from engine import (
+    Engine,
+    FieldError,
+    FormValidationError,
+    ManualClock,
+    MessageNotDeliverableError,
+    TaskInfo,
+)
 from tests.processes.harness import (
     PROVISIONS,
     agreement,
@@ -524,7 +531,12 @@ def test_a_date_before_entry_is_refused_at_the_field(engine: Engine, clock: Manu
     with pytest.raises(FormValidationError) as caught:
         engine.complete(notify.id, entry_notification(entry_notified_on="2026-05-01"), "mmd")
     assert caught.value.errors == {
-        "entry_notified_on": ["Deze datum ligt vóór datum van binnenkomst (4-5-2026)."]
+        "entry_notified_on": [
+            FieldError(
+                "after_date",
+                {"field": "entry_notified_on", "other": "entry_date", "date": "2026-05-04"},
+            )
+        ]
     }
     assert case.task("entry_notification").id == notify.id  # nothing changed
 
@@ -540,7 +552,16 @@ def test_an_identity_document_said_valid_may_not_have_expired_before_entry(
     with pytest.raises(FormValidationError) as caught:
         engine.complete(task.id, {**valid, "identity_document_valid_until": "2020-03-01"}, "mmd")
     assert caught.value.errors == {
-        "identity_document_valid_until": ["Deze datum ligt vóór datum van binnenkomst (4-5-2026)."]
+        "identity_document_valid_until": [
+            FieldError(
+                "after_date",
+                {
+                    "field": "identity_document_valid_until",
+                    "other": "entry_date",
+                    "date": "2026-05-04",
+                },
+            )
+        ]
     }
     # Said to be missing: an expiry date in the past is what one expects.
     expired = {**screening("identity_document", needed=True)}

@@ -168,7 +168,28 @@ def test_every_error_comes_in_one_round(real_app: Flask, client_for: Client) -> 
 
     assert response.status_code == 422
     assert "Grondslag gemeente van herkomst: Dit veld is verplicht." in page
-    assert "Gemeld op: Deze datum ligt vóór datum van binnenkomst (4-5-2026)." in page
+    assert "Gemeld op: Deze datum ligt vóór ‘Datum van binnenkomst’ (4 mei 2026)." in page
+
+
+def test_an_english_user_sees_every_error_in_english_naming_the_english_labels(
+    real_app: Flask, client_for: Client
+) -> None:
+    case = _start(real_app)
+    task_id = _task_id(real_app, case, "entry_notification")
+    client = client_for("mmd")
+    client.post("/taal", data={"language": "en", "next": "/taken"})
+
+    response = client.post(
+        f"/taken/{task_id}/afronden",
+        data={"entry_notified_on": "2026-05-01", "entry_situation_housing": "kasteel"},
+    )
+    page = response.get_data(as_text=True)
+
+    assert response.status_code == 422
+    assert "Basis for the municipality of origin: This field is required." in page
+    assert "Housing at entry: Choose one of the options." in page
+    assert "Reported on: This date is before ‘Date of entry’ (4 May 2026)." in page
+    assert "Dit veld is verplicht" not in page and "Deze datum" not in page
 
 
 def test_registration_warns_about_an_open_case_with_the_same_bsn(

@@ -64,7 +64,7 @@ def test_a_form_error_keeps_what_was_typed_and_changes_nothing(
     assert '<a href="#veld-stay_days">' in page  # the error summary links to the field
     missing = client.post(f"/taken/{task_id}/afronden", data={"stay_days": "-3"})
     page = missing.get_data(as_text=True)
-    assert "Dit veld is verplicht." in page and "Deze waarde is te laag." in page
+    assert "Dit veld is verplicht." in page and "Deze waarde is te laag: ten minste 0." in page
     with web_app.app_context():
         assert [t.id for t in current_engine().tasks(instance_id=instance.id)] == [task_id]
 

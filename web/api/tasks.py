@@ -7,10 +7,9 @@ from typing import Any
 
 from flask import Response
 from flask_babel import gettext as _
-from marshmallow import ValidationError
 from werkzeug.exceptions import Conflict, Forbidden
 
-from engine import TaskInfo
+from engine import FieldError, FieldErrorCode, FormValidationError, TaskInfo
 from web.access import (
     CaseNotFound,
     can_claim,
@@ -35,10 +34,13 @@ from web.api.core import (
 )
 from web.api.resources import TaskDetailOut, TaskListOut, TaskOut, task_out
 from web.api.schemas import FormData, TaskQuery
+from web.cases.diagram import version_forms
+from web.cases.page import field_labels
 from web.cases.queries import Case
 from web.engine_access import current_engine
+from web.errors import form_problem
 from web.inbox.queries import InboxFilter, inbox_counts, inbox_tasks, named_cases
-from web.model_texts import task_form
+from web.model_texts import localized_forms, task_form
 from web.models import User
 from web.privacy import CaseView, task_view
 from web.tasks.formschema import writable_fields
@@ -174,8 +176,14 @@ def complete_task(task_id: str) -> Response:
     form = engine.form(task.id) if task.form else None
     allowed = writable_fields(form["schema"], form.get("ui")) if form else set()
     unknown = sorted(set(data) - allowed)
-    if unknown:
-        problem = _("Dit veld hoort niet bij het formulier van deze taak.")
-        raise ValidationError({name: [problem] for name in unknown})
-    engine.complete(task.id, data, user.username)
+    try:
+        if unknown:
+            not_allowed = FieldErrorCode.NOT_ALLOWED
+            raise FormValidationError(
+                {name: [FieldError(not_allowed, {"field": name})] for name in unknown}
+            )
+        engine.complete(task.id, data, user.username)
+    except FormValidationError as exc:  # worded with the form's labels in the asked language
+        titles, _choices = field_labels(localized_forms(version_forms(task.version_id)))
+        return form_problem(exc, titles)
     return respond(TaskOut(), _out(engine.task(task.id), case))

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from engine import ConflictError, FormValidationError, NotFoundError, validate_form_data
+from web import form_errors
 from web.access import (
     can_register_entry,
     can_start,
@@ -155,6 +156,8 @@ def start_process(process_id: str) -> Response | tuple[str, int]:
     process = find(current_user, process_id)
     if process is None:
         abort(404)
+    form = process.form  # its texts in the user's language
+    labels, _choices = case_page.field_labels({"start": {"schema": form.schema, "ui": form.ui}})
     raw = None
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
@@ -162,14 +165,13 @@ def start_process(process_id: str) -> Response | tuple[str, int]:
         try:
             validate_form_data(form.schema, data)
         except FormValidationError as exc:
-            for name, messages in exc.errors.items():
-                errors.setdefault(name, messages)
+            form_errors.merge(errors, exc.errors, labels)
         if not errors:
             code = current_user.organisation.code
             try:
                 case = start_case(process_id, start_data(form, data, code), current_user.username)
             except FormValidationError as exc:
-                errors = exc.errors
+                errors = form_errors.worded(exc.errors, labels)
             except ConflictError:
                 flash(
                     _("Er kon geen nieuw zaaknummer worden gemaakt. Probeer het opnieuw."), "error"

@@ -21,6 +21,8 @@ from werkzeug.wrappers import Response
 
 from engine import DeploymentError, FormValidationError, VersionInfo
 from engine.runtime.forms import FormValidators
+from web import form_errors
+from web.cases.page import field_labels
 from web.engine_access import current_engine
 from web.processes import deploying, queries, sources
 from web.processes.blueprint import bp
@@ -153,8 +155,8 @@ def render_preview(schema: dict, ui: dict | None, values: str | None = None) -> 
         try:
             FormValidators().validate(schema, data)
         except FormValidationError as error:
-            for field, messages in error.errors.items():
-                errors.setdefault(field, messages)
+            labels, _choices = field_labels({"preview": {"schema": schema, "ui": ui or {}}})
+            form_errors.merge(errors, error.errors, labels)
     fields = build_fields(schema, ui, raw, errors)
     offer_organisations(fields)
     named = _names(fields)

@@ -20,6 +20,7 @@ from engine import (
     validate_form_data,
 )
 from engine.clock import AMSTERDAM
+from web import form_errors
 from web.access import can_claim, can_complete, can_unclaim, can_work_task, record_case_view
 from web.cases import fields
 from web.cases.diagram import version_forms
@@ -40,6 +41,13 @@ bp = Blueprint("tasks", __name__, template_folder="templates")
 
 def _form_of(task: TaskInfo) -> dict[str, Any] | None:
     return task_form(task)
+
+
+def _labels(task: TaskInfo) -> dict[str, str]:
+    """The titles of the fields of the task's process version, in the user's language: the
+    errors name another field (a date that may not precede it) by them."""
+    titles, _choices = field_labels(localized_forms(version_forms(task.version_id)))
+    return titles
 
 
 def _render(
@@ -189,19 +197,17 @@ def complete(task_id: str) -> Response | tuple[str, int]:
         data.update(recorded_facts(form["schema"], known))
         # Every rule in one round: the schema's and the cross-field ones against the case data
         # (a date before the entry), as the engine checks them on completion.
-        titles, _choices = field_labels(localized_forms(version_forms(task.version_id)))
         try:
-            validate_form_data(form["schema"], data, known, titles)
+            validate_form_data(form["schema"], data, known)
         except FormValidationError as exc:
-            for name, messages in exc.errors.items():
-                if name not in errors:
-                    errors[name] = messages
+            form_errors.merge(errors, exc.errors, _labels(task))
     if errors:
         return _render(task, view, raw=raw, errors=errors, status=422)
     try:
         current_engine().complete(task.id, data, current_user.username)
     except FormValidationError as exc:
-        return _render(task, view, raw=raw, errors=exc.errors, status=422)
+        worded = form_errors.worded(exc.errors, _labels(task))
+        return _render(task, view, raw=raw, errors=worded, status=422)
     except ConflictError:
         flash(_("Deze taak is intussen door iemand anders opgepakt of afgerond."), "error")
         return redirect(url_for("tasks.show", task_id=task.id), code=303)

@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection
 
-from engine import Engine, FormValidationError, ManualClock, NotFoundError, organisation_kind
+from engine import (
+    Engine,
+    FieldError,
+    FormValidationError,
+    ManualClock,
+    NotFoundError,
+    organisation_kind,
+)
 from tests.processes.harness import entry_data, entry_notification
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -65,7 +72,12 @@ def test_a_municipality_code_as_probation_office_is_refused_and_changes_nothing(
             "mmd",
         )
     assert list(refused.value.errors) == ["probation_office_code"]
-    assert "GM0363" in refused.value.errors["probation_office_code"][0]
+    assert refused.value.errors["probation_office_code"] == [
+        FieldError(
+            "organisation_unknown",
+            {"field": "probation_office_code", "value": "GM0363", "kind": "probation"},
+        )
+    ]
     after = engine.instance(instance_id)
     assert after.data == before.data and after.updated_at == before.updated_at
     assert len(engine.events(instance_id)) == len(events_before)

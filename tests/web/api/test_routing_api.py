@@ -43,7 +43,15 @@ def test_rerouting_request_risc_to_a_municipality_is_refused(real_app: Flask) ->
     )
 
     problem = assert_problem(refused, 422)
-    assert list(problem["errors"]) == ["probation_office_code"]
+    assert problem["errors"] == {
+        "probation_office_code": ["‘GM0599’ is not an active organisation of the kind Probation."]
+    }
+    (error,) = problem["field_errors"]
+    assert (error["code"], error["params"]["value"], error["params"]["kind"]) == (
+        "organisation_unknown",
+        "GM0599",
+        "probation",
+    )
     case = api.get("/api/v1/cases/NZ-ROUTE-1").get_json()
     assert case["probation_office_code"] is None
     assert case["municipality_code"] == "GM0363"

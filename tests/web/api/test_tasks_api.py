@@ -215,11 +215,41 @@ def test_invalid_form_data_is_422_per_field_and_changes_nothing(web_app: Flask, 
     not_an_object = client.post(f"/api/v1/tasks/{task_id}/complete", json=["stay_days"])
     not_json = client.post(f"/api/v1/tasks/{task_id}/complete", data="stay_days=4")
 
-    errors = assert_problem(wrong, 422)["errors"]
-    assert errors["entry_date"] == ["Dit veld is verplicht."]
-    assert errors["stay_days"] == ["Deze waarde is te laag."]
-    assert assert_problem(wrong, 422)["code"] == "form_invalid"
-    assert list(assert_problem(foreign, 422)["errors"]) == ["municipality_code"]
+    problem = assert_problem(wrong, 422)
+    assert problem["code"] == "form_invalid"
+    assert problem["errors"]["entry_date"] == ["This field is required."]
+    assert problem["errors"]["stay_days"] == ["This value is too low: at least 0."]
+    assert sorted(problem["field_errors"], key=lambda e: e["field"]) == [
+        {
+            "field": "entry_date",
+            "label": "Datum binnenkomst",  # this test model gives no English title
+            "code": "required",
+            "params": {"field": "entry_date"},
+            "message": "This field is required.",
+        },
+        {
+            "field": "stay_days",
+            "label": "Verwachte verblijfsduur (dagen)",
+            "code": "minimum",
+            "params": {"field": "stay_days", "limit": 0},
+            "message": "This value is too low: at least 0.",
+        },
+    ]
+    dutch = api("mmd").post(
+        f"/api/v1/tasks/{task_id}/complete",
+        json={"stay_days": -3},
+        headers={"Accept-Language": "nl"},
+    )
+    assert assert_problem(dutch, 422)["errors"] == {
+        "entry_date": ["Dit veld is verplicht."],
+        "stay_days": ["Deze waarde is te laag: ten minste 0."],
+    }
+    (unknown,) = assert_problem(foreign, 422)["field_errors"]
+    assert (unknown["field"], unknown["code"], unknown["message"]) == (
+        "municipality_code",  # the form does not ask for it
+        "not_allowed",
+        "This field is not part of this form.",
+    )
     assert "_schema" in assert_problem(not_an_object, 422)["errors"]
     assert_problem(not_json, 415)
     with web_app.app_context():

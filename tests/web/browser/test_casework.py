@@ -99,5 +99,5 @@ def test_nothing_asked_twice_and_every_error_in_one_round(
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("Grondslag gemeente van herkomst: Dit veld is verplicht.")
     expect(summary).to_contain_text("Informatie over minderjarige kinderen")
-    expect(summary).to_contain_text("Gemeld op: Deze datum ligt vóór datum van binnenkomst")
+    expect(summary).to_contain_text("Gemeld op: Deze datum ligt vóór ‘Datum van binnenkomst’")
     _shots(page, "errors")
