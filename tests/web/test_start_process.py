@@ -36,7 +36,12 @@ def test_a_probation_officer_starts_the_intake_and_gets_its_first_task(
 
     refused = client.post("/zaken/starten/probation_intake", data={"naam": "Eva Jansen"})
     assert refused.status_code == 422
-    assert "Aanleiding" in refused.get_data(as_text=True)
+    assert "Aanleiding: Dit veld is verplicht." in refused.get_data(as_text=True)
+    client.post("/taal", data={"language": "en", "next": "/zaken"})
+    english = client.post("/zaken/starten/probation_intake", data={"naam": "Eva Jansen"})
+    assert english.status_code == 422  # the test model has no English titles: Dutch labels
+    assert "Aanleiding: This field is required." in english.get_data(as_text=True)
+    client.post("/taal", data={"language": "nl", "next": "/zaken"})
 
     started = client.post(
         "/zaken/starten/probation_intake", data={"naam": "Eva Jansen", "aanleiding": "toezicht"}
