@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, exists, insert, select, tuple_, update
+from sqlalchemy import Connection, delete, exists, insert, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -172,8 +172,30 @@ def _move_statuses(
     """Write the provision statuses that differ from those of the data before the command."""
     old = fields.provision_statuses(before)
     new = fields.provision_statuses(after)
-    if old == new:
-        return
+    if old != new:
+        _write_statuses(conn, instance_id, old, new)
+
+
+def _sync_statuses(conn: Connection, instance_id: int, wanted: dict[tuple[str, str], str]) -> None:
+    table = provision_statuses
+    present = {
+        (row.moment, row.provision): row.status
+        for row in conn.execute(
+            select(table.c.moment, table.c.provision, table.c.status).where(
+                table.c.instance_id == instance_id
+            )
+        )
+    }
+    _write_statuses(conn, instance_id, present, wanted)
+
+
+def _write_statuses(
+    conn: Connection,
+    instance_id: int,
+    old: dict[tuple[str, str], str],
+    new: dict[tuple[str, str], str],
+) -> None:
+    """Turn the rows ``old`` into ``new``: delete what is gone, upsert what is new or changed."""
     table = provision_statuses
     gone = [key for key in old if key not in new]
     if gone:
@@ -198,46 +220,6 @@ def _move_statuses(
             ),
             changed,
         )
-
-
-def _sync_statuses(conn: Connection, instance_id: int, wanted: dict[tuple[str, str], str]) -> None:
-    table = provision_statuses
-    present = {
-        (row.moment, row.provision): row.status
-        for row in conn.execute(
-            select(table.c.moment, table.c.provision, table.c.status).where(
-                table.c.instance_id == instance_id
-            )
-        )
-    }
-    gone = [key for key in present if key not in wanted]
-    if gone:
-        conn.execute(
-            delete(table).where(
-                table.c.instance_id == instance_id,
-                tuple_(table.c.moment, table.c.provision).in_(gone),
-            )
-        )
-    fresh = [
-        {"instance_id": instance_id, "moment": m, "provision": p, "status": s}
-        for (m, p), s in sorted(wanted.items())
-        if (m, p) not in present
-    ]
-    if fresh:
-        conn.execute(insert(table), fresh)
-    for (moment, provision), status in sorted(wanted.items()):
-        if (moment, provision) in present and present[(moment, provision)] != status:
-            conn.execute(
-                update(table)
-                .where(
-                    and_(
-                        table.c.instance_id == instance_id,
-                        table.c.moment == moment,
-                        table.c.provision == provision,
-                    )
-                )
-                .values(status=status)
-            )
 
 
 def rebuild_all(conn: Connection, instances: Iterable[InstanceInfo]) -> int:
