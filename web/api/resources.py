@@ -230,6 +230,20 @@ class ValidationProblemOut(ProblemOut):
         required=True,
         metadata={"description": 'Field (dotted path; "_schema": the body) -> messages.'},
     )
+    field_errors = fields.List(
+        fields.Nested(lambda: FieldErrorOut()),
+        metadata={"description": "For code form_invalid: each problem with the engine's code."},
+    )
+
+
+class FieldErrorOut(Schema):
+    """One problem with a task form's data (docs/engine.md, "Form validation errors")."""
+
+    field = fields.String(required=True, metadata={"description": "The field's dotted path."})
+    label = fields.String(required=True, metadata={"description": "Its title, in the language."})
+    code = fields.String(required=True, metadata={"example": "after_date"})
+    params = fields.Dict(required=True, metadata={"description": "Never change with language."})
+    message = fields.String(required=True)
 
 
 def task_out(

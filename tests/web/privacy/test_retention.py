@@ -4,6 +4,7 @@ and in the projections; newer cases and running ones are kept; on SQLite and Pos
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -25,7 +26,10 @@ def test_closed_cases_past_the_period_are_pseudonymised(
     clock.set(datetime(2027, 6, 1, 9, 0, tzinfo=UTC))
     close_case(web_app, "NZ-NIEUW", name="Nieuw Geval")
     start_case(web_app, "NZ-LOOPT", name="Lopend Geval")
-    assert "Oud Geval" in stored_state(web_app, "NZ-OUD")
+    # A closed case's workflow is stored compact (engine/store/compaction.py), without task data:
+    # until the retention runs, the identity data lives on in the case data only.
+    closed_state = json.loads(stored_state(web_app, "NZ-OUD"))
+    assert closed_state["compacted"] is True and "Oud Geval" not in json.dumps(closed_state)
     clock.set(datetime(2028, 6, 1, 9, 0, tzinfo=UTC))
 
     with web_app.app_context():
