@@ -17,11 +17,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from config import TestConfig
 from engine import ManualClock
 from tests.web.browser.conftest import LiveServer, screenshot, serve, sign_in
-from tests.web.support import dispose, password_hash, seed_accounts
-from web import create_app
+from tests.web.support import build_real_app, dispose, password_hash, seed_accounts
 from web.accounts import ensure_organisation
 from web.engine_access import current_engine
 from web.extensions import db
@@ -30,7 +28,6 @@ from web.simulation.profile import load_profile
 from web.simulation.runner import simulate
 
 ROOT = Path(__file__).resolve().parents[3]
-PROCESSES = ROOT / "processes"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 WIDTHS = (1440, 390)
@@ -99,17 +96,7 @@ def database_url(tmp_path: Path, _sqlite_template: Path) -> str:
 
 @pytest.fixture
 def a11y_server(database_url: str, clock: ManualClock) -> Iterator[LiveServer]:
-    config = TestConfig(
-        database_url,
-        TERUGKEER_CLOCK=clock,
-        TERUGKEER_FORMS_DIR=ROOT / "forms",
-        WTF_CSRF_ENABLED=True,
-    )
-    app = create_app(config)
-    with app.app_context():
-        current_engine().deploy(
-            sorted(p for p in PROCESSES.iterdir() if p.suffix in (".bpmn", ".dmn"))
-        )
+    app = build_real_app(database_url, clock, WTF_CSRF_ENABLED=True)
     seed_accounts(app)
     with app.app_context():
         ensure_organisation("UWV-ZWL", "UWV WERKbedrijf Zwolle", "uwv")

@@ -12,33 +12,19 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from config import TestConfig
 from engine import ManualClock
 from tests.web.browser.conftest import ARTIFACTS, LiveServer, screenshot, serve, sign_in
-from tests.web.support import dispose, seed_accounts
-from web import create_app
-from web.engine_access import current_engine
+from tests.web.support import build_real_app, dispose, seed_accounts
 from web.simulation.profile import load_profile
 from web.simulation.runner import simulate
 
 ROOT = Path(__file__).resolve().parents[3]
-PROCESSES = ROOT / "processes"
 START, DAYS = date(2026, 1, 5), 120
 
 
 @pytest.fixture
 def dashboard_server(database_url: str, clock: ManualClock) -> Iterator[LiveServer]:
-    config = TestConfig(
-        database_url,
-        TERUGKEER_CLOCK=clock,
-        TERUGKEER_FORMS_DIR=ROOT / "forms",
-        WTF_CSRF_ENABLED=True,
-    )
-    app = create_app(config)
-    with app.app_context():
-        current_engine().deploy(
-            sorted(p for p in PROCESSES.iterdir() if p.suffix in (".bpmn", ".dmn"))
-        )
+    app = build_real_app(database_url, clock, WTF_CSRF_ENABLED=True)
     seed_accounts(app)
     profile = load_profile()
     profile["organisations"].update(

@@ -11,32 +11,18 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from config import TestConfig
 from engine import ManualClock
 from tests.web.browser.conftest import LiveServer, serve, sign_in
 from tests.web.processes.conftest import OWNER, add_process_owner
-from tests.web.support import dispose, seed_accounts
-from web import create_app
+from tests.web.support import build_real_app, dispose, seed_accounts
 from web.engine_access import current_engine
 
-ROOT = Path(__file__).resolve().parents[3]
 SHOTS = Path("/tmp/shots/incidents")
 
 
 @pytest.fixture
 def shipped_server(database_url: str, clock: ManualClock) -> Iterator[LiveServer]:
-    config = TestConfig(
-        database_url,
-        TERUGKEER_CLOCK=clock,
-        TERUGKEER_FORMS_DIR=ROOT / "forms",
-        WTF_CSRF_ENABLED=True,
-    )
-    app = create_app(config)
-    with app.app_context():
-        models = ROOT / "processes"
-        current_engine().deploy(
-            sorted(p for p in models.iterdir() if p.suffix in (".bpmn", ".dmn"))
-        )
+    app = build_real_app(database_url, clock, WTF_CSRF_ENABLED=True)
     seed_accounts(app)
     add_process_owner(app)
     try:

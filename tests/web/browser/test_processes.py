@@ -15,12 +15,10 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Dialog, Page, expect
 
-from config import TestConfig
 from engine import InstanceInfo, ManualClock
 from tests.web.browser.conftest import LiveServer, screenshot, serve, sign_in
 from tests.web.processes.conftest import OWNER, add_process_owner
-from tests.web.support import dispose, seed_accounts
-from web import create_app
+from tests.web.support import build_real_app, dispose, seed_accounts
 from web.engine_access import current_engine
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -35,17 +33,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture
 def owner_server(database_url: str, clock: ManualClock) -> Iterator[LiveServer]:
-    config = TestConfig(
-        database_url,
-        TERUGKEER_CLOCK=clock,
-        TERUGKEER_FORMS_DIR=ROOT / "forms",
-        WTF_CSRF_ENABLED=True,
-    )
-    app = create_app(config)
-    with app.app_context():
-        current_engine().deploy(
-            sorted(p for p in PROCESSES.iterdir() if p.suffix in (".bpmn", ".dmn"))
-        )
+    app = build_real_app(database_url, clock, WTF_CSRF_ENABLED=True)
     seed_accounts(app)
     add_process_owner(app)
     try:
