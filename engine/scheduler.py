@@ -87,6 +87,9 @@ class TimerScheduler:
             # A tick still running must not plan: APScheduler's shutdown holds the job store
             # lock while it waits for that tick.
             self._stopping = True
+        # Jobs removed while the scheduler still runs: shutdown() marks it stopped before it takes
+        # the job store lock, and a wake-up being processed then fails to remove itself.
+        self._scheduler.remove_all_jobs()
         self._scheduler.shutdown(wait=True)
         try:
             with write_transaction(self.engine.database) as conn:

@@ -193,6 +193,8 @@ def test_scheduler_not_started_unless_configured(app: Flask) -> None:
         assert current_scheduler() is None
 
 
+# A scheduler stopped right after it started must not crash its thread (APScheduler shutdown race).
+@pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
 def test_scheduler_started_when_configured(database_url: str, clock: ManualClock) -> None:
     app = make_app(database_url, clock, TERUGKEER_RUN_SCHEDULER=True)
     try:
