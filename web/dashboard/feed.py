@@ -34,15 +34,15 @@ from sqlalchemy import Engine as SQLEngine
 
 from engine import CaseChange, InstanceInfo, WorkingDayCalendar
 from engine.db.connect import read_transaction, write_transaction
-from engine.db.models import Event, ProcessInstance
+from engine.db.models import Event
 from engine.runtime.firing import describe
+from engine.store import instances as instance_store
 from web.dashboard.projection import DashboardProjection
 from web.dashboard.tables import projection_checkpoints
 
 log = logging.getLogger(__name__)
 
 events = Event.__table__
-instances = ProcessInstance.__table__
 checkpoints = projection_checkpoints
 
 NAME = "dashboard"
@@ -181,7 +181,7 @@ class DashboardFeed:
                 by_case.setdefault(row.instance_id, []).append(dict(row._mapping))
         if not by_case:
             return
-        infos = _instances(conn, sorted(by_case))
+        infos = instance_store.infos_by_ids(conn, sorted(by_case))
         for instance_id, found in by_case.items():
             info = infos.get(instance_id)
             if info is not None:
@@ -245,36 +245,6 @@ def ensure_checkpoint(conn: Connection) -> None:
                 name=NAME, position=0, gaps={}, updated_at=datetime.now(UTC), attempts=0
             )
         )
-
-
-def _instances(conn: Connection, ids: list[int]) -> dict[int, InstanceInfo]:
-    query = select(
-        instances.c.id,
-        instances.c.process_id,
-        instances.c.version_id,
-        instances.c.business_key,
-        instances.c.status,
-        instances.c.started_at,
-        instances.c.updated_at,
-        instances.c.ended_at,
-        instances.c.case_data,
-    ).where(instances.c.id.in_(ids))
-    return {
-        row.id: InstanceInfo(
-            id=row.id,
-            process_id=row.process_id,
-            version_id=row.version_id,
-            business_key=row.business_key,
-            status=row.status,
-            started_at=row.started_at,
-            updated_at=row.updated_at,
-            ended_at=row.ended_at,
-            error_message=None,
-            error_element=None,
-            data=dict(row.case_data or {}),
-        )
-        for row in conn.execute(query)
-    }
 
 
 def set_position(conn: Connection, position: int) -> None:
