@@ -177,6 +177,27 @@ def test_a_task_claimed_by_a_colleague_cannot_be_completed(web_app: Flask, sign_
     assert "intussen door iemand anders" in me.get(f"/taken/{task_id}").get_data(as_text=True)
 
 
+def test_a_task_completed_by_a_colleague_meanwhile_cannot_be_claimed(
+    web_app: Flask, sign_in: Client
+) -> None:
+    """Seen in the load test (bench/load.py): the claim came back 403 instead of saying why."""
+    to_screening(web_app)
+    me = sign_in("ams")
+    task_id = task_ids(me.get("/taken").get_data(as_text=True))[0]
+    assert "Oppakken" in me.get(f"/taken/{task_id}").get_data(as_text=True)
+    colleague = sign_in("ams2")
+    colleague.post(f"/taken/{task_id}/oppakken")
+    assert (
+        colleague.post(f"/taken/{task_id}/afronden", data={"has_housing": "true"}).status_code
+        == 303
+    )
+
+    response = me.post(f"/taken/{task_id}/oppakken")
+    assert response.status_code == 303
+    assert response.headers["Location"].startswith("/taken")
+    assert "intussen door iemand anders" in me.get("/taken").get_data(as_text=True)
+
+
 def test_boolean_fields_are_yes_no_radios(web_app: Flask, sign_in: Client) -> None:
     to_screening(web_app)
     client = sign_in("ams")

@@ -151,6 +151,9 @@ def show(task_id: str) -> tuple[str, int]:
 @login_required
 def claim(task_id: str) -> Response:
     task, _view = task_view(current_user, task_id)
+    if task.status != "ready":  # a colleague completed it, or the case moved on, meanwhile
+        flash(_("Deze taak is intussen door iemand anders opgepakt of afgerond."), "error")
+        return redirect(inbox_url(), code=303)
     if not can_work_task(current_user, task):
         abort(403)
     try:
