@@ -16,6 +16,7 @@ from engine.errors import (
     IncidentCode,
     MessageNotDeliverableError,
     NotFoundError,
+    RefusalReason,
     ScriptError,
 )
 from engine.facade import Engine
@@ -44,6 +45,7 @@ __all__ = [
     "CommandLimits",
     "Incident",
     "IncidentCode",
+    "RefusalReason",
     "ScriptLimits",
     "CaseChange",
     "Projector",

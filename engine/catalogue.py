@@ -78,7 +78,11 @@ class ModelCatalogue:
         """The BPMN, DMN and form files a version was deployed from."""
         with read_transaction(self.database) as conn:
             if versions.get(conn, version_id) is None:
-                raise NotFoundError(f"process version {version_id} does not exist")
+                raise NotFoundError(
+                    f"process version {version_id} does not exist",
+                    reason="version_not_found",
+                    version_id=version_id,
+                )
             return versions.source_files(conn, version_id)
 
     def version_forms(self, version_id: int, language: str | None = None) -> dict[str, Any]:
@@ -100,7 +104,11 @@ class ModelCatalogue:
         with read_transaction(self.database) as conn:
             version_id = versions.pick(conn, process_id)
             if version_id is None:
-                raise NotFoundError(f"process {process_id!r} is not deployed")
+                raise NotFoundError(
+                    f"process {process_id!r} is not deployed",
+                    reason="process_not_deployed",
+                    process_id=process_id,
+                )
             found = self._definitions.get(conn, version_id).start_form
         if found is None or not language:
             return found

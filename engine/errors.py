@@ -173,6 +173,31 @@ class BusyError(EngineError):
     code = "busy"
 
 
+class RefusalReason(StrEnum):
+    """The ``reason`` in the params of a NotFoundError, ConflictError or
+    MessageNotDeliverableError: which refusal within the kind, with the params it brings."""
+
+    PROCESS_NOT_DEPLOYED = "process_not_deployed"  # process_id
+    VERSION_NOT_FOUND = "version_not_found"  # version_id
+    INSTANCE_NOT_FOUND = "instance_not_found"  # instance_id
+    CASE_NOT_FOUND = "case_not_found"  # business_key
+    TASK_NOT_FOUND = "task_not_found"  # task_id
+    TASK_CLOSED = "task_closed"  # task_id, status
+    TASK_CLAIMED = "task_claimed"  # task_id, claimed_by when known
+    TASK_CLAIM_CHANGED = "task_claim_changed"  # task_id: claimed and released meanwhile
+    TASK_NOT_CLAIMED_BY_YOU = "task_not_claimed_by_you"  # task_id
+    TASK_TAKEN = "task_taken"  # task_id: closed or claimed while the command ran
+    TASK_NOT_READY = "task_not_ready"  # task_id
+    NOT_IN_ERROR = "not_in_error"  # instance_id
+    NOT_COMPLETED = "not_completed"  # instance_id
+    BUSINESS_KEY_TAKEN = "business_key_taken"  # business_key
+    VERSION_CHANGED = "version_changed"  # instance_id
+    MIGRATION_REFUSED = "migration_refused"  # instance_id
+    INSTANCE_CHANGED = "instance_changed"  # instance_id: another writer saved first
+    NO_OPEN_CASE = "no_open_case"  # business_key
+    NOT_WAITING = "not_waiting"  # business_key, message_name
+
+
 class IncidentCode(StrEnum):
     """Every code a case in error can carry: the catalogue a user interface translates, with the
     params each one brings (docs/engine.md, "Incident codes", describes them)."""

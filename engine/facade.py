@@ -133,7 +133,11 @@ class Engine(ModelCatalogue):
             found = versions.pick(conn, process_id, version)
             if found is None:
                 wanted = f"version {version} of " if version is not None else ""
-                raise NotFoundError(f"{wanted}process {process_id!r} is not deployed")
+                raise NotFoundError(
+                    f"{wanted}process {process_id!r} is not deployed",
+                    reason="process_not_deployed",
+                    process_id=process_id,
+                )
             return found
 
         return self._pipeline.start(choose_version, process_id, business_key, dict(data), user)
@@ -143,7 +147,11 @@ class Engine(ModelCatalogue):
         with read_transaction(self.database) as conn:
             found = instances.info_by_id(conn, instance_id)
         if found is None:
-            raise NotFoundError(f"instance {instance_id} does not exist")
+            raise NotFoundError(
+                f"instance {instance_id} does not exist",
+                reason="instance_not_found",
+                instance_id=instance_id,
+            )
         return found
 
     def each_instance(self, *, page: int = 500) -> Iterator[InstanceInfo]:
@@ -164,7 +172,11 @@ class Engine(ModelCatalogue):
         with read_transaction(self.database) as conn:
             head = instances.head_with_state(conn, instance_id)
             if head is None:
-                raise NotFoundError(f"instance {instance_id} does not exist")
+                raise NotFoundError(
+                    f"instance {instance_id} does not exist",
+                    reason="instance_not_found",
+                    instance_id=instance_id,
+                )
             definition = self._definitions.get(conn, head.version_id)
         workflow = definition.codec.load_state(
             head.state, definition.spec, definition.subprocess_specs
@@ -175,7 +187,11 @@ class Engine(ModelCatalogue):
         with read_transaction(self.database) as conn:
             found = instances.latest_info_by_key(conn, business_key)
         if found is None:
-            raise NotFoundError(f"no case with business key {business_key!r}")
+            raise NotFoundError(
+                f"no case with business key {business_key!r}",
+                reason="case_not_found",
+                business_key=business_key,
+            )
         return found
 
     @observed("retry")
@@ -277,7 +293,9 @@ class Engine(ModelCatalogue):
         with read_transaction(self.database) as conn:
             found = human_tasks.get(conn, task_id)
         if found is None:
-            raise NotFoundError(f"task {task_id} does not exist")
+            raise NotFoundError(
+                f"task {task_id} does not exist", reason="task_not_found", task_id=task_id
+            )
         return found
 
     def form(self, task_id: str, language: str | None = None) -> dict[str, Any] | None:

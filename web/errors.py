@@ -23,6 +23,7 @@ from engine import (
     ScriptError,
 )
 from web import form_errors
+from web.engine_errors import engine_error_text, reason_of
 
 PROBLEM_JSON = "application/problem+json"
 API_PREFIX = "/api/"
@@ -131,8 +132,11 @@ def handle_engine_error(exc: EngineError) -> Response | tuple[str, int]:
         problems = exc.as_dict() if isinstance(exc, DeploymentError) else None
         # The class's code is the kind of error; a DeploymentError's own code names its problem
         code = type(exc).code
-        return problem_response(status, str(exc), code=code, deployment=problems)
-    # A page words the error by its status; the engine's own (English) text is for the API.
+        detail = engine_error_text(exc)
+        return problem_response(
+            status, detail, code=code, reason=reason_of(exc), deployment=problems
+        )
+    # A page words the error by its status; pages catch the refusals they expect themselves.
     return error_page(status)
 
 

@@ -40,15 +40,26 @@ def complete_task(
     def locate(conn: Connection) -> Row:
         head = instances.lock_by_task(conn, task_id)
         if head is None:
-            raise NotFoundError(f"task {task_id} does not exist")
+            raise NotFoundError(
+                f"task {task_id} does not exist", reason="task_not_found", task_id=task_id
+            )
         return head
 
     def action(command: Command) -> None:
         head = command.head
         if head.task_status != "ready":
-            raise ConflictError(f"task {task_id} is no longer open ({head.task_status})")
+            raise ConflictError(
+                f"task {task_id} is no longer open ({head.task_status})",
+                reason="task_closed",
+                task_id=task_id,
+                status=head.task_status,
+            )
         if head.task_claimed_by not in (None, user):
-            raise ConflictError(f"task {task_id} is claimed by someone else")
+            raise ConflictError(
+                f"task {task_id} is claimed by someone else",
+                reason="task_claimed",
+                task_id=task_id,
+            )
         task = _ready_user_task(command, task_id)
         form = command.definition.forms.get(head.task_form) if head.task_form else None
         if form is not None:
@@ -98,7 +109,10 @@ def deliver_message(name: str, business_key: str, payload: dict[str, Any]) -> Ac
         ]
         if not waiting:
             raise MessageNotDeliverableError(
-                f"case {business_key!r} does not wait for message {name!r}"
+                f"case {business_key!r} does not wait for message {name!r}",
+                reason="not_waiting",
+                business_key=business_key,
+                message_name=name,
             )
         for task, definition in waiting:
             if isinstance(definition, VariablesMessageEventDefinition):
@@ -189,7 +203,9 @@ def _ready_user_task(command: Command, task_id: str) -> Task:
     except TaskNotFoundException:
         task = None
     if task is None or not task.has_state(TaskState.READY) or not task.task_spec.manual:
-        raise ConflictError(f"task {task_id} is not ready")
+        raise ConflictError(
+            f"task {task_id} is not ready", reason="task_not_ready", task_id=task_id
+        )
     return task
 
 

@@ -32,7 +32,9 @@ def set_claim(
     with write_transaction(database) as conn:
         task = human_tasks.get(conn, task_id)
         if task is None:
-            raise NotFoundError(f"task {task_id} does not exist")
+            raise NotFoundError(
+                f"task {task_id} does not exist", reason="task_not_found", task_id=task_id
+            )
         if not human_tasks.set_claim(
             conn,
             task_id,

@@ -82,7 +82,11 @@ class DefinitionCache:
         if found is not None:
             return found
         if versions.get(conn, version_id) is None:
-            raise NotFoundError(f"process version {version_id} does not exist")
+            raise NotFoundError(
+                f"process version {version_id} does not exist",
+                reason="version_not_found",
+                version_id=version_id,
+            )
         names = element_names(versions.source_files(conn, version_id))
         with self._lock:
             return self._names.setdefault(version_id, names)
@@ -93,7 +97,11 @@ class DefinitionCache:
             return found
         row = versions.load_definition(conn, version_id)
         if row is None:
-            raise NotFoundError(f"process version {version_id} does not exist")
+            raise NotFoundError(
+                f"process version {version_id} does not exist",
+                reason="version_not_found",
+                version_id=version_id,
+            )
         spec, subprocess_specs = CODECS[row.dialect].load_specs(row.specs)
         definition = Definition(row.id, row.dialect, spec, subprocess_specs, row.forms)
         with self._lock:

@@ -24,7 +24,11 @@ def send_to_case(
         if not candidates:
             candidates.extend(instances.open_ids_by_key(conn, business_key))
             if not candidates:
-                raise MessageNotDeliverableError(f"no open case has business key {business_key!r}")
+                raise MessageNotDeliverableError(
+                    f"no open case has business key {business_key!r}",
+                    reason="no_open_case",
+                    business_key=business_key,
+                )
         return instances.lock(conn, candidates.pop(0))
 
     action = deliver_message(name, business_key, payload)

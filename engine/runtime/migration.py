@@ -70,7 +70,11 @@ def migration_report(
     for instance_id in instance_ids:
         head = instances.head_with_state(conn, instance_id)
         if head is None:
-            raise NotFoundError(f"instance {instance_id} does not exist")
+            raise NotFoundError(
+                f"instance {instance_id} does not exist",
+                reason="instance_not_found",
+                instance_id=instance_id,
+            )
         source = definitions.get(conn, head.version_id)
         workflow = source.codec.load_state(head.state, source.spec, source.subprocess_specs)
         reasons = version_problems(head, target_info, to_version_id)
@@ -90,10 +94,18 @@ def migration_report(
 def move_to(check: MigrationCheck, target: Definition, script_engine: Any) -> Action:
     def action(command: Command) -> None:
         if command.definition.version_id != check.from_version_id:
-            raise ConflictError(f"instance {check.instance_id} changed version meanwhile")
+            raise ConflictError(
+                f"instance {check.instance_id} changed version meanwhile",
+                reason="version_changed",
+                instance_id=check.instance_id,
+            )
         problems = migration_problems(command.workflow, target)
         if problems:
-            raise ConflictError("; ".join(problems))
+            raise ConflictError(
+                "; ".join(problems),
+                reason="migration_refused",
+                instance_id=check.instance_id,
+            )
         source = command.definition
         state, pruned_parents = prune_predictions(source.codec.dump_state(command.workflow), target)
         workflow = target.codec.load_state(state, target.spec, target.subprocess_specs)

@@ -34,7 +34,11 @@ def project_tasks(
     completed = [tid for tid in command.completed_task_ids if tid in open_before]
     for tid in completed:
         if not human_tasks.complete(conn, tid, command.now, command.actor):
-            raise ConflictError(f"task {tid} was closed or claimed by someone else meanwhile")
+            raise ConflictError(
+                f"task {tid} was closed or claimed by someone else meanwhile",
+                reason="task_taken",
+                task_id=tid,
+            )
     cancelled = sorted(open_before - ready - set(completed))
     human_tasks.cancel(conn, cancelled, command.now)
     for tid in cancelled:

@@ -11,9 +11,9 @@ from typing import Any
 from flask import Response, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
-from werkzeug.exceptions import Conflict, ServiceUnavailable
+from werkzeug.exceptions import ServiceUnavailable
 
-from engine import MessageNotDeliverableError, NotFoundError
+from engine import NotFoundError
 from engine.clock import AMSTERDAM
 from web.access import (
     CaseNotFound,
@@ -194,21 +194,8 @@ def send_message(case_number: str) -> Response:
     message = load_message(json_body())
     name = message["name"]
     payload = _payload(name, message["payload"], case)
-    try:
-        instance = current_engine().send_message(
-            name, case.business_key, payload, user=user.username
-        )
-    except MessageNotDeliverableError:
-        exc = Conflict(
-            _(
-                "Zaak %(key)s wacht nu niet op het bericht ‘%(name)s’ (bijvoorbeeld omdat de "
-                "persoon al vrij is).",
-                key=case.business_key,
-                name=name,
-            )
-        )
-        exc.problem_code = "message_not_deliverable"  # type: ignore[attr-defined]
-        raise exc from None
+    # A case that does not wait for it (any more) is the engine's 409, worded by web/errors.py
+    instance = current_engine().send_message(name, case.business_key, payload, user=user.username)
     return respond(CaseOut(), case_row(instance))
 
 

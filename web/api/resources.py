@@ -221,6 +221,12 @@ class ProblemOut(Schema):
     detail = fields.String()
     instance = fields.String(required=True, metadata={"description": "The request's path."})
     code = fields.String(metadata={"description": "A stable code for programs."})
+    reason = fields.String(
+        metadata={
+            "description": "For an engine's refusal: the case within the code, e.g. "
+            "`task_claimed` for a `conflict`; `detail` words it with the values."
+        }
+    )
 
 
 class ValidationProblemOut(ProblemOut):

@@ -7,9 +7,9 @@ from typing import Any
 
 from flask import Response
 from flask_babel import gettext as _
-from werkzeug.exceptions import Conflict, Forbidden
+from werkzeug.exceptions import Forbidden
 
-from engine import FieldError, FieldErrorCode, FormValidationError, TaskInfo
+from engine import ConflictError, FieldError, FieldErrorCode, FormValidationError, TaskInfo
 from web.access import (
     CaseNotFound,
     can_claim,
@@ -61,10 +61,10 @@ def visible_task(user: User, task_id: str) -> tuple[TaskInfo, CaseView]:
     return task, view
 
 
-def conflict(detail: str) -> Conflict:
-    exc = Conflict(detail)
-    exc.problem_code = "conflict"  # type: ignore[attr-defined]
-    return exc
+def claimed_by_other(task: TaskInfo) -> ConflictError:
+    return ConflictError(
+        f"task {task.id} is claimed by someone else", reason="task_claimed", task_id=task.id
+    )
 
 
 def not_yours() -> Forbidden:
@@ -78,7 +78,12 @@ def _out(task: TaskInfo, case: Case) -> dict[str, Any]:
 
 def _open(task: TaskInfo) -> None:
     if task.status != "ready":
-        raise conflict(_("De taak is niet meer open (%(status)s).", status=task.status))
+        raise ConflictError(
+            f"task {task.id} is no longer open ({task.status})",
+            reason="task_closed",
+            task_id=task.id,
+            status=task.status,
+        )
 
 
 @bp.get("/tasks")
@@ -155,7 +160,7 @@ def unclaim_task(task_id: str) -> Response:
         raise not_yours()
     if task.claimed_by is not None:  # an unclaimed task stays as it is
         if not can_unclaim(user, task):
-            raise conflict(_("De taak is door iemand anders opgepakt."))
+            raise claimed_by_other(task)
         task = current_engine().unclaim(task.id, user.username)
     return respond(TaskOut(), _out(task, case))
 
@@ -170,7 +175,7 @@ def complete_task(task_id: str) -> Response:
     if not can_work_task(user, task):
         raise not_yours()
     if not can_complete(user, task):
-        raise conflict(_("De taak is door iemand anders opgepakt."))
+        raise claimed_by_other(task)
     data = load_body(FormData())
     engine = current_engine()
     form = engine.form(task.id) if task.form else None

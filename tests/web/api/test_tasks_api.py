@@ -181,9 +181,11 @@ def test_a_task_claimed_by_a_colleague_is_a_conflict(web_app: Flask, api: Api) -
     unclaim = me.post(f"/api/v1/tasks/{task_id}/unclaim")
     complete = me.post(f"/api/v1/tasks/{task_id}/complete", json={"has_housing": True})
 
-    assert "already claimed by ams2" in assert_problem(claim, 409)["detail"]
+    claimed = assert_problem(claim, 409)
+    assert claimed["reason"] == "task_claimed"
+    assert claimed["detail"] == "This task is already claimed by ams2."
     assert assert_problem(unclaim, 409)["code"] == "conflict"
-    assert "someone else" in assert_problem(complete, 409)["detail"]
+    assert assert_problem(complete, 409)["detail"] == "Someone else has claimed this task."
 
 
 def test_a_completed_task_is_a_conflict(web_app: Flask, api: Api) -> None:
@@ -198,7 +200,13 @@ def test_a_completed_task_is_a_conflict(web_app: Flask, api: Api) -> None:
         client.post(f"/api/v1/tasks/{task_id}/unclaim"),
         client.post(f"/api/v1/tasks/{task_id}/complete", json={"has_housing": True}),
     ):
-        assert "no longer open (completed)" in assert_problem(response, 409)["detail"]
+        problem = assert_problem(response, 409)
+        assert (problem["code"], problem["reason"]) == ("conflict", "task_closed")
+        assert problem["detail"] == "This task is no longer open: it was completed or cancelled."
+    dutch = client.post(f"/api/v1/tasks/{task_id}/claim", headers={"Accept-Language": "nl"})
+    assert assert_problem(dutch, 409)["detail"] == (
+        "Deze taak is niet meer open: ze is al afgerond of vervallen."
+    )
     assert client.get(f"/api/v1/tasks/{task_id}").get_json()["status"] == "completed"
 
 
