@@ -63,10 +63,16 @@ def limit_write_transactions(
     """On PostgreSQL, every write transaction (a command) waits at most ``lock_timeout_ms`` for a
     lock and runs each statement at most ``statement_timeout_ms`` (0: no limit), set with SET
     LOCAL so that it ends with the transaction. A command past either limit fails and rolls back
-    (the caller gets a BusyError) and releases its locks, instead of waiting without end."""
+    (the caller gets a BusyError) and releases its locks, instead of waiting without end.
+
+    The limits go out with the transaction's BEGIN in one round trip: such an engine's write
+    connections run in the driver's autocommit mode (as reads do), so the driver sends no BEGIN
+    of its own, and ``write_transaction`` sends ``BEGIN; SET LOCAL ...; SET LOCAL ...`` as one
+    simple query; COMMIT and ROLLBACK go through the driver as before."""
     if engine.dialect.name != "postgresql":
         return
     settings = (
+        "BEGIN ISOLATION LEVEL READ COMMITTED; "
         f"SET LOCAL lock_timeout = {int(lock_timeout_ms)}; "
         f"SET LOCAL statement_timeout = {int(statement_timeout_ms)}"
     )
@@ -78,7 +84,7 @@ def limit_write_transactions(
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         if connection.get_execution_options().get(WRITE_OPTION):
-            # One round trip, straight to the driver (it starts the transaction first).
+            # Straight to the driver, which is in autocommit mode: it adds no BEGIN itself.
             connection.connection.driver_connection.execute(_write_limits[engine])  # type: ignore[union-attr]
 
 
@@ -86,7 +92,11 @@ def limit_write_transactions(
 def write_transaction(engine: Engine) -> Iterator[Connection]:
     """The one place where commands commit or roll back."""
     with engine.connect() as connection:
-        connection = connection.execution_options(**{WRITE_OPTION: True})
+        options: dict = {WRITE_OPTION: True}
+        if engine in _write_limits:
+            # The BEGIN is sent with the limits (limit_write_transactions), not by the driver.
+            options["isolation_level"] = "AUTOCOMMIT"
+        connection = connection.execution_options(**options)
         with connection.begin():
             yield connection
 

@@ -4,12 +4,14 @@ chains stop as an incident on their own case, and a command waiting on a lock gi
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
 
 from engine import BusyError, CommandLimits, Engine, ScriptLimits
 from engine.db.connect import open_database, read_transaction, write_transaction
+from engine.store import events
 from tests.engine.conftest import MODELS
 from tests.engine.unchecked import process_xml, store_unchecked
 
@@ -157,3 +159,28 @@ def test_a_command_waiting_for_a_lock_gives_up_on_postgresql(
     assert (settings, statement, unlimited) == ("300ms", "30s", "0")
     assert engine.tasks(business_key="locked")[0].id == task.id  # nothing changed
     assert engine.complete(task.id, {"divisor": 2}, "mmd").data["ratio"] == 5
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_command_transaction_sends_its_limits_with_its_begin_on_postgresql(
+    make_engine,
+) -> None:
+    """The driver runs write connections in autocommit mode and the BEGIN goes out with the
+    limits: the statements must still share one transaction that commits or rolls back whole."""
+    engine: Engine = make_engine(limits=CommandLimits(lock_timeout_ms=700))
+    with write_transaction(engine.database) as conn:
+        first = conn.execute(sa.text("SELECT pg_current_xact_id()::text")).scalar()
+        second = conn.execute(sa.text("SELECT pg_current_xact_id()::text")).scalar()
+        limit = conn.execute(sa.text("SHOW lock_timeout")).scalar()
+        isolation = conn.execute(sa.text("SHOW transaction_isolation")).scalar()
+    assert (first == second, limit, isolation) == (True, "700ms", "read committed")
+    probe = events.row("probe", actor="test", at=datetime.now(UTC))
+    with pytest.raises(RuntimeError), write_transaction(engine.database) as conn:
+        events.append(conn, [probe])
+        raise RuntimeError("the command fails after writing")
+    with write_transaction(engine.database) as conn:
+        events.append(conn, [probe])
+    with read_transaction(engine.database) as conn:
+        kinds = conn.execute(sa.text("SELECT kind FROM events WHERE kind = 'probe'")).all()
+        unlimited = conn.execute(sa.text("SHOW lock_timeout")).scalar()
+    assert (len(kinds), unlimited) == (1, "0")
