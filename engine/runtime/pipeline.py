@@ -15,7 +15,7 @@ from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, Row
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from engine.clock import Clock, FixedClock, active_clock
@@ -133,52 +133,64 @@ class Pipeline:
         the case: the caller decides (the scheduler retries a failing timer first).
         """
         attempt = _Attempt(None if callable(target) else target, failures_are_incidents)
-        with self._failures(attempt), write_transaction(self.database) as conn:
-            head = target(conn) if callable(target) else instances.lock(conn, target)
-            if head is not None:
-                attempt.instance_id = head.id
+        with self._failures(attempt):
+            with write_transaction(self.database) as conn:
+                head = target(conn) if callable(target) else instances.lock(conn, target)
+                if head is not None:
+                    attempt.instance_id = head.id
+                    command, info, revision, result = self._execute_on(conn, head, actor, action)
             if head is None:
+                # Raised after the transaction, which wrote nothing, committed: a rollback would
+                # make psycopg drop its prepared statements (it does on every ROLLBACK), and a
+                # scheduler's round that finds no due timer ends here.
                 raise NotFoundError(
                     "the case does not exist"
                     if callable(target)
                     else f"instance {target} does not exist"
                 )
-            definition = self.definitions.get(conn, head.version_id)
-            command = Command(
-                conn,
-                None,  # type: ignore[arg-type]
-                definition,
-                head.id,
-                head.process_id,
-                head.business_key,
-                head.status,
-                head.started_at,
-                self.clock.now(),
-                actor,
-                error=standing_incident(head),
-                head=head,
-            )
-            cached = self.cache.take(head.id, head.revision)
-            if cached is not None:
-                (
-                    command.workflow,
-                    command.open_tasks,
-                    command.waiting_timers,
-                    command.case_data,
-                    command.saved_data,
-                ) = cached
-            else:
-                state, command.case_data = instances.stored(conn, head.id)
-                command.saved_data = to_json_value(command.case_data)
-                command.workflow = definition.codec.load_state(
-                    state, definition.spec, definition.subprocess_specs
-                )
-                command.workflow.script_engine = self.script_engine
-                command.open_tasks = human_tasks.open_ids(conn, head.id)
-                command.waiting_timers = timers.waiting_for_instance(conn, head.id)
-            info, revision, result = self._run(command, head.revision, action)
         self._committed(command, revision)
         return info, result
+
+    def _execute_on(
+        self, conn: Connection, head: Row, actor: str, action: Action
+    ) -> tuple[Command, InstanceInfo, int, Any]:
+        """Load the locked instance ``head`` and run ``action`` on it, in ``conn``'s
+        transaction."""
+        definition = self.definitions.get(conn, head.version_id)
+        command = Command(
+            conn,
+            None,  # type: ignore[arg-type]
+            definition,
+            head.id,
+            head.process_id,
+            head.business_key,
+            head.status,
+            head.started_at,
+            self.clock.now(),
+            actor,
+            error=standing_incident(head),
+            head=head,
+        )
+        cached = self.cache.take(head.id, head.revision)
+        if cached is not None:
+            (
+                command.workflow,
+                command.open_tasks,
+                command.waiting_timers,
+                command.case_data,
+                command.saved_data,
+            ) = cached
+        else:
+            state, command.case_data = instances.stored(conn, head.id)
+            command.saved_data = to_json_value(command.case_data)
+            command.workflow = definition.codec.load_state(
+                state, definition.spec, definition.subprocess_specs
+            )
+            command.workflow.script_engine = self.script_engine
+            command.open_tasks = human_tasks.open_ids(conn, head.id)
+            command.waiting_timers = timers.waiting_for_instance(conn, head.id)
+        info, revision, result = self._run(command, head.revision, action)
+        return command, info, revision, result
 
     @contextlib.contextmanager
     def _failures(self, attempt: _Attempt) -> Iterator[None]:
