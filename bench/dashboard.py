@@ -37,6 +37,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import dashboard_pages  # noqa: E402
 from bench.dashboard_data import END, MUNICIPALITIES, PRISONS, Filler  # noqa: E402
 from bench.engine import RawCase, postgres_database  # noqa: E402
 from bench.scenarios import NAZORG  # noqa: E402
@@ -153,18 +154,25 @@ def time_queries(urls: dict[int, str], repeats: int) -> tuple[Timings, Timings]:
     return scopes, per_query
 
 
+def filled(kind: str, make_url: Callable[[str], str], counts: tuple[int, int]) -> dict[int, str]:
+    """A database per count, filled (or, when it already holds that many cases, as it is)."""
+    urls = {}
+    for count in counts:
+        urls[count] = make_url(f"dash{count}")
+        if case_count(urls[count]) == count:
+            print(f"  {kind}: {count:>7,} cases already there ({row_counts(urls[count])})")
+            continue
+        took = fill(urls[count], count)
+        print(f"  {kind}: {count:>7,} cases filled in {took:5.1f} s ({row_counts(urls[count])})")
+    return urls
+
+
 def queries(
-    kinds: dict[str, Callable[[str], str]], small: int, large: int, repeats: int, verbose: bool
+    kinds: dict[str, dict[int, str]], small: int, large: int, repeats: int, verbose: bool
 ) -> None:
     print(f"Dashboard queries, last 12 months, median of {repeats} runs per scope")
-    for kind, make_url in kinds.items():
-        urls = {}
-        for count in (small, large):
-            urls[count] = make_url(f"dash{count}")
-            took = fill(urls[count], count)
-            print(
-                f"  {kind}: {count:>7,} cases filled in {took:5.1f} s ({row_counts(urls[count])})"
-            )
+    for kind, urls in kinds.items():
+        print(f"  {kind}:")
         timings, per_query = time_queries(urls, repeats)
         if verbose:
             print("    per query, medians summed over the four scopes:")
@@ -183,6 +191,27 @@ def queries(
             f"{total_large * 1000:.1f} ms at {large:,} cases = "
             f"{total_large / total_small:.2f}x (target <= 1.5)"
         )
+
+
+def pages(
+    kinds: dict[str, dict[int, str]], small: int, large: int, repeats: int, verbose: bool
+) -> None:
+    print(f"Dashboard pages as the app serves them, medians of {repeats} requests")
+    for kind, urls in kinds.items():
+        print(f"  {kind}:")
+        dashboard_pages.report(dashboard_pages.time_pages(urls, repeats), small, large, verbose)
+
+
+def case_count(url: str) -> int | None:
+    """The cases in the database at ``url``, or None when it has no cases table yet."""
+    database = open_database(url)
+    try:
+        with database.connect() as conn:
+            return conn.execute(sa.text("SELECT count(*) FROM cases")).scalar()
+    except sa.exc.DatabaseError:
+        return None
+    finally:
+        database.dispose()
 
 
 def row_counts(url: str) -> str:
@@ -246,13 +275,19 @@ def main() -> None:
     parser.add_argument(
         "--postgres", default="postgresql://postgres@127.0.0.1:5432/terugkeer_bench_dash"
     )
-    parser.add_argument("--only", choices=["queries", "simulator"])
+    parser.add_argument("--only", choices=["queries", "pages", "simulator"])
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="Keep databases that already hold the cases asked for (--workdir for SQLite's).",
+    )
+    parser.add_argument("--workdir", help="Where the SQLite databases are (default: a new one).")
     parser.add_argument(
         "--verbose", action="store_true", help="Also each query's times (summed over scopes)."
     )
     parser.add_argument("--databases", default="sqlite,postgresql", help="Comma-separated.")
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="terugkeer-dash-bench-"))
+    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="terugkeer-dash-bench-"))
     kinds: dict[str, Callable[[str], str]] = {
         "sqlite": lambda name: f"sqlite:///{workdir}/{name}.db"
     }
@@ -260,6 +295,8 @@ def main() -> None:
 
     def postgres(name: str) -> str:
         url = base.set(database=f"{base.database}_{name}").render_as_string(hide_password=False)
+        if args.reuse and name.startswith("dash") and case_count(url) is not None:
+            return url
         made = postgres_database(url)
         if made is None:
             raise RuntimeError("PostgreSQL is not reachable")
@@ -275,8 +312,13 @@ def main() -> None:
         except RuntimeError:
             print("PostgreSQL skipped: not reachable")
     if args.only != "simulator":
-        queries(kinds, args.small, args.large, args.repeats, args.verbose)
-    if args.only != "queries":
+        print("Filling the databases")
+        urls = {kind: filled(kind, make, (args.small, args.large)) for kind, make in kinds.items()}
+        if args.only != "pages":
+            queries(urls, args.small, args.large, args.repeats, args.verbose)
+        if args.only != "queries":
+            pages(urls, args.small, args.large, args.repeats, args.verbose)
+    if args.only in (None, "simulator"):
         throughput(kinds, args.sim_cases)
 
 
