@@ -47,6 +47,10 @@ cases = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Index("ix_cases_business_key", "business_key"),
     Index("ix_cases_status_release", "status", "expected_release_date"),
+    # The case list's order, most recently changed first (web/cases/queries.py, search_cases):
+    # a page reads a page of cases, with or without a status filter (migration 0520).
+    Index("ix_cases_updated", "updated_at", "instance_id"),
+    Index("ix_cases_status_updated", "status", "updated_at", "instance_id"),
 )
 
 case_organisations = Table(
