@@ -70,8 +70,7 @@ def whole_table_reads(app: Flask, statement: str, parameters: Any) -> list[str]:
             conn.exec_driver_sql("SET enable_seqscan = off")
             conn.exec_driver_sql("SET enable_sort = off")
             plan = [r[0] for r in conn.exec_driver_sql("EXPLAIN " + statement, parameters)]
-            found = [s for s in plan if "Seq Scan" in s and WATCHED.search(s)]
-            return found + [s for s in plan if paged and re.match(r"\s*(->\s+)?Sort\b", s)]
+            return _postgres_problems(plan, paged)
         plan = [r[3] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)]
     found = []
     for step in plan:
@@ -79,6 +78,23 @@ def whole_table_reads(app: Flask, statement: str, parameters: Any) -> list[str]:
         if table and WATCHED.fullmatch(table.group(1)) and (not paged or "INDEX" not in step):
             found.append(step)  # a whole table, or (grouped queries) a whole index
     return found  # no sort check: without statistics SQLite's choice of index is a guess
+
+
+def _postgres_problems(plan: list[str], paged: bool) -> list[str]:
+    """Sequential scans of watched tables; index scans without a condition (a whole index) unless
+    the statement is a page walking the index in its order; sorts of a page."""
+    found = []
+    nodes = [i for i, line in enumerate(plan) if i == 0 or "->" in line] + [len(plan)]
+    for start, end in zip(nodes, nodes[1:], strict=False):
+        node, details = plan[start], plan[start + 1 : end]
+        scan = re.search(r"(Seq Scan|Index Scan|Index Only Scan)\b.* on (\w+)", node)
+        if scan and WATCHED.fullmatch(scan.group(2)):
+            whole = scan.group(1) == "Seq Scan" or not any("Index Cond" in d for d in details)
+            if whole and (scan.group(1) == "Seq Scan" or not paged):
+                found.append(node)
+        if paged and re.match(r"\s*(->\s+)?Sort\b", node):
+            found.append(node)
+    return found
 
 
 def test_every_dashboard_and_case_list_statement_uses_an_index(
