@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, select
+from sqlalchemy import ColumnElement, Select, select
 
 from engine.clock import AMSTERDAM
 from web.cases.tables import case_organisations, cases, provision_statuses
@@ -43,14 +43,21 @@ def _moment(day: date) -> datetime:
 
 
 def _visible(query: Select, organisations: list[str] | None) -> Select:
+    """Only cases one of ``organisations`` holds, checked per case walked (its key in
+    case_organisations). The OFFSET 0 keeps PostgreSQL from turning the check into a join with
+    every case of the organisations, read before the first row (and so growing with the cases):
+    a subquery with an OFFSET is never made a semi-join."""
     if organisations is None:
         return query
-    return query.where(
-        exists().where(
+    held = (
+        select(case_organisations.c.instance_id)
+        .where(
             case_organisations.c.instance_id == cases.c.instance_id,
             case_organisations.c.organisation.in_(organisations),
         )
+        .offset(0)
     )
+    return query.where(held.exists())
 
 
 def _dimensions(prison: Any, municipality: Any, filters: Filters) -> list[ColumnElement[bool]]:
@@ -207,4 +214,17 @@ def outcome_cases(
     query = query.where(*conditions).order_by(
         cases.c.release_date.desc(), cases.c.instance_id.desc()
     )
-    return _rows(_visible(query, visible), limit, offset)
+    return _rows(_visible(query, _unless_held(filters, visible)), limit, offset)
+
+
+def _unless_held(filters: Filters, visible: list[str] | None) -> list[str] | None:
+    """``visible``, or None when the filters select only cases whose own prison or municipality
+    (a party the case holds, web/cases/projection.py) is visible anyway: a prison's or a
+    municipality's manager. Without the check the database walks the release-date index in order
+    and stops after the page; with it PostgreSQL joins every case of the organisation first."""
+    if visible is None:
+        return None
+    for chosen in (filters.prisons, filters.municipalities):
+        if chosen is not None and set(chosen) <= set(visible):
+            return None
+    return visible
