@@ -160,6 +160,7 @@ def filled(kind: str, make_url: Callable[[str], str], counts: tuple[int, int]) -
     for count in counts:
         urls[count] = make_url(f"dash{count}")
         if case_count(urls[count]) == count:
+            upgrade(urls[count])  # migrations added since it was filled
             print(f"  {kind}: {count:>7,} cases already there ({row_counts(urls[count])})")
             continue
         took = fill(urls[count], count)
