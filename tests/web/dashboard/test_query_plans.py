@@ -70,6 +70,8 @@ def whole_table_reads(app: Flask, statement: str, parameters: Any) -> list[str]:
             conn.exec_driver_sql("SET enable_seqscan = off")
             conn.exec_driver_sql("SET enable_sort = off")
             plan = [r[0] for r in conn.exec_driver_sql("EXPLAIN " + statement, parameters)]
+            conn.exec_driver_sql("RESET enable_seqscan")
+            conn.exec_driver_sql("RESET enable_sort")
             return _postgres_problems(plan, paged)
         plan = [r[3] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)]
     found = []
