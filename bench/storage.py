@@ -9,8 +9,10 @@ the first ``--arrival-days`` and the calendar on to ``--days``, so that most cas
 six-month measurement done). Then every row of the cases that did not finish is deleted (their
 instance and every row that refers to it: tasks, timers, events, facts, projections), the
 database is vacuumed (VACUUM FULL), and the growth over the baseline is divided by the finished
-cases. The dashboard's roll-up cubes keep the counts of the deleted cases: they are bounded by
-months x organisations, not by cases, and counted in full (a slight overestimate).
+cases. VACUUM FULL waits (``--wait`` seconds at most) until no older transaction runs on the
+server, whose snapshot would keep dead row versions. The dashboard's roll-up cubes keep the
+counts of the deleted cases: they are bounded by months x organisations, not by cases, and
+counted in full (a slight overestimate).
 """
 
 from __future__ import annotations
@@ -35,9 +37,29 @@ from web.simulation.runner import simulate  # noqa: E402
 SETTINGS = {"TERUGKEER_FORMS_DIR": str(ROOT / "forms")}
 
 
-def sizes(database: sa.Engine) -> dict[str, int]:
+def wait_for_older_transactions(conn: sa.Connection, timeout: float) -> bool:
+    """Wait until no transaction that began before now runs anywhere on the server: VACUUM FULL
+    keeps every row version such a transaction might see, in any database (another session's
+    long COPY kept every old state of every case here). False when ``timeout`` passed first."""
+    mark = conn.execute(sa.text("SELECT txid_current() % 4294967296")).scalar_one()
+    older = sa.text(
+        "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND ("
+        "backend_xid::text::bigint < :mark OR backend_xmin::text::bigint < :mark)"
+    )
+    deadline = time.monotonic() + timeout
+    while conn.execute(older, {"mark": mark}).scalar_one():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(5)
+    return True
+
+
+def sizes(database: sa.Engine, wait: float = 0.0) -> dict[str, int]:
     """Each table's bytes with its indexes and TOAST, after VACUUM FULL."""
     with database.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        if wait and not wait_for_older_transactions(conn, wait):
+            print(f"  (a transaction older than the cleanup still ran after {wait:.0f} s: the")
+            print("   sizes below include row versions VACUUM FULL could not remove yet)")
         conn.execute(sa.text("VACUUM FULL"))
         rows = conn.execute(
             sa.text(
@@ -80,6 +102,9 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=420)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
+        "--wait", type=float, default=3600, help="seconds to wait for older transactions"
+    )
+    parser.add_argument(
         "--postgres", default="postgresql://postgres@127.0.0.1:5432/terugkeer_bench_storage"
     )
     args = parser.parse_args()
@@ -110,7 +135,7 @@ def main() -> None:
         f"{result.completed} tasks completed, {len(result.problems)} problems"
     )
     finished, deleted = keep_finished(database)
-    after = sizes(database)
+    after = sizes(database, args.wait)
     growth = {name: after[name] - baseline.get(name, 0) for name in after}
     total = sum(growth.values())
     print(f"{finished} finished cases kept ({deleted} unfinished deleted); after VACUUM FULL:")

@@ -106,3 +106,86 @@ def test_finished_cases_saved_before_compaction_are_compacted(make_engine, monke
     assert stored()["compacted"] is True and "Oud Dossier" not in json.dumps(stored())
     assert engine.element_states(case.id) == states
     assert engine.instance(case.id).data == data
+
+
+def test_finished_cases_lose_state_timestamps_and_have_their_projected_events_archived(
+    make_engine, monkeypatch
+) -> None:
+    """0490_smaller_finished: a finished case's events up to the dashboard's checkpoint move to
+    its archive row, those after it stay live; the case's audit trail reads the same; its state
+    is compacted without timestamps. The downgrade puts the events back."""
+    import json
+    from datetime import UTC, datetime
+
+    from alembic import command
+
+    from engine.db.migrate import alembic_config
+    from engine.runtime.codec import WorkflowCodec
+    from tests.engine.conftest import MODELS, SAMPLE_FILES
+
+    engine = make_engine(forms_dir=MODELS / "forms")
+    engine.deploy(SAMPLE_FILES)
+    monkeypatch.setattr(WorkflowCodec, "dump_state", WorkflowCodec._dump_tree)  # the old codec
+    case = engine.start("sample_case", {"prison_code": "PI-ZWL"}, "old")
+    for step in (
+        {"entry_date": "2026-05-04", "stay_days": 200},
+        {"notified_on": "2026-05-05"},
+        {"has_housing": True},
+    ):
+        engine.complete(engine.tasks(instance_id=case.id)[0].id, step, "mmd")
+    engine.send_message("release_date_set", "old", {"release_date": "2026-09-01"})
+    last = engine.tasks(instance_id=case.id)[0]
+    assert engine.complete(last.id, {"release_notice_sent": True}, "mmd").status == "completed"
+    monkeypatch.undo()
+    url = engine.database.url.render_as_string(hide_password=False)
+    audit = engine.events(case.id)
+    states_before = engine.element_states(case.id)
+    command.downgrade(alembic_config(url), "0480_compact_finished")
+    projected = audit[-3].id  # the feed has seen all but the last two events
+    checkpoints = sa.table(
+        "projection_checkpoints",
+        *(sa.column(n) for n in ("name", "position", "gaps", "updated_at", "attempts")),
+    )
+    events = sa.table("events", sa.column("id"), sa.column("instance_id"))
+    archives = sa.table("event_archives", sa.column("instance_id"), sa.column("events"))
+    states = sa.table("process_instances", sa.column("id"), sa.column("state"))
+    with engine.database.begin() as conn:
+        conn.execute(sa.delete(checkpoints))
+        conn.execute(
+            sa.insert(checkpoints).values(
+                name="dashboard",
+                position=projected,
+                gaps="{}",
+                updated_at=datetime.now(UTC),
+                attempts=0,
+            )
+        )
+
+    def live() -> list[int]:
+        with engine.database.connect() as conn:
+            query = sa.select(events.c.id).where(events.c.instance_id == case.id)
+            return sorted(conn.execute(query).scalars())
+
+    def timestamps() -> set:
+        with engine.database.connect() as conn:
+            query = sa.select(states.c.state).where(states.c.id == case.id)
+            state = json.loads(conn.execute(query).scalar_one())
+        processes = [state, *state["subprocesses"].values()]
+        return {t["last_state_change"] for p in processes for t in p["tasks"].values()}
+
+    assert timestamps() != {0.0}
+
+    upgrade(url)
+
+    assert live() == [e.id for e in audit[-2:]]
+    with engine.database.connect() as conn:
+        assert conn.execute(sa.select(archives.c.instance_id)).scalars().all() == [case.id]
+    assert engine.events(case.id) == audit
+    assert timestamps() == {0.0}
+    assert engine.element_states(case.id) == states_before
+
+    command.downgrade(alembic_config(url), "0480_compact_finished")
+
+    assert live() == [e.id for e in audit]
+    upgrade(url)
+    assert engine.events(case.id) == audit

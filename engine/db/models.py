@@ -190,3 +190,13 @@ class Event(Base):
     task_id: Mapped[str | None] = mapped_column(String(36))
     bpmn_id: Mapped[str | None] = mapped_column(String(255))
     detail: Mapped[dict | None]
+
+
+class EventArchive(Base):
+    """The audit events of a finished case, taken out of ``events`` in one row once the dashboard
+    has projected them (engine/store/event_archive.py). Read with the live ones, never apart."""
+
+    __tablename__ = "event_archives"
+
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), primary_key=True)
+    events: Mapped[str] = mapped_column(Text)

@@ -7,12 +7,14 @@ only to colour the case page's diagram, to pseudonymise the case (retention) and
 migration. What those need is, per process and BPMN element, its most pressing state. The
 compact state keeps exactly that: per (sub)process the root task and one task per task spec,
 the one whose state ``engine.runtime.projection.element_states`` would show (error, active,
-waiting, completed), all children of the root, with fresh sequential ids and no data. It is
-still SpiffWorkflow's own format, so every reader loads it as before; the case data (the
-``case_data`` column), the task rows and the audit events are untouched.
+waiting, completed), all children of the root, with fresh sequential ids, no data and no
+timestamps (the audit events keep when everything happened; a timestamp per task, unique per
+case, was a fifth of the compressed state). It is still SpiffWorkflow's own format, so every
+reader loads it as before; the case data (the ``case_data`` column) and the task rows are
+untouched, the audit events are archived apart (engine/store/event_archive.py).
 
 Pure JSON in, JSON out: the same function compacts on save (``WorkflowCodec.dump_state``) and
-in migration ``0480_compact_finished`` (rows written before).
+in migrations ``0480_compact_finished`` and ``0490_smaller_finished`` (rows written before).
 """
 
 from __future__ import annotations
@@ -115,7 +117,7 @@ def _bare(task: dict[str, Any], new_id: str, parent: str | None, children: list[
         "id": new_id,
         "parent": parent,
         "children": children,
-        "last_state_change": task.get("last_state_change"),
+        "last_state_change": 0.0,  # read by nothing; the audit events keep every moment
         "state": task["state"],
         "task_spec": task["task_spec"],
         "triggered": task.get("triggered", False),

@@ -130,9 +130,10 @@ def to_screening(app: Flask, key: str = "NZ-TEST-1", **data: object) -> None:
         engine.complete(notify.id, {"notified_on": "2026-05-04"}, "mmd")
 
 
-def close_case(app: Flask, key: str, **data: object) -> None:
-    """Start a sample case and work it to its end (the last step done at the clock's time)."""
-    instance = start_case(app, key, **data)
+def close_case(app: Flask, key: str, started: InstanceInfo | None = None, **data: object) -> None:
+    """Start a sample case (or take the ``started`` one) and work it to its end (the last step
+    done at the clock's time)."""
+    instance = started or start_case(app, key, **data)
     with app.app_context():
         engine = current_engine()
         steps = [

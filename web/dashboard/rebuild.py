@@ -2,10 +2,10 @@
 for databases from before the dashboard (migration 0200), or after a change of its definitions.
 
 Per instance, the task projection (``human_tasks``: ready, completed and cancelled times) and the
-first claims from the audit events are replayed through the projector in time order, with the
-case's current data; a last pass at ``now`` marks what is overdue and counts the case in the
-outcome cube. Dimensions are the case's current prison and municipality. The dashboard feed's
-checkpoint is put after the newest event (stop the feed's workers while rebuilding).
+first claims from the audit events (live or archived) are replayed through the projector in time
+order, with the case's current data; a last pass at ``now`` marks what is overdue and counts the
+case in the outcome cube. Dimensions are the case's current prison and municipality. The dashboard
+feed's checkpoint is put after the newest event (stop the feed's workers while rebuilding).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from sqlalchemy import Connection, delete, func, select
 
 from engine import CaseChange, InstanceInfo, WorkingDayCalendar
 from engine.db.models import Event, HumanTask
+from engine.store.events import for_instance as case_events
 from web.dashboard.feed import set_position
 from web.dashboard.projection import DashboardProjection
 from web.dashboard.tables import (
@@ -55,13 +56,10 @@ def rebuild_dashboard(
 def _replay(
     conn: Connection, projection: DashboardProjection, info: InstanceInfo, now: datetime
 ) -> None:
-    claims = dict(
-        conn.execute(
-            select(events.c.task_id, func.min(events.c.at))
-            .where(events.c.instance_id == info.id, events.c.kind == "task_claimed")
-            .group_by(events.c.task_id)
-        ).all()
-    )
+    claims: dict[str | None, datetime] = {}
+    for event in case_events(conn, info.id):  # live and archived (engine/store/event_archive.py)
+        if event.kind == "task_claimed" and event.task_id not in claims:
+            claims[event.task_id] = event.at
     moments: dict[datetime, list[dict]] = defaultdict(list)
     for task in conn.execute(select(human_tasks).where(human_tasks.c.instance_id == info.id)):
         moments[task.created_at].append(_event("task_ready", task.id, task.bpmn_id))

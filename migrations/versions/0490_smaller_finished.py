@@ -1,0 +1,132 @@
+"""engine: finished cases smaller: their audit events archived, their states without timestamps
+
+Revision ID: 0490_smaller_finished
+Revises: 0480_compact_finished
+Create Date: 2026-12-03
+
+Issue 14, at most 25 KB per finished case:
+
+- event_archives: the audit events of a finished case in one row (engine/store/event_archive.py)
+  instead of about 50 rows with two indexes. The dashboard's feed moves a finished case's events
+  there once it has projected them; this migration does so for the finished cases up to the
+  feed's checkpoint (the events it has not seen stay live, the feed archives them later).
+- The compact states of finished cases lose their per-task timestamps (read by nothing; the audit
+  events keep every moment), a page of rows at a time.
+
+The downgrade puts the archived events back into ``events`` with their ids and drops the table;
+the states keep their zero timestamps (every version reads them).
+"""
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+
+import sqlalchemy as sa
+from alembic import op
+
+from engine.db.models import UTCDateTime
+from engine.store.compaction import compact_state
+from engine.store.event_archive import archive
+
+revision = "0490_smaller_finished"
+down_revision = "0480_compact_finished"
+branch_labels = None
+depends_on = None
+
+PAGE = 200
+instances = sa.table("process_instances", sa.column("id"), sa.column("status"), sa.column("state"))
+checkpoints = sa.table(
+    "projection_checkpoints", sa.column("name"), sa.column("position"), sa.column("gaps")
+)
+
+
+def upgrade() -> None:
+    op.create_table(
+        "event_archives",
+        sa.Column("instance_id", sa.Integer(), nullable=False),
+        sa.Column("events", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["instance_id"],
+            ["process_instances.id"],
+            name=op.f("fk_event_archives_instance_id_process_instances"),
+        ),
+        sa.PrimaryKeyConstraint("instance_id", name=op.f("pk_event_archives")),
+    )
+    bind = op.get_bind()
+    checkpoint = bind.execute(
+        sa.select(checkpoints.c.position, checkpoints.c.gaps).where(
+            checkpoints.c.name == "dashboard"
+        )
+    ).first()
+    unseen: list[int] = []
+    if checkpoint is not None:
+        gaps = checkpoint.gaps
+        unseen = [int(i) for i in (json.loads(gaps) if isinstance(gaps, str) else gaps or {})]
+    for ids in _finished_pages(bind):
+        if checkpoint is not None:  # only what the dashboard's feed has projected
+            archive(bind, ids, up_to=checkpoint.position, unseen=unseen)
+        _without_timestamps(bind, ids)
+
+
+def _finished_pages(bind: sa.Connection) -> Iterator[list[int]]:
+    after = 0
+    while True:
+        ids = (
+            bind.execute(
+                sa.select(instances.c.id)
+                .where(instances.c.status == "completed", instances.c.id > after)
+                .order_by(instances.c.id)
+                .limit(PAGE)
+            )
+            .scalars()
+            .all()
+        )
+        if ids:
+            yield ids
+        if len(ids) < PAGE:
+            return
+        after = ids[-1]
+
+
+def _without_timestamps(bind: sa.Connection, ids: list[int]) -> None:
+    rows = bind.execute(
+        sa.select(instances.c.id, instances.c.state).where(instances.c.id.in_(ids))
+    ).all()
+    for row in rows:
+        state = json.loads(row.state) if row.state else None
+        if not state or not state.get("completed"):
+            continue
+        text = json.dumps(compact_state(state))
+        if text != row.state:
+            bind.execute(sa.update(instances).where(instances.c.id == row.id).values(state=text))
+
+
+def downgrade() -> None:
+    bind = op.get_bind()
+    archives = sa.table("event_archives", sa.column("instance_id"), sa.column("events"))
+    events = sa.table(
+        "events",
+        *(sa.column(name) for name in ("id", "instance_id", "version_id", "actor", "kind")),
+        sa.column("task_id"),
+        sa.column("bpmn_id"),
+        sa.column("at", UTCDateTime()),
+        sa.column("detail", sa.JSON()),
+    )
+    for instance_id, text in bind.execute(sa.select(archives.c.instance_id, archives.c.events)):
+        rows = [
+            {
+                "id": ident,
+                "instance_id": instance_id,
+                "version_id": version_id,
+                "at": datetime.fromisoformat(at),
+                "actor": actor,
+                "kind": kind,
+                "task_id": task_id,
+                "bpmn_id": bpmn_id,
+                "detail": detail,
+            }
+            for ident, version_id, at, actor, kind, task_id, bpmn_id, detail in json.loads(text)
+        ]
+        if rows:
+            bind.execute(sa.insert(events), rows)
+    op.drop_table("event_archives")
