@@ -194,9 +194,10 @@ class Event(Base):
 
 class EventArchive(Base):
     """The audit events of a finished case, taken out of ``events`` in one row once the dashboard
-    has projected them (engine/store/event_archive.py). Read with the live ones, never apart."""
+    has projected them (engine/store/event_archive.py: zlib-compressed JSON). Read with the live
+    ones, never apart."""
 
     __tablename__ = "event_archives"
 
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), primary_key=True)
-    events: Mapped[str] = mapped_column(Text)
+    events: Mapped[bytes] = mapped_column(LargeBinary)
