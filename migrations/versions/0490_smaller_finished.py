@@ -1,7 +1,7 @@
 """engine: finished cases smaller: their audit events archived, their states without timestamps
 
 Revision ID: 0490_smaller_finished
-Revises: 0480_compact_finished
+Revises: 0520_case_list_indexes
 Create Date: 2026-12-03
 
 Issue 14, at most 25 KB per finished case:
@@ -32,7 +32,7 @@ from engine.store.compaction import compact_state
 from engine.store.event_archive import archive
 
 revision = "0490_smaller_finished"
-down_revision = "0480_compact_finished"
+down_revision = "0520_case_list_indexes"
 branch_labels = None
 depends_on = None
 
