@@ -27,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,6 +123,8 @@ def start_topology(url: str, port: int, workers: int, folder: Path) -> list[subp
         "PROMETHEUS_MULTIPROC_DIR": str(folder / "metrics"),
         "TERUGKEER_WEB_BIND": f"127.0.0.1:{port}",
         "TERUGKEER_WEB_WORKERS": str(workers),
+        # The processes run this checkout's code, whichever checkout the virtualenv installed.
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     }
     env.pop("TERUGKEER_RUN_SCHEDULER", None)
     (folder / "metrics").mkdir(exist_ok=True)
@@ -150,8 +153,11 @@ def stop(processes: list[subprocess.Popen]) -> None:
             process.wait()
 
 
-def wait_until_serving(port: int, processes: list[subprocess.Popen], seconds: float = 120) -> None:
+def wait_until_serving(port: int, processes: list[subprocess.Popen], seconds: float = 180) -> None:
+    """Until /readyz says ready; after ``seconds`` of an answering app that is not ready, say
+    why (its checks) and go on: the pages do not need a scheduler."""
     deadline = time.monotonic() + seconds
+    checks = "no answer"
     while time.monotonic() < deadline:
         if any(p.poll() is not None for p in processes):
             raise RuntimeError("a process of the topology ended; see its log")
@@ -159,10 +165,14 @@ def wait_until_serving(port: int, processes: list[subprocess.Popen], seconds: fl
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5) as answer:
                 if answer.status == 200:
                     return
+        except urllib.error.HTTPError as error:
+            checks = error.read().decode()
         except OSError:
             pass
         time.sleep(0.5)
-    raise RuntimeError("the app did not become ready")
+    if checks == "no answer":
+        raise RuntimeError("the app did not answer")
+    print(f"WARNING: /readyz still not ready after {seconds:.0f} s, going on: {checks}")
 
 
 def commands(port: int) -> dict[str, float]:
@@ -305,9 +315,11 @@ def main(argv: list[str] | None = None) -> int:
             raise
         finally:
             stop(processes)
-    label = (
-        f"{args.cases} cases ({args.open_cases} open), {args.users} users, {args.workers} workers"
-    )
+    with sa.create_engine(bench_config(url).DATABASE_URL).connect() as conn:
+        cases, running = conn.execute(
+            sa.text("SELECT count(*), count(*) FILTER (WHERE status = 'running') FROM cases")
+        ).one()
+    label = f"{cases} cases ({running} open), {args.users} users, {args.workers} workers"
     figures = report(result, label)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1))

@@ -252,9 +252,12 @@ class User:
         page = self.get("task page", f"/taken/{task_id}")
         form = self.form_for(task_id)
         form["csrf_token"] = csrf(page)
-        _status, _body, location = self.browser.request(
-            "complete", "POST", f"/taken/{task_id}/afronden", form, (303,)
+        status, _body, location = self.browser.request(
+            "complete", "POST", f"/taken/{task_id}/afronden", form, (303, 422)
         )
+        if status == 422:  # the generated answers missed a rule: say which task's form
+            self.browser.recorder.error(f"complete: HTTP 422 ({self.engine.task(task_id).bpmn_id})")
+            raise Unexpected("complete")
         if f"/taken/{task_id}" in location:  # closed meanwhile (a timer, a colleague)
             self.browser.recorder.conflict("complete")
         else:
