@@ -9,8 +9,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import datetime
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -36,6 +35,7 @@ from engine.runtime.limits import CommandLimits
 from engine.runtime.organisations import OrganisationDirectory, check_organisations
 from engine.runtime.projecting import project_tasks, project_timers, task_base
 from engine.runtime.projection import ready_user_tasks, task_row, waiting_timers
+from engine.runtime.stepping import advance, to_json_value
 from engine.script_limits import command_budget
 from engine.store import events, human_tasks, instances, timers
 from engine.store.records import InstanceInfo
@@ -143,10 +143,12 @@ class Pipeline:
                 # Raised after the transaction, which wrote nothing, committed: a rollback would
                 # make psycopg drop its prepared statements (it does on every ROLLBACK), and a
                 # scheduler's round that finds no due timer ends here.
+                if callable(target):  # a lookup that found nothing: the kind says enough
+                    raise NotFoundError("the case does not exist")
                 raise NotFoundError(
-                    "the case does not exist"
-                    if callable(target)
-                    else f"instance {target} does not exist"
+                    f"instance {target} does not exist",
+                    reason="instance_not_found",
+                    instance_id=target,
                 )
         self._committed(command, revision)
         return info, result
@@ -384,29 +386,6 @@ class Pipeline:
             ended = command.head.ended_at if command.head is not None else None
             return "completed", ended or command.now, None  # a completed case keeps its end
         return "running", None, None
-
-
-def advance(
-    workflow: BpmnWorkflow,
-    before_run: Callable[[Any], None],
-    on_completed: Callable[[Any], None],
-) -> None:
-    """Fire what is due, then run the engine until only user tasks and waiting events are left."""
-    workflow.refresh_timers()
-    workflow.do_engine_steps(will_complete_task=before_run, did_complete_task=on_completed)
-
-
-def to_json_value(value: Any) -> Any:
-    """Task data as plain JSON values (dates and decimals as strings)."""
-    if isinstance(value, dict):
-        return {str(k): to_json_value(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_json_value(v) for v in value]
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
 
 
 @dataclass

@@ -277,7 +277,11 @@ def save(
         },
     )
     if result.rowcount != 1:
-        raise ConflictError(f"instance {instance_id} was changed by another writer")
+        raise ConflictError(
+            f"instance {instance_id} was changed by another writer",
+            reason="instance_changed",
+            instance_id=instance_id,
+        )
     return expected_revision + 1
 
 
