@@ -17,49 +17,33 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
-
 from engine import InstanceInfo, WorkingDayCalendar
 from engine.clock import AMSTERDAM
-from web.dashboard.cube import add, merge, rollups
+from web.dashboard.batch import Batch
+from web.dashboard.cube import merge, rollups
 from web.dashboard.definitions import KIND_OF_TASK, KINDS
 from web.dashboard.tables import (
     CASE_ROLLUPS,
     DEADLINE_MEASURES,
     DEADLINE_STATS_KEY,
     deadline_column,
-    deadline_facts,
     deadline_stats,
-)
-
-_UPDATE = (
-    update(deadline_facts)
-    .where(
-        deadline_facts.c.instance_id == bindparam("b_instance"),
-        deadline_facts.c.kind == bindparam("b_kind"),
-    )
-    .values(
-        status=bindparam("b_status"),
-        done=bindparam("b_done"),
-        decided_at=bindparam("b_decided"),
-        prison=bindparam("b_prison"),
-        municipality=bindparam("b_municipality"),
-    )
 )
 
 
 def update(
-    conn: Connection,
+    batch: Batch,
     instance: InstanceInfo,
     events: list[dict],
     elements: Mapping[str, str],
     calendar: WorkingDayCalendar,
     dimensions: Mapping[str, str],
 ) -> None:
-    """Bring the case's deadline facts up to date with one command's events."""
+    """Bring the case's deadline facts up to date with one command's events (in ``batch``,
+    web/dashboard/batch.py)."""
     relevant = [e for e in events if _kind_of(e, elements)]
-    query = select(deadline_facts).where(deadline_facts.c.instance_id == instance.id)
-    facts = {row.kind: dict(row._mapping) for row in conn.execute(query)}
+    batch.load_cases([instance.id])
+    facts = batch.deadlines[instance.id]
     if not relevant and not any(f["status"] == "pending" for f in facts.values()):
         return
     now = instance.updated_at
@@ -84,7 +68,8 @@ def update(
             if fact is None:
                 started = _start(instance, code, calendar, dimensions)
                 if started is not None:
-                    facts[code] = new[code] = started
+                    new[code] = started
+                    batch.new_deadline(started)
             continue
         if fact is None or fact["status"] != "pending":
             continue
@@ -98,11 +83,8 @@ def update(
         elif fact["done"] >= fact["required"]:
             decide(fact, "met")
 
-    if new:
-        conn.execute(insert(deadline_facts), list(new.values()))
-    updates = [_update_row(facts[code]) for code in sorted(changed) if code not in new]
-    if updates:
-        conn.execute(_UPDATE, updates)
+    for code in sorted(changed):
+        batch.deadline_changed(facts[code])
     if decided:
         merged = merge(
             (key, {deadline_column(fact["kind"], fact["status"]): 1})
@@ -116,7 +98,7 @@ def update(
                 CASE_ROLLUPS,
             )
         )
-        add(conn, deadline_stats, DEADLINE_STATS_KEY, DEADLINE_MEASURES, merged)
+        batch.add(deadline_stats, DEADLINE_STATS_KEY, DEADLINE_MEASURES, merged)
 
 
 def _kind_of(event: dict, elements: Mapping[str, str]) -> str | None:
@@ -143,16 +125,4 @@ def _start(
         "required": kind.required,
         "done": 0,
         "decided_at": None,
-    }
-
-
-def _update_row(fact: dict) -> dict:
-    return {
-        "b_instance": fact["instance_id"],
-        "b_kind": fact["kind"],
-        "b_status": fact["status"],
-        "b_done": fact["done"],
-        "b_decided": fact["decided_at"],
-        "b_prison": fact["prison"],
-        "b_municipality": fact["municipality"],
     }

@@ -49,7 +49,7 @@ events = Event.__table__
 checkpoints = projection_checkpoints
 
 NAME = "dashboard"
-BATCH = 500
+BATCH = 2000
 GAP_SECONDS = 300.0
 MAX_GAPS = 1000
 MAX_BACKOFF_SECONDS = 60.0
@@ -189,10 +189,16 @@ class DashboardFeed:
         if not by_case:
             return
         infos = instance_store.infos_by_ids(conn, sorted(by_case))
-        for instance_id, found in by_case.items():
-            info = infos.get(instance_id)
-            if info is not None:
-                self._project_case(conn, info, found)
+        ready = [
+            e["task_id"] for found in by_case.values() for e in found if e["kind"] == "task_ready"
+        ]
+        # One batch for the run: the rows of its cases read at once, what changed written at the
+        # end, a statement per table and cube (web/dashboard/batch.py).
+        with self.projection.batch(conn, sorted(infos), ready):
+            for instance_id, found in by_case.items():
+                info = infos.get(instance_id)
+                if info is not None:
+                    self._project_case(conn, info, found)
 
     def _project_case(self, conn: Connection, info: InstanceInfo, found: list[dict]) -> None:
         """A case's events in commit order: the events of one moment as one change, a claim on

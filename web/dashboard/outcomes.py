@@ -14,12 +14,11 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
-
 from engine import InstanceInfo
 from web.cases import fields
 from web.cases.projection import case_row
-from web.dashboard.cube import add, merge, rollups
+from web.dashboard.batch import Batch, Outcome, Statuses
+from web.dashboard.cube import merge, rollups
 from web.dashboard.tables import (
     MONITOR_MOMENTS,
     NONE,
@@ -28,22 +27,18 @@ from web.dashboard.tables import (
     OUTCOME_STATS_KEY,
     PROVISIONS,
     STATUSES,
-    outcome_cases,
     outcome_column,
     outcome_stats,
 )
 
-Statuses = dict[tuple[str, str], str]
-_CELL = ("prison", "municipality", "stay_class", "month")
 
-
-def update_case(conn: Connection, instance: InstanceInfo) -> None:
-    """Move the case's counts if its statuses or dimensions changed since they were counted."""
-    old = conn.execute(
-        select(outcome_cases).where(outcome_cases.c.instance_id == instance.id)
-    ).first()
-    old_key = {name: getattr(old, name) for name in _CELL} if old is not None else None
-    old_statuses = _unpack(old.statuses) if old is not None else {}
+def update_case(batch: Batch, instance: InstanceInfo) -> None:
+    """Move the case's counts if its statuses or dimensions changed since they were counted (in
+    ``batch``, web/dashboard/batch.py, which reads and writes ``dash_outcome_cases``)."""
+    batch.load_cases([instance.id])
+    old = batch.outcomes.get(instance.id)
+    old_key = old.key if old is not None else None
+    old_statuses = old.statuses if old is not None else {}
     row = case_row(instance)
     new_key = cell(
         row["prison_code"], row["municipality_code"], row["stay_class"], row["release_date"]
@@ -56,37 +51,8 @@ def update_case(conn: Connection, instance: InstanceInfo) -> None:
         changes.extend(contributions(old_key, old_statuses, -1))
     if new_key is not None:
         changes.extend(contributions(new_key, new_statuses, +1))
-    add(conn, outcome_stats, OUTCOME_STATS_KEY, OUTCOME_MEASURES, merge(changes))
-    remember(conn, instance.id, new_key, new_statuses, known=old is not None)
-
-
-def remember(
-    conn: Connection,
-    instance_id: int,
-    key: Mapping[str, str] | None,
-    statuses: Statuses,
-    *,
-    known: bool,
-) -> None:
-    """Store what the cube now counts of the case (nothing before its release)."""
-    where = outcome_cases.c.instance_id == instance_id
-    if key is None:
-        if known:
-            conn.execute(delete(outcome_cases).where(where))
-        return
-    values = {**key, "statuses": _pack(statuses)}
-    if known:
-        conn.execute(update(outcome_cases).where(where).values(**values))
-    else:
-        conn.execute(insert(outcome_cases).values(instance_id=instance_id, **values))
-
-
-def _pack(statuses: Statuses) -> dict[str, str]:
-    return {f"{moment}:{provision}": status for (moment, provision), status in statuses.items()}
-
-
-def _unpack(stored: Mapping[str, str]) -> Statuses:
-    return {tuple(key.split(":", 1)): status for key, status in stored.items()}  # type: ignore[misc]
+    batch.add(outcome_stats, OUTCOME_STATS_KEY, OUTCOME_MEASURES, merge(changes))
+    batch.set_outcome(instance.id, Outcome(new_key, new_statuses))
 
 
 def cell(

@@ -6,26 +6,26 @@ and hands each case's events of one moment to ``project`` (a claim to ``record_c
 order they were committed, with the case's current data (web/dashboard/rebuild.py replays the
 same way). The outcome cube remembers what it counted per case (web/dashboard/outcomes.py).
 
-Per command it costs: one select of the tasks it opened or closed, one of the case's deadline
-facts, one of the case's outcome row, and an upsert per cube it changed.
+Inside ``batch`` the projector works in memory (web/dashboard/batch.py): the rows of the run's
+cases are read once, and what changed is written at the end of the batch, a statement per table
+and cube for the whole run. Outside a batch each call is a batch of its own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection
 
 from engine import CaseChange, WorkingDayCalendar
-from engine.db.models import HumanTask
 from web.cases import fields
 from web.dashboard import compliance, outcomes
+from web.dashboard.batch import Batch
 from web.dashboard.cube import (
-    add,
     bucket_of,
-    delete_empty,
     last_day_on_time,
     merge,
     month_of,
@@ -38,12 +38,9 @@ from web.dashboard.tables import (
     TASK_ROLLUPS,
     TASK_STATS_KEY,
     bucket_column,
-    task_facts,
     task_open,
     task_stats,
 )
-
-human_tasks = HumanTask.__table__
 
 
 class DashboardProjection:
@@ -52,36 +49,66 @@ class DashboardProjection:
 
     def __init__(self, calendar: WorkingDayCalendar) -> None:
         self.calendar = calendar
+        self._batch: Batch | None = None
+
+    @contextlib.contextmanager
+    def batch(
+        self, conn: Connection, instance_ids: Iterable[int] = (), ready: Iterable[str] = ()
+    ) -> Iterator[Batch]:
+        """Project in memory until the block ends, then write what changed (only when the block
+        succeeds). ``instance_ids`` and ``ready`` (task ids that became ready) are read at once."""
+        batch = Batch(conn)
+        batch.load_cases(instance_ids)
+        batch.load_human_tasks(ready)
+        self._batch = batch
+        try:
+            yield batch
+            batch.write()
+        finally:
+            self._batch = None
+
+    @contextlib.contextmanager
+    def _current(self, conn: Connection) -> Iterator[Batch]:
+        if self._batch is not None and self._batch.conn is conn:
+            yield self._batch
+        else:
+            with self.batch(conn) as batch:
+                yield batch
 
     def project(self, change: CaseChange) -> None:
-        conn, instance = change.conn, change.instance
+        with self._current(change.conn) as batch:
+            self._project(batch, change)
+
+    def _project(self, batch: Batch, change: CaseChange) -> None:
+        instance = change.instance
         now = instance.updated_at
+        batch.load_cases([instance.id])
         dimensions = case_dimensions(instance.data)
         ready = [e["task_id"] for e in change.events if e["kind"] == "task_ready"]
         completed = [e["task_id"] for e in change.events if e["kind"] == "task_completed"]
         cancelled = [e["task_id"] for e in change.events if e["kind"] == "task_cancelled"]
-        opened = open_tasks(conn, ready, dimensions) if ready else {}
-        closed = close_tasks(conn, completed, cancelled, now) if completed or cancelled else {}
-        flag_overdue(conn, instance.id, now)
+        opened = open_tasks(batch, ready, dimensions) if ready else {}
+        closed = close_tasks(batch, completed, cancelled, now) if completed or cancelled else {}
+        flag_overdue(batch, instance.id, now)
         elements = {**opened, **closed}
-        compliance.update(conn, instance, change.events, elements, self.calendar, dimensions)
-        outcomes.update_case(conn, instance)
+        compliance.update(batch, instance, change.events, elements, self.calendar, dimensions)
+        outcomes.update_case(batch, instance)
 
     def record_claims(self, conn: Connection, rows: list[dict]) -> None:
         claims = [
-            {"b_task": row["task_id"], "b_at": row["at"]}
+            (row["task_id"], row["at"])
             for row in rows
             if row["kind"] == "task_claimed" and row.get("task_id")
         ]
-        if claims:
-            conn.execute(_FIRST_CLAIM, claims)
-
-
-_FIRST_CLAIM = (
-    update(task_facts)
-    .where(task_facts.c.task_id == bindparam("b_task"), task_facts.c.claimed_at.is_(None))
-    .values(claimed_at=bindparam("b_at"))
-)
+        if not claims:
+            return
+        with self._current(conn) as batch:
+            batch.load_tasks(task for task, _at in claims)
+            for task, at in claims:
+                fact = batch.tasks.get(task)
+                if fact is not None and fact["claimed_at"] is None:
+                    fact["claimed_at"] = at
+                    batch.task_changed(fact)
 
 
 def case_dimensions(data: dict[str, Any]) -> dict[str, str]:
@@ -108,9 +135,9 @@ def _open_key(fact: dict[str, Any]) -> dict[str, str]:
     return {**_task_key(fact), "due_on": last_day_on_time(due) if due else NONE}
 
 
-def open_tasks(conn: Connection, task_ids: list[str], dimensions: dict[str, str]) -> dict[str, str]:
+def open_tasks(batch: Batch, task_ids: list[str], dimensions: dict[str, str]) -> dict[str, str]:
     """Facts for tasks that became ready, counted in the open-task cube; task id -> element."""
-    rows = conn.execute(select(human_tasks).where(human_tasks.c.id.in_(task_ids))).all()
+    rows = batch.human_tasks(task_ids)
     facts = [
         {
             "task_id": row.id,
@@ -130,64 +157,48 @@ def open_tasks(conn: Connection, task_ids: list[str], dimensions: dict[str, str]
         }
         for row in sorted(rows, key=lambda r: r.id)
     ]
+    for fact in facts:
+        batch.new_task(fact)
     if facts:
-        conn.execute(insert(task_facts), facts)
-        _count_open(conn, facts, +1)
+        _count_open(batch, facts, +1)
     return {fact["task_id"]: fact["bpmn_id"] for fact in facts}
 
 
-def _count_open(conn: Connection, facts: Iterable[dict[str, Any]], amount: int) -> None:
+def _count_open(batch: Batch, facts: Iterable[dict[str, Any]], amount: int) -> None:
     merged = merge(
         (key, {"open": amount}) for fact in facts for key in rollups(_open_key(fact), TASK_ROLLUPS)
     )
-    add(conn, task_open, TASK_OPEN_KEY, ("open",), merged)
-    if amount < 0:
-        delete_empty(conn, task_open, TASK_OPEN_KEY, "open", merged)
-
-
-_CLOSE = (
-    update(task_facts)
-    .where(task_facts.c.task_id == bindparam("b_task"))
-    .values(
-        status=bindparam("b_status"),
-        completed_at=bindparam("b_completed"),
-        cancelled_at=bindparam("b_cancelled"),
-        overdue=bindparam("b_overdue"),
-    )
-)
+    batch.add(task_open, TASK_OPEN_KEY, ("open",), merged, drop_empty="open")
 
 
 def close_tasks(
-    conn: Connection, completed: list[str], cancelled: list[str], now: datetime
+    batch: Batch, completed: list[str], cancelled: list[str], now: datetime
 ) -> dict[str, str]:
     """Completed and cancelled tasks: out of the open cube, into the statistics; id -> element."""
     wanted = [*completed, *cancelled]
-    query = select(task_facts).where(
-        task_facts.c.task_id.in_(wanted), task_facts.c.status == "open"
-    )
-    facts = [dict(row._mapping) for row in conn.execute(query)]
+    batch.load_tasks(wanted)
+    found = {batch.tasks[i]["task_id"]: batch.tasks[i] for i in wanted if i in batch.tasks}
+    facts = [fact for fact in found.values() if fact["status"] == "open"]
     if not facts:
         return {}
     done = set(completed)
-    updates, statistics = [], []
-    for fact in sorted(facts, key=lambda f: f["task_id"]):
+    statistics = []
+    facts.sort(key=lambda f: f["task_id"])
+    _count_open(batch, facts, -1)
+    for fact in facts:
         is_done = fact["task_id"] in done
         late = bool(fact["due_at"] is not None and now > fact["due_at"])
-        updates.append(
-            {
-                "b_task": fact["task_id"],
-                "b_status": "completed" if is_done else "cancelled",
-                "b_completed": now if is_done else None,
-                "b_cancelled": None if is_done else now,
-                "b_overdue": late or fact["overdue"],
-            }
-        )
         measures = completion_measures(fact, now, late) if is_done else {"cancelled": 1}
         key = {**_task_key(fact), "month": month_of(now)}
         statistics.extend((rolled, measures) for rolled in rollups(key, TASK_ROLLUPS))
-    conn.execute(_CLOSE, updates)
-    _count_open(conn, facts, -1)
-    add(conn, task_stats, TASK_STATS_KEY, TASK_MEASURES, merge(statistics))
+        fact.update(
+            status="completed" if is_done else "cancelled",
+            completed_at=now if is_done else None,
+            cancelled_at=None if is_done else now,
+            overdue=late or fact["overdue"],
+        )
+        batch.task_changed(fact)
+    batch.add(task_stats, TASK_STATS_KEY, TASK_MEASURES, merge(statistics))
     return {fact["task_id"]: fact["bpmn_id"] for fact in facts}
 
 
@@ -213,18 +224,10 @@ def completion_measures(fact: dict[str, Any], completed_at: datetime, late: bool
     return measures
 
 
-_FLAG_OVERDUE = (
-    update(task_facts)
-    .where(
-        task_facts.c.instance_id == bindparam("b_instance"),
-        task_facts.c.status == "open",
-        task_facts.c.overdue.is_(False),
-        task_facts.c.due_at <= bindparam("b_now"),
-    )
-    .values(overdue=True)
-)
-
-
-def flag_overdue(conn: Connection, instance_id: int, now: datetime) -> None:
+def flag_overdue(batch: Batch, instance_id: int, now: datetime) -> None:
     """Mark the case's open tasks whose due time has passed (its deadline timers fire then)."""
-    conn.execute(_FLAG_OVERDUE, {"b_instance": instance_id, "b_now": now})
+    for task_id in sorted(batch.open_by_case.get(instance_id, ())):
+        fact = batch.tasks[task_id]
+        if not fact["overdue"] and fact["due_at"] is not None and fact["due_at"] <= now:
+            fact["overdue"] = True
+            batch.task_changed(fact)

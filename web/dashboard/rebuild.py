@@ -47,7 +47,8 @@ def rebuild_dashboard(
     projection = DashboardProjection(calendar)
     count = 0
     for info in instances:
-        _replay(conn, projection, info, now)
+        with projection.batch(conn, [info.id]):
+            _replay(conn, projection, info, now)
         count += 1
     set_position(conn, newest)
     return count
