@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import atexit
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -11,7 +11,14 @@ from typing import Any
 from flask import Flask, current_app
 from sqlalchemy import Engine as SQLEngine
 
-from engine import CommandLimits, Engine, ScriptLimits, TimerRetry, calendar_from_setting
+from engine import (
+    CommandLimits,
+    Engine,
+    Projector,
+    ScriptLimits,
+    TimerRetry,
+    calendar_from_setting,
+)
 from engine.scheduler import TimerScheduler
 from web.cases.projection import project_case
 from web.dashboard.feed import DashboardFeed, FeedWorker
@@ -25,7 +32,12 @@ FEED_KEY = "terugkeer_dashboard_feed"
 NOTIFICATIONS_KEY = "terugkeer_notifications"  # the mail dispatcher (web/notifications/)
 
 
-def build_engine(database: str | SQLEngine, settings: Mapping[str, Any]) -> Engine:
+def build_engine(
+    database: str | SQLEngine,
+    settings: Mapping[str, Any],
+    *,
+    projectors: Iterable[Projector] = (),
+) -> Engine:
     """An Engine with the calendar, forms folder and clock from ``settings``, the cases projector
     registered (the projection that must agree with each command, in its transaction), the
     notification outbox's sink (an immediate release becomes an outbox row in its command), the
@@ -33,7 +45,8 @@ def build_engine(database: str | SQLEngine, settings: Mapping[str, Any]) -> Engi
     command limits, and its commands counted for /metrics.
 
     The dashboard is projected outside the commands, from the audit events: ``dashboard_feed``
-    (run by ``start_scheduler``, ``terugkeer scheduler`` and the simulator)."""
+    (run by ``start_scheduler``, ``terugkeer scheduler`` and the simulator). ``projectors`` are
+    added after the cases projector (the simulator's, which notes the tasks its commands open)."""
     forms_dir = settings.get("TERUGKEER_FORMS_DIR")
     calendar = calendar_from_setting(settings.get("TERUGKEER_CLOSURE_DAYS"))
     engine = Engine(
@@ -41,7 +54,7 @@ def build_engine(database: str | SQLEngine, settings: Mapping[str, Any]) -> Engi
         clock=settings.get("TERUGKEER_CLOCK"),
         calendar=calendar,
         forms_dir=Path(forms_dir) if forms_dir else None,
-        projectors=[project_case],
+        projectors=[project_case, *projectors],
         event_sinks=[record_releases],
         organisations=is_organisation,
         limits=command_limits(settings),

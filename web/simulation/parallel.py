@@ -5,7 +5,9 @@ people whose number falls in its shard (``Shard``: number modulo the worker coun
 its own cases' timers and finds only its own cases' new tasks. Cases never touch each other, so
 a worker's results follow from the seed and the worker count alone. The workers keep one
 calendar: after each simulated day every worker waits for the others (a barrier), so no worker
-runs ahead by more than a day; the first one reports the day to the progress bar.
+runs ahead by more than a day; the first one reports the day to the progress bar. Every
+``FEED_EVERY_DAYS`` simulated days the first worker lets the dashboard's feed catch up while the
+others wait, and every worker does at the end.
 
 Workers start with a fixed ``PYTHONHASHSEED``, a precaution: whatever iterates over a set of
 names (form validators, SpiffWorkflow) does so in the same order in every run. Commands run with
@@ -16,6 +18,7 @@ machine's load.
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing
 import os
 import queue as queue_module
@@ -27,9 +30,13 @@ from typing import Any
 from engine.clock import AMSTERDAM, ManualClock
 from web.simulation.queries import without_synchronous_commit
 from web.simulation.runner import SIMULATION_COMMAND_SECONDS, Result, Shard, Simulator
+from web.simulation.tracking import OpenedTasks
 
 SPAWN = multiprocessing.get_context("spawn")  # no inherited connections or threads
 BARRIER_TIMEOUT = 3600.0
+FEED_EVERY_DAYS = 7
+"""The dashboard's feed catches up after every so many simulated days and at the end: during a
+run the dashboard is at most a simulated week behind; when the run ends it is complete."""
 HASH_SEED = "0"
 
 
@@ -48,7 +55,14 @@ class Job:
     arrival_days: int | None = None
     unsafe_commit: bool = False
 
-    def run(self, shard: Shard, day_done: Callable[[int], None] | None = None) -> Result:
+    def run(
+        self,
+        shard: Shard,
+        day_done: Callable[[int], None] | None = None,
+        together: Callable[[], None] | None = None,
+    ) -> Result:
+        """Simulate ``shard``'s people. ``together()`` returns when every worker called it (a
+        barrier; None with one worker); ``day_done(day)`` reports a simulated day."""
         from web.engine_access import build_engine, dashboard_feed  # the app's wiring
 
         clock = ManualClock(datetime.combine(self.start, time(0), AMSTERDAM))
@@ -59,17 +73,34 @@ class Job:
         settings["TERUGKEER_COMMAND_SECONDS"] = max(
             float(settings.get("TERUGKEER_COMMAND_SECONDS") or 0), SIMULATION_COMMAND_SECONDS
         )
-        engine = build_engine(self.database, settings)
+        opened = OpenedTasks()  # the tasks the worker's commands open (web/simulation/tracking.py)
+        engine = build_engine(self.database, settings, projectors=[opened])
         if self.unsafe_commit:
             without_synchronous_commit(engine.database)
+        commands_log = logging.getLogger("engine.commands")
+        level = commands_log.level
+        commands_log.setLevel(max(level, logging.WARNING))  # not a line per simulated command
         try:
             simulator = Simulator(
-                engine, self.profile, process_id=self.process_id, seed=self.seed, shard=shard
+                engine,
+                self.profile,
+                process_id=self.process_id,
+                seed=self.seed,
+                shard=shard,
+                opened=opened,
             )
             feed = dashboard_feed(engine)
 
             def each_day(day: int) -> None:
-                feed.catch_up()  # the dashboard's feed, as the scheduler process runs it
+                if together is not None:
+                    together()  # every worker finished the day
+                if day % FEED_EVERY_DAYS == 0:
+                    # The dashboard's feed, as the scheduler process runs it: one worker, while
+                    # the others wait, so that the figures do not follow the workers' timing.
+                    if shard.index == 0:
+                        feed.catch_up()
+                    if together is not None:
+                        together()
                 if day_done is not None:
                     day_done(day)
 
@@ -83,6 +114,7 @@ class Job:
             feed.catch_up()
             return result
         finally:
+            commands_log.setLevel(level)
             engine.database.dispose()
 
 
@@ -143,13 +175,15 @@ def _drain(days: multiprocessing.Queue, progress: Callable[[int], None] | None) 
 
 
 def _work(job: Job, shard: Shard, barrier, days, results) -> None:  # type: ignore[no-untyped-def]
-    def day_done(day: int) -> None:
+    def together() -> None:
         barrier.wait(BARRIER_TIMEOUT)
+
+    def day_done(day: int) -> None:
         if shard.index == 0:
             days.put(day)
 
     try:
-        results.put(job.run(shard, day_done=day_done))
+        results.put(job.run(shard, day_done=day_done, together=together))
     except BaseException as error:  # noqa: BLE001  (reported to the parent, which raises)
         barrier.abort()
         results.put(RuntimeError(f"worker {shard.index}: {type(error).__name__}: {error}"))

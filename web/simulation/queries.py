@@ -1,16 +1,13 @@
-"""The simulator's reads: the tasks that became ready since it last looked, and whether a
-simulation already ran (`terugkeer run` loads one only once)."""
+"""The simulator's reads: whether a simulation already ran (`terugkeer run` loads one only once)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Engine, and_, bindparam, event, func, insert, select
+from sqlalchemy import Engine, and_, event, func, insert, select
 
-from engine import TaskInfo
 from engine.db.connect import write_transaction
 from engine.db.models import Event, HumanTask, ProcessInstance
-from engine.store.timers import like_prefix
 from web.models import Organisation
 
 events = Event.__table__
@@ -21,37 +18,6 @@ SIMULATED_KEY_PREFIX = "NZ-SIM-"
 NOT_REAL_PREFIXES = (SIMULATED_KEY_PREFIX, "NZ-DEMO-")
 """Case numbers of the simulator and of the demo cases (web/demo.py); every other case is real."""
 organisations = Organisation.__table__
-
-
-_NEW_READY = (
-    select(events.c.id.label("event_id"), human_tasks)
-    .join(human_tasks, human_tasks.c.id == events.c.task_id)
-    .where(
-        events.c.id > bindparam("after_event"),
-        events.c.kind == "task_ready",
-        human_tasks.c.business_key.like(bindparam("key_pattern"), escape="\\"),
-    )
-    .order_by(events.c.id)
-)
-
-
-def new_ready_tasks(
-    database: Engine, after_event: int, key_prefix: str = SIMULATED_KEY_PREFIX
-) -> tuple[list[TaskInfo], int]:
-    """Tasks of the cases whose business key starts with ``key_prefix`` made ready by events
-    after ``after_event``, and the last such event's id. A worker's own events are committed
-    before it asks, in the order of their ids: it never misses one of its own."""
-    params = {"after_event": after_event, "key_pattern": like_prefix(key_prefix)}
-    with database.connect() as conn:
-        rows = conn.execute(_NEW_READY, params).all()
-    last = max((row.event_id for row in rows), default=after_event)
-    tasks = [TaskInfo(**{k: v for k, v in row._mapping.items() if k != "event_id"}) for row in rows]
-    return tasks, last
-
-
-def last_event_id(database: Engine) -> int:
-    with database.connect() as conn:
-        return conn.execute(select(func.max(events.c.id))).scalar() or 0
 
 
 def simulated_cases(database: Engine, prefix: str = SIMULATED_KEY_PREFIX) -> int:

@@ -3,8 +3,9 @@
 
 Time moves by a queue of planned actions (arrivals, claims, completions, messages about the
 release date); before each action the clock advances and every timer due by then fires, in order,
-as the scheduler would. New tasks are found from the audit events and planned by the response
-model. Randomness comes from generators seeded with the run's seed and stable names (the person's
+as the scheduler would. New tasks are those the simulator's own commands opened (seen by a
+projector of its engine, web/simulation/tracking.py) and are planned by the response model.
+Randomness comes from generators seeded with the run's seed and stable names (the person's
 number, the task's element and occurrence), so the same seed gives the same figures.
 """
 
@@ -33,12 +34,11 @@ from web.simulation.profile import Person, draw_person
 from web.simulation.queries import (
     SIMULATED_KEY_PREFIX,
     RealCasesError,
-    last_event_id,
-    new_ready_tasks,
     real_cases,
     register_missing_organisations,
 )
 from web.simulation.responses import ResponseModel
+from web.simulation.tracking import OpenedTasks, TimerBound
 
 USERS = {
     "PI-ZWL": ("mmd.zwolle", "teamleider.zwolle"),
@@ -92,7 +92,9 @@ class Simulator:
         process_id: str,
         seed: int,
         shard: Shard | None = None,
+        opened: OpenedTasks,
     ) -> None:
+        """``opened`` must be a projector of ``engine`` (web/simulation/tracking.py)."""
         if not isinstance(engine.clock, ManualClock):
             raise TypeError("the simulator needs an engine with a ManualClock")
         self.engine = engine
@@ -107,7 +109,9 @@ class Simulator:
         self._people: dict[str, Person] = {}
         self._seen: dict[tuple[str, str], int] = {}
         self._forms: dict[int, dict[str, Any]] = {}
-        self._last_event = 0
+        self._opened = opened
+        self._timers = TimerBound()
+        engine.add_timer_listener(self._timers.armed)
         self.shard = shard or Shard()
         self._key_prefix = self.shard.key_prefix(seed)
 
@@ -128,7 +132,7 @@ class Simulator:
         end = begin + timedelta(days=days)
         arrivals_end = begin + timedelta(days=min(arrival_days or days, days))
         self.clock.set(begin)
-        self._last_event = last_event_id(self.engine.database)
+        self._opened.take()  # nothing of this run yet
         arrivals = random.Random(f"{self.seed}/arrivals")
         moments = sorted(
             begin
@@ -167,12 +171,17 @@ class Simulator:
 
     def _fire_timer_before(self, moment: datetime) -> bool:
         """Fire the timers due at the earliest due time before ``moment``, as the scheduler would
-        at that time; False when none is due before it."""
+        at that time; False when none is due before it. The database is asked only when a timer
+        may be due before ``moment`` (``TimerBound``)."""
+        if not self._timers.may_be_due_before(moment):
+            return False
         due = self.engine.next_timer_due(key_prefix=self._key_prefix)
+        self._timers.learned(due)
         if due is None or due >= moment:
             return False
         # The engine fires timers due before now: stand just past the due time.
         self.clock.set(max(due + timedelta(microseconds=1), self.clock.now()))
+        self._timers.forget()  # firing may arm, cancel or postpone (retry) timers
         fired = self.engine.fire_due_timers(limit=1000, key_prefix=self._key_prefix)
         self.result.timers += fired
         self._discover()
@@ -230,9 +239,7 @@ class Simulator:
     # Tasks -----------------------------------------------------------------------------------
 
     def _discover(self) -> None:
-        tasks, self._last_event = new_ready_tasks(
-            self.engine.database, self._last_event, self._key_prefix
-        )
+        tasks = self._opened.take()
         for task in sorted(tasks, key=lambda t: (t.business_key, t.bpmn_id, t.created_at)):
             person = self._people.get(task.business_key)
             if person is None:
