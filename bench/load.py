@@ -36,6 +36,7 @@ import sqlalchemy as sa
 
 from bench.load_users import Account, Browser, Recorder, User
 from bench.national_data import bench_config, build
+from engine.db.migrate import upgrade
 from web import create_app
 from web.accounts import create_user, ensure_organisation
 from web.engine_access import build_engine
@@ -300,6 +301,8 @@ def main(argv: list[str] | None = None) -> int:
             f"dataset: {built.historic} historic, {built.templates} engine-made open, "
             f"{built.clones} cloned open cases in {time.perf_counter() - started:.0f} s"
         )
+    else:
+        upgrade(url)  # a dataset built before the newest migrations
     users = accounts(url, args.users)
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="terugkeer-load-") as temporary:
