@@ -3,6 +3,7 @@ pagination, claim, unclaim and complete with errors kept at the fields."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -131,6 +132,27 @@ def test_filters_by_step_provision_and_person(web_app: Flask, sign_in: Client) -
     assert names("voorziening=debts") == set()
     assert names("stap=screen_housing") == {"Anna de Wit", "Bert Zwart"}
     assert names("stap=register") == set()
+
+
+def test_the_tab_counts_follow_the_filters(web_app: Flask, sign_in: Client) -> None:
+    to_screening(web_app, "NZ-A", name="Anna de Wit")
+    to_screening(web_app, "NZ-B", name="Bert Zwart")
+    client = sign_in("ams")
+    first = task_ids(client.get("/taken?weergave=vrij").get_data(as_text=True))[0]
+    assert client.post(f"/taken/{first}/oppakken").status_code == 303
+
+    def counts(query: str) -> tuple[int, int]:
+        page = client.get("/taken?weergave=vrij&" + query).get_data(as_text=True)
+        mine, free = re.findall(r'<span class="count">(\d+)</span>', page)
+        return int(mine), int(free)
+
+    assert counts("") == (1, 1)
+    assert counts("stap=screen_housing") == (1, 1)
+    assert counts("voorziening=housing") == (1, 1)
+    assert counts("voorziening=debts") == (0, 0)
+    assert counts("stap=register") == (0, 0)
+    assert sum(counts("persoon=zwart")) == 1
+    assert counts("persoon=nobody") == (0, 0)
 
 
 def test_pagination(web_app: Flask, sign_in: Client, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -151,9 +151,14 @@ def category_of_key(key: str) -> str | None:
 def provision_of_step(bpmn_id: str) -> str | None:
     """The basic provision a task belongs to, from its element id (``housing_screening``)."""
     for provision in PROVISIONS:
-        if bpmn_id.startswith(provision + "_") or bpmn_id.endswith("_" + provision):
+        if is_step_of(bpmn_id, provision):
             return provision
     return None
+
+
+def is_step_of(bpmn_id: str, provision: str) -> bool:
+    """Whether an element id names a step of ``provision`` (what step_patterns match in SQL)."""
+    return bpmn_id.startswith(provision + "_") or bpmn_id.endswith("_" + provision)
 
 
 def step_patterns(provision: str) -> tuple[str, str]:

@@ -89,8 +89,10 @@ def inbox_tasks(
         query = query.where(tasks.c.claimed_by == claimed_by)
     if unclaimed:
         query = query.where(tasks.c.claimed_by.is_(None))
+    # due_at NULLS LAST, not "due_at IS NULL" first: PostgreSQL then walks the inbox index in
+    # its order and reads a page, instead of sorting every open task of the organisation
     query = _filtered(query, chosen).order_by(
-        tasks.c.due_at.is_(None), tasks.c.due_at, tasks.c.created_at, tasks.c.id
+        tasks.c.due_at.asc().nulls_last(), tasks.c.created_at, tasks.c.id
     )
     result = []
     for row in db.session.execute(query.limit(limit).offset(offset)):
@@ -100,31 +102,75 @@ def inbox_tasks(
     return result
 
 
-def inbox_counts(
-    organisation: str, roles: Collection[str], username: str, chosen: InboxFilter = InboxFilter()
-) -> dict[str, int]:
-    """How many open tasks are mine and how many nobody has picked up (with the filters)."""
-    mine = func.count().filter(tasks.c.claimed_by == username)
-    free = func.count().filter(tasks.c.claimed_by.is_(None))
-    query = (
-        select(mine, free)
-        .select_from(tasks.outerjoin(cases, cases.c.instance_id == tasks.c.instance_id))
-        .where(_workable(organisation, roles))
-    )
-    row = db.session.execute(_filtered(query, chosen)).one()
-    return {"mine": int(row[0] or 0), "unclaimed": int(row[1] or 0)}
+@dataclass(frozen=True)
+class StepCount:
+    """The open tasks of one step here: how many are the user's and how many nobody's."""
+
+    bpmn_id: str
+    name: str
+    version_id: int
+    mine: int
+    unclaimed: int
 
 
-def open_steps(organisation: str, roles: Collection[str]) -> list[tuple[str, str]]:
-    """The steps (element id, name in the user's language) that have open tasks here: the choices
-    of the step filter."""
+def step_counts(organisation: str, roles: Collection[str], username: str) -> list[StepCount]:
+    """Per step with open tasks here, the user's and the unclaimed ones: one pass over the
+    organisation's open tasks gives both the tabs' counts and the step filter's choices."""
     query = (
-        select(tasks.c.bpmn_id, func.min(tasks.c.name), func.max(tasks.c.version_id))
+        select(
+            tasks.c.bpmn_id,
+            func.min(tasks.c.name),
+            func.max(tasks.c.version_id),
+            func.count().filter(tasks.c.claimed_by == username),
+            func.count().filter(tasks.c.claimed_by.is_(None)),
+        )
         .where(_workable(organisation, roles))
         .group_by(tasks.c.bpmn_id)
     )
-    steps = [
-        (bpmn_id, element_name(version, bpmn_id, name))
-        for bpmn_id, name, version in db.session.execute(query)
+    return [
+        StepCount(bpmn_id, name, version, int(mine or 0), int(free or 0))
+        for bpmn_id, name, version, mine, free in db.session.execute(query)
     ]
-    return sorted(steps, key=lambda s: s[1].lower())
+
+
+def _chosen_step(chosen: InboxFilter, bpmn_id: str) -> bool:
+    if chosen.step and bpmn_id != chosen.step:
+        return False
+    if chosen.provision in fields.PROVISIONS:
+        return fields.is_step_of(bpmn_id, chosen.provision)
+    return True
+
+
+def inbox_counts(
+    organisation: str,
+    roles: Collection[str],
+    username: str,
+    chosen: InboxFilter = InboxFilter(),
+    steps: list[StepCount] | None = None,
+) -> dict[str, int]:
+    """How many open tasks are mine and how many nobody has picked up (with the filters); from
+    ``steps`` (step_counts) when given and no person is searched for."""
+    if chosen.person:
+        mine = func.count().filter(tasks.c.claimed_by == username)
+        free = func.count().filter(tasks.c.claimed_by.is_(None))
+        query = (
+            select(mine, free)
+            .select_from(tasks.outerjoin(cases, cases.c.instance_id == tasks.c.instance_id))
+            .where(_workable(organisation, roles))
+        )
+        row = db.session.execute(_filtered(query, chosen)).one()
+        return {"mine": int(row[0] or 0), "unclaimed": int(row[1] or 0)}
+    if steps is None:
+        steps = step_counts(organisation, roles, username)
+    counted = [step for step in steps if _chosen_step(chosen, step.bpmn_id)]
+    return {
+        "mine": sum(step.mine for step in counted),
+        "unclaimed": sum(step.unclaimed for step in counted),
+    }
+
+
+def open_steps(steps: list[StepCount]) -> list[tuple[str, str]]:
+    """The steps (element id, name in the user's language) that have open tasks here: the choices
+    of the step filter."""
+    named = [(s.bpmn_id, element_name(s.version_id, s.bpmn_id, s.name)) for s in steps]
+    return sorted(named, key=lambda step: step[1].lower())

@@ -16,6 +16,7 @@ from web.inbox.queries import (
     inbox_tasks,
     named_cases,
     open_steps,
+    step_counts,
 )
 from web.inbox.remembered import remember
 
@@ -50,7 +51,8 @@ def index() -> str:
     roles = working_roles(current_user)
     chosen = _filter()
     remember(request.args)
-    counts = inbox_counts(organisation, roles, current_user.username, chosen)
+    steps = step_counts(organisation, roles, current_user.username)
+    counts = inbox_counts(organisation, roles, current_user.username, chosen, steps)
     tab = request.args.get("weergave")
     if tab not in TABS:
         tab = "vrij" if counts["mine"] == 0 and counts["unclaimed"] > 0 else "mijn"
@@ -76,7 +78,7 @@ def index() -> str:
         counts=counts,
         items=items,
         chosen=chosen,
-        steps=open_steps(organisation, roles),
+        steps=open_steps(steps),
         provisions=[(p, fields.PROVISION_LABELS[p]) for p in fields.PROVISIONS],
         provision_labels=fields.PROVISION_LABELS,
         page=page,
