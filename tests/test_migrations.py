@@ -64,21 +64,15 @@ def test_instance_state_is_written_with_lz4_on_postgresql(make_engine) -> None:
     assert method == ("lz4" if supported else "pglz")
 
 
-def test_finished_cases_saved_before_compaction_are_compacted(make_engine, monkeypatch) -> None:
-    """0480_compact_finished: a finished case stored with its whole task tree (as before issue
-    14) is compacted; its diagram states and case data stay as they were."""
-    import json
-
-    from alembic import command
-
-    from engine.db.migrate import alembic_config
+def finished_with_whole_tree(make_engine, monkeypatch, data: dict) -> tuple:
+    """A finished sample case stored as before issue 14: with its whole task tree."""
     from engine.runtime.codec import WorkflowCodec
     from tests.engine.conftest import MODELS, SAMPLE_FILES
 
     engine = make_engine(forms_dir=MODELS / "forms")
     engine.deploy(SAMPLE_FILES)
     monkeypatch.setattr(WorkflowCodec, "dump_state", WorkflowCodec._dump_tree)  # the old codec
-    case = engine.start("sample_case", {"prison_code": "PI-ZWL", "name": "Oud Dossier"}, "old")
+    case = engine.start("sample_case", data, "old")
     for step in (
         {"entry_date": "2026-05-04", "stay_days": 200},
         {"notified_on": "2026-05-05"},
@@ -89,6 +83,21 @@ def test_finished_cases_saved_before_compaction_are_compacted(make_engine, monke
     last = engine.tasks(instance_id=case.id)[0]
     assert engine.complete(last.id, {"release_notice_sent": True}, "mmd").status == "completed"
     monkeypatch.undo()
+    return engine, case
+
+
+def test_finished_cases_saved_before_compaction_are_compacted(make_engine, monkeypatch) -> None:
+    """0480_compact_finished: a finished case stored with its whole task tree (as before issue
+    14) is compacted; its diagram states and case data stay as they were."""
+    import json
+
+    from alembic import command
+
+    from engine.db.migrate import alembic_config
+
+    engine, case = finished_with_whole_tree(
+        make_engine, monkeypatch, {"prison_code": "PI-ZWL", "name": "Oud Dossier"}
+    )
     url = engine.database.url.render_as_string(hide_password=False)
     table = sa.table("process_instances", sa.column("id"), sa.column("state"))
 
@@ -120,23 +129,8 @@ def test_finished_cases_lose_state_timestamps_and_have_their_projected_events_ar
     from alembic import command
 
     from engine.db.migrate import alembic_config
-    from engine.runtime.codec import WorkflowCodec
-    from tests.engine.conftest import MODELS, SAMPLE_FILES
 
-    engine = make_engine(forms_dir=MODELS / "forms")
-    engine.deploy(SAMPLE_FILES)
-    monkeypatch.setattr(WorkflowCodec, "dump_state", WorkflowCodec._dump_tree)  # the old codec
-    case = engine.start("sample_case", {"prison_code": "PI-ZWL"}, "old")
-    for step in (
-        {"entry_date": "2026-05-04", "stay_days": 200},
-        {"notified_on": "2026-05-05"},
-        {"has_housing": True},
-    ):
-        engine.complete(engine.tasks(instance_id=case.id)[0].id, step, "mmd")
-    engine.send_message("release_date_set", "old", {"release_date": "2026-09-01"})
-    last = engine.tasks(instance_id=case.id)[0]
-    assert engine.complete(last.id, {"release_notice_sent": True}, "mmd").status == "completed"
-    monkeypatch.undo()
+    engine, case = finished_with_whole_tree(make_engine, monkeypatch, {"prison_code": "PI-ZWL"})
     url = engine.database.url.render_as_string(hide_password=False)
     audit = engine.events(case.id)
     states_before = engine.element_states(case.id)
