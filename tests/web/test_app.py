@@ -162,7 +162,12 @@ def test_unknown_page_is_a_dutch_404_page(client: FlaskClient) -> None:
 
 def test_engine_errors_become_problem_details(app: Flask) -> None:
     def conflict() -> str:
-        raise ConflictError("task t-1 is already claimed by anna")
+        raise ConflictError(
+            "task t-1 is already claimed by anna",
+            reason="task_claimed",
+            task_id="t-1",
+            claimed_by="anna",
+        )
 
     app.add_url_rule("/api/v1/test-conflict", view_func=conflict)
     app.add_url_rule("/test-conflict", "conflict_page", view_func=conflict)
@@ -172,8 +177,8 @@ def test_engine_errors_become_problem_details(app: Flask) -> None:
     assert response.status_code == 409
     assert response.mimetype == "application/problem+json"
     body = response.get_json(force=True)
-    assert body["code"] == "conflict"
-    assert "already claimed" in body["detail"]
+    assert (body["code"], body["reason"]) == ("conflict", "task_claimed")
+    assert body["detail"] == "Deze taak is al opgepakt door anna."  # worded by the app
 
     page = client.get("/test-conflict")
     assert page.status_code == 409
