@@ -31,6 +31,7 @@ from web.accounts import create_user, ensure_organisation
 from web.cases import fields
 from web.extensions import db
 from web.models import User
+from web.tasks.context import recorded_facts
 from web.tasks.formschema import properties
 
 CREDENTIALS_FILE = "demo-credentials.txt"
@@ -179,11 +180,13 @@ def _walk(
 def form_data(schema: Mapping[str, Any], rng: random.Random, case: Mapping[str, Any]) -> dict:
     """Sample data that the schema accepts: fields it still asks for (conditionally required
     ones, say) are filled in and the data checked again, a few times."""
-    data = sample_data(schema, rng, case)
+    # The facts the registration recorded are not asked again: the task page adds them, and
+    # rules that depend on them (minor children "Onbekend") apply to the answers
+    data = {**sample_data(schema, rng, case), **recorded_facts(schema, case)}
     props = properties(schema)
     for _attempt in range(4):
         try:
-            validate_form_data(dict(schema), data)
+            validate_form_data(dict(schema), data, case)
         except FormValidationError as exc:
             for name in exc.errors:
                 top = name.split(".")[0]
