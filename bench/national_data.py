@@ -192,7 +192,9 @@ def start_templates(
         data = person(rng, today)
         try:
             instance = engine.start(PROCESS, data, f"{KEY_PREFIX}{number:07d}", user="bench")
-            walk(engine, instance.id, rng.randint(0, 14), rng, data)
+            demo.walk(
+                engine, instance.id, rng.randint(0, 14), rng, data, pick=rng.choice, user="bench"
+            )
         except EngineError as exc:
             log(f"template {number}: {exc}")
             continue
@@ -217,20 +219,6 @@ def person(rng: random.Random, today: date) -> dict[str, Any]:
         fields.PROBATION_OFFICE: rng.choice(PROBATION) if stay > 120 else None,
         fields.HAS_MINOR_CHILDREN: rng.random() < 0.3,
     }
-
-
-def walk(
-    engine: Engine, instance_id: int, steps: int, rng: random.Random, case: dict[str, Any]
-) -> None:
-    """Complete up to ``steps`` open tasks, a random one each time, with generated form data."""
-    for _step in range(steps):
-        open_tasks = engine.tasks(instance_id=instance_id, limit=50)
-        if not open_tasks:
-            return
-        task = rng.choice(open_tasks)
-        form = engine.form(task.id)
-        data = demo.form_data(form["schema"], rng, case) if form else {}
-        engine.complete(task.id, data, user="bench")
 
 
 def clone(database: sa.Engine, templates: list[int], count: int, rng: random.Random) -> int:

@@ -22,6 +22,7 @@ from engine import (
     EngineError,
     FormValidationError,
     NotFoundError,
+    TaskInfo,
     organisation_kind,
     validate_form_data,
 )
@@ -136,7 +137,7 @@ def ensure_cases(engine: Engine, process_id: str, log: Callable[[str], None]) ->
             pass
         try:
             instance = engine.start(process_id, data, key, user="mmd.zwolle")
-            _walk(engine, instance.id, steps, rng, data)
+            walk(engine, instance.id, steps, rng, data)
         except EngineError as exc:
             log(f"Demo case {key}: {exc}")
             continue
@@ -163,18 +164,27 @@ def _person(
     return data
 
 
-def _walk(
-    engine: Engine, instance_id: int, steps: int, rng: random.Random, case: dict[str, Any]
+def walk(
+    engine: Engine,
+    instance_id: int,
+    steps: int,
+    rng: random.Random,
+    case: dict[str, Any],
+    *,
+    pick: Callable[[list[TaskInfo]], TaskInfo] | None = None,
+    user: str | None = None,
 ) -> None:
-    """Complete up to ``steps`` open tasks, earliest due first, with generated form data."""
+    """Complete up to ``steps`` open tasks with generated form data: each time the one ``pick``
+    chooses (default: the earliest due), as ``user`` (default: a demo user of the task's
+    organisation)."""
     for _step in range(steps):
-        open_tasks = engine.tasks(instance_id=instance_id, limit=10)
+        open_tasks = engine.tasks(instance_id=instance_id, limit=50)
         if not open_tasks:
             return
-        task = open_tasks[0]
+        task = pick(open_tasks) if pick else open_tasks[0]
         form = engine.form(task.id)
         data = form_data(form["schema"], rng, case) if form else {}
-        engine.complete(task.id, data, user=_worker(task.organisation))
+        engine.complete(task.id, data, user=user or _worker(task.organisation))
 
 
 def form_data(schema: Mapping[str, Any], rng: random.Random, case: Mapping[str, Any]) -> dict:
