@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from engine import Engine, ManualClock
 from engine.db.connect import open_database
-from engine.db.migrate import upgrade
+from engine.db.migrate import heads, upgrade
 from tests.support.tcp_proxy import TcpProxy, tcp_proxy
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,6 +84,10 @@ def _truncate_all(url: str) -> None:
     with database.begin() as conn:
         names = [n for n in sa.inspect(conn).get_table_names() if n != "alembic_version"]
         conn.execute(sa.text(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE"))
+        # A test may have moved the recorded revision (readiness "behind on migrations").
+        conn.execute(sa.text("DELETE FROM alembic_version"))
+        for head in heads():
+            conn.execute(sa.text("INSERT INTO alembic_version VALUES (:head)"), {"head": head})
     database.dispose()
 
 
