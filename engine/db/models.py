@@ -118,9 +118,24 @@ class HumanTask(Base):
 
     __tablename__ = "human_tasks"
     __table_args__ = (
-        Index("ix_human_tasks_inbox", "organisation", "status", "due_at"),
+        # Only open tasks are looked up by organisation or case number: the tasks of finished
+        # cases stay out of those indexes (migration 0540)
+        Index(
+            "ix_human_tasks_inbox",
+            "organisation",
+            "status",
+            "due_at",
+            postgresql_where=text("status = 'ready'"),
+            sqlite_where=text("status = 'ready'"),
+        ),
         Index("ix_human_tasks_instance_status", "instance_id", "status"),
-        Index("ix_human_tasks_business_key_status", "business_key", "status"),
+        Index(
+            "ix_human_tasks_business_key_status",
+            "business_key",
+            "status",
+            postgresql_where=text("status = 'ready'"),
+            sqlite_where=text("status = 'ready'"),
+        ),
         # the inbox's counts per step: an index-only scan of the open tasks (migration 0530)
         Index(
             "ix_human_tasks_open_steps",

@@ -25,7 +25,9 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
+from sqlalchemy.dialects import postgresql
 
 from engine.db.models import Base, UTCDateTime
 from web.cases.tables import cases
@@ -111,7 +113,13 @@ OUTCOME_MEASURES = tuple(
 task_facts = Table(
     "dash_task_facts",
     metadata,
-    Column("task_id", String(36), primary_key=True),
+    # A uuid on PostgreSQL (16 bytes instead of 37, in the table and four indexes), read and
+    # written as a string (migration 0540)
+    Column(
+        "task_id",
+        String(36).with_variant(postgresql.UUID(as_uuid=False), "postgresql"),
+        primary_key=True,
+    ),
     Column("instance_id", Integer, ForeignKey("process_instances.id"), nullable=False),
     Column("process_id", String(255), nullable=False),
     Column("bpmn_id", String(255), nullable=False),
@@ -126,11 +134,18 @@ task_facts = Table(
     Column("cancelled_at", UTCDateTime),
     Column("due_at", UTCDateTime),
     Column("overdue", Boolean, nullable=False),
+    # The feed reads a case's open facts only: those of finished cases stay out (migration 0540)
+    Index(
+        "ix_dash_task_facts_instance",
+        "instance_id",
+        "status",
+        postgresql_where=text("status = 'open'"),
+        sqlite_where=text("status = 'open'"),
+    ),
     # The drill-downs walk these in the order shown and stop after the page (web/dashboard/
     # drilldown.py): open tasks by due time (their completed_at is NULL), completed ones by
     # completion (the rare ties sorted by task_id); the municipality's carry the prison, so that
     # a prison-and-municipality filter is checked in the index.
-    Index("ix_dash_task_facts_instance", "instance_id", "status"),
     Index("ix_dash_task_facts_element", "bpmn_id", "status", "completed_at", "due_at", "task_id"),
     Index(
         "ix_dash_task_facts_prison",
