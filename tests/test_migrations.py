@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from engine.db.connect import open_database
 from engine.db.migrate import heads, upgrade
 from engine.db.models import Base
+from engine.store.compaction import is_packed, unpack
 
 
 def test_there_is_a_single_head() -> None:
@@ -163,7 +164,7 @@ def test_finished_cases_lose_state_timestamps_and_have_their_projected_events_ar
     def timestamps() -> set:
         with engine.database.connect() as conn:
             query = sa.select(states.c.state).where(states.c.id == case.id)
-            state = json.loads(conn.execute(query).scalar_one())
+            state = unpack(json.loads(conn.execute(query).scalar_one()))  # packed from 0541
         processes = [state, *state["subprocesses"].values()]
         return {t["last_state_change"] for p in processes for t in p["tasks"].values()}
 
@@ -183,3 +184,44 @@ def test_finished_cases_lose_state_timestamps_and_have_their_projected_events_ar
     assert live() == [e.id for e in audit]
     upgrade(url)
     assert engine.events(case.id) == audit
+
+
+def test_finished_states_are_packed_and_unpacked_again(make_engine, monkeypatch) -> None:
+    """0541_packed_finished: a finished case's compact state written before is packed; the case
+    reads the same (diagram states, case data, audit trail) and the downgrade unpacks it."""
+    import json
+
+    from alembic import command
+
+    from engine.db.migrate import alembic_config
+
+    engine, case = finished_with_whole_tree(make_engine, monkeypatch, {"prison_code": "PI-ZWL"})
+    url = engine.database.url.render_as_string(hide_password=False)
+    table = sa.table("process_instances", sa.column("id"), sa.column("state"))
+
+    def stored() -> str:
+        with engine.database.connect() as conn:
+            query = sa.select(table.c.state).where(table.c.id == case.id)
+            return conn.execute(query).scalar_one()
+
+    states, data = engine.element_states(case.id), engine.instance(case.id)
+    audit = engine.events(case.id)
+    command.downgrade(alembic_config(url), "0480_compact_finished")
+    upgrade(url)  # the whole tree compacted (0490) and packed (0541)
+    packed = stored()
+    assert is_packed(json.loads(packed))
+    assert engine.element_states(case.id) == states
+
+    command.downgrade(alembic_config(url), "0540_leaner_finished_indexes")
+
+    compact = json.loads(stored())
+    assert compact["compacted"] is True and not is_packed(compact)
+    assert unpack(json.loads(packed)) == compact
+    assert len(packed) * 5 < len(stored())
+    assert engine.element_states(case.id) == states
+
+    upgrade(url)
+
+    assert stored() == packed
+    assert engine.element_states(case.id) == states
+    assert engine.instance(case.id) == data and engine.events(case.id) == audit

@@ -7,7 +7,7 @@ Writing is incremental: each task's JSON is kept and written again only when the
 (its state, children, data or internal data, or its parent's state), so a command's cost follows
 what it changed, not the case's history. The result equals SpiffWorkflow's own serialization
 (``full_state``) while the workflow runs; tests hold the two together. A completed workflow is
-written in its compact form (engine/store/compaction.py).
+written in its compact form, packed (engine/store/compaction.py).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
 
 from engine.deployment import serializer_config
-from engine.store.compaction import compact_state
+from engine.store.compaction import compact_state, pack, unpack
 
 DIALECT_CONFIGS = {dialect: serializer_config(dialect) for dialect in ("spiff", "camunda")}
 
@@ -63,10 +63,10 @@ class WorkflowCodec:
 
     def dump_state(self, workflow: BpmnWorkflow) -> str:
         """The workflow's state as JSON, re-encoding only the tasks that changed; a completed
-        workflow in its compact form (engine/store/compaction.py)."""
+        workflow in its compact form, packed (engine/store/compaction.py)."""
         if workflow.completed:
             self._task_json.pop(workflow, None)
-            return json.dumps(compact_state(json.loads(self._dump_tree(workflow))))
+            return json.dumps(pack(compact_state(json.loads(self._dump_tree(workflow)))))
         return self._dump_tree(workflow)
 
     def _dump_tree(self, workflow: BpmnWorkflow) -> str:
@@ -152,7 +152,7 @@ class WorkflowCodec:
     def load_state(
         self, state: str, spec: BpmnProcessSpec, subprocess_specs: dict[str, BpmnProcessSpec]
     ) -> BpmnWorkflow:
-        dct = json.loads(state)
+        dct = unpack(json.loads(state))
         found = dct.pop(BpmnWorkflowSerializer.VERSION_KEY, None)
         if found != self.version:
             raise ValueError(

@@ -15,6 +15,14 @@ untouched, the audit events are archived apart (engine/store/event_archive.py).
 
 Pure JSON in, JSON out: the same function compacts on save (``WorkflowCodec.dump_state``) and
 in migrations ``0480_compact_finished`` and ``0490_smaller_finished`` (rows written before).
+
+Stored, the compact state is packed (``pack``, migration ``0541_packed_finished``): its tasks'
+fresh ids, numbered in order from each process's root, are left out, and each task is a list
+``[task spec, state]`` (with its typename and triggered flag only when they are not "Task" and
+false): a tenth of SpiffWorkflow's JSON of the same tasks, whose ids, keys, empty dicts and
+parent and children lists follow from the tree's shape (a root with every kept task as its
+child, numbered after it). ``unpack`` gives back the compact
+state, equal to what ``compact_state`` made; the codec unpacks before it loads.
 """
 
 from __future__ import annotations
@@ -38,8 +46,16 @@ def _rank(state: int) -> int | None:
     return None
 
 
+PACKED_KEY = "packed"
+"""Marks a packed compact state (``pack``): it must be unpacked before it is loaded."""
+
+
 def is_compacted(state: dict[str, Any]) -> bool:
     return bool(state.get(COMPACTED_KEY))
+
+
+def is_packed(state: dict[str, Any]) -> bool:
+    return bool(state.get(PACKED_KEY))
 
 
 def compact_state(state: dict[str, Any]) -> dict[str, Any]:
@@ -125,4 +141,107 @@ def _bare(task: dict[str, Any], new_id: str, parent: str | None, children: list[
         "data": {},
         "delta": {},
         "typename": task.get("typename", "Task"),
+    }
+
+
+_PROCESS_KEYS = ("typename", "correlations", "success", "completed")
+
+
+def pack(compact: dict[str, Any]) -> dict[str, Any]:
+    """The packed form of a compact state (a new dict): ``[root id, owner id, spec, typename,
+    correlations, success, completed, tasks]`` per process, the top one first (no owner, no
+    spec), each task ``[task spec, state]`` (+ typename, triggered when not "Task", false), the
+    root first, their ids counted on from the root's. A state of another shape comes back as it
+    was (``unpack`` of the result always equals the compact state)."""
+    if not is_compacted(compact) or is_packed(compact):
+        return compact
+    try:
+        processes = [_pack_process(compact, None)]
+        processes += [
+            _pack_process(sub, owner) for owner, sub in (compact.get("subprocesses") or {}).items()
+        ]
+    except (KeyError, ValueError, TypeError):
+        return compact
+    packed = {
+        PACKED_KEY: 1,
+        COMPACTED_KEY: True,
+        "typename": compact.get("typename"),
+        "bpmn_events": compact.get("bpmn_events") or [],
+        "processes": processes,
+    }
+    if "serializer_version" in compact:
+        packed["serializer_version"] = compact["serializer_version"]
+    return packed if unpack(packed) == compact else compact
+
+
+def _number(task_id: str) -> int:
+    return UUID(task_id).int
+
+
+def _pack_process(process: dict[str, Any], owner: str | None) -> list[Any]:
+    tasks = process["tasks"]
+    root = tasks[process["root"]]
+    packed_tasks = [_pack_task(root)]
+    packed_tasks += [_pack_task(tasks[child]) for child in root["children"]]
+    return [
+        _number(process["root"]),
+        None if owner is None else _number(owner),
+        process.get("spec"),
+        *(process.get(key) for key in _PROCESS_KEYS),
+        packed_tasks,
+    ]
+
+
+def _pack_task(task: dict[str, Any]) -> list[Any]:
+    packed = [task["task_spec"], task["state"]]
+    if task.get("typename", "Task") != "Task" or task.get("triggered", False):
+        packed += [task.get("typename", "Task"), task.get("triggered", False)]
+    return packed
+
+
+def unpack(state: dict[str, Any]) -> dict[str, Any]:
+    """The compact state a packed one was made from (a new dict); any other state as it is."""
+    if not is_packed(state):
+        return state
+    top, *subs = state["processes"]
+    unpacked = _unpack_process(top)
+    unpacked["subprocesses"] = {}
+    for sub in subs:
+        process = _unpack_process(sub)
+        owner = str(UUID(int=sub[1]))
+        process["parent_task_id"] = owner
+        process["spec"] = sub[2]
+        unpacked["subprocesses"][owner] = process
+    unpacked["bpmn_events"] = state.get("bpmn_events") or []
+    unpacked[COMPACTED_KEY] = True
+    for key in ("typename", "serializer_version"):
+        if key in state:
+            unpacked[key] = state[key]
+    return unpacked
+
+
+def _unpack_process(packed: list[Any]) -> dict[str, Any]:
+    root_number, _owner, _spec, typename, correlations, success, completed, tasks = packed
+    root_id = str(UUID(int=root_number))
+    children: list[str] = []
+    new_tasks: dict[str, Any] = {}
+    for number, (task_spec, task_state, *rest) in enumerate(tasks, root_number):
+        task_id = str(UUID(int=number))
+        task = {"task_spec": task_spec, "state": task_state}
+        if rest:
+            task["typename"], task["triggered"] = rest
+        if number == root_number:
+            new_tasks[task_id] = _bare(task, task_id, None, children)
+        else:
+            new_tasks[task_id] = _bare(task, task_id, root_id, [])
+            children.append(task_id)
+    return {
+        "typename": typename,
+        "data": {},
+        "correlations": correlations,
+        "last_task": None,
+        "success": success,
+        "completed": completed,
+        "root": root_id,
+        "tasks": new_tasks,
     }

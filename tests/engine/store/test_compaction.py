@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from engine.runtime.codec import CODECS
 from engine.runtime.projection import element_states
-from engine.store.compaction import compact_state, is_compacted
+from engine.store.compaction import compact_state, is_compacted, is_packed, pack, unpack
 from tests.processes.harness import PROVISIONS, Case, entry_data, entry_notification, specs
 from tests.processes.test_paths_inmemory import (
     detention_work,
@@ -54,6 +54,26 @@ def test_a_finished_case_is_written_compact_with_the_same_diagram_states() -> No
     }
     assert NAME in full and NAME not in compact
     assert codec.dump_state(restored) == compact  # compacting again changes nothing
+
+
+def test_a_finished_case_is_stored_packed_and_unpacks_to_its_compact_state() -> None:
+    """The stored form of a compact state: each task its spec and state, nothing that follows
+    from the tree's shape; unpacked it is the compact state, loaded the same workflow."""
+    codec = CODECS["spiff"]
+    case = finished_short_stay()
+    stored = json.loads(codec.dump_state(case.workflow))
+    compact = compact_state(json.loads(codec.full_state(case.workflow)))
+
+    assert is_packed(stored) and is_compacted(stored)
+    assert unpack(stored) == compact and pack(compact) == stored
+    assert pack(stored) is stored and unpack(compact) is compact
+    assert len(json.dumps(stored)) * 5 < len(json.dumps(compact))
+    restored = codec.load_state(json.dumps(stored), *specs())
+    assert element_states(restored) == element_states(
+        codec.load_state(json.dumps(compact), *specs())
+    )
+    running = json.loads(codec.full_state(Case(entry_data()).workflow))
+    assert pack(running) is running  # only a compact state is packed
 
 
 def test_work_cancelled_by_an_immediate_release_keeps_its_completed_steps() -> None:
@@ -116,7 +136,7 @@ def test_a_compacted_case_keeps_its_diagram_refuses_migration_and_can_be_redacte
     table = sa.table("process_instances", sa.column("id"), sa.column("state"))
     with engine.database.connect() as conn:
         state = conn.execute(sa.select(table.c.state).where(table.c.id == case.id)).scalar_one()
-    assert is_compacted(json.loads(state)) and NAME not in state
+    assert is_packed(json.loads(state)) and NAME not in state
 
     states = engine.element_states(case.id)  # the case page's diagram
     assert states["sample_case"]["notify_municipality"] == "completed"
