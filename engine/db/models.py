@@ -179,7 +179,16 @@ class Timer(Base):
     failed tries and ``last_error`` says why the last one failed."""
 
     __tablename__ = "timers"
-    __table_args__ = (Index("ix_timers_status_due", "status", "due_at"),)
+    __table_args__ = (
+        # the scheduler reads waiting timers only (migration 0540)
+        Index(
+            "ix_timers_status_due",
+            "status",
+            "due_at",
+            postgresql_where=text("status = 'waiting'"),
+            sqlite_where=text("status = 'waiting'"),
+        ),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), index=True)

@@ -69,8 +69,9 @@ provision_statuses = Table(
     Column("moment", String(8), nullable=False),
     Column("provision", String(32), nullable=False),
     Column("status", String(32), nullable=False),
+    # Read by case (the case page) and joined by case, moment and provision (the outcome
+    # drill-down): the key serves both (migration 0540 dropped an index by moment, read by none).
     PrimaryKeyConstraint("instance_id", "moment", "provision"),
-    Index("ix_provision_statuses_moment", "moment", "provision", "status"),
 )
 
 case_views = Table(
