@@ -4,14 +4,18 @@
         --cases 150000 --open 30000 --users 50 --seconds 300
 
 1. Builds the dataset in the given (empty) database (bench/national_data.py), unless
-   ``--reuse`` says it was built before.
+   ``--reuse`` says it was built before (then migrates it to the head).
 2. Makes the users' accounts through the app's own account functions (web/accounts.py).
 3. Starts ``terugkeer serve --config deploy/gunicorn.conf.py`` (``--workers``, 4 by default) and
    two ``terugkeer scheduler`` processes.
 4. Drives ``--users`` simulated users (bench/load_users.py; 60% caseworkers, 25% coordinators,
-   15% managers) for ``--seconds`` after a ``--warmup`` that is not counted.
-5. Prints p50/p95/p99 per page and action, errors, conflicts, commands per second (from
-   /metrics) and the machine's load average; exits 1 when there was an error.
+   15% managers) for ``--seconds`` after a ``--warmup`` that is not counted; their claims and
+   completions paced to ``--rate`` engine commands per second, so that runs at different sizes
+   do the same work.
+5. Prints p50/p95/p99 per page and action, errors, conflicts, rounds without work, commands per
+   second (from /metrics) and the machine's load average; exits 1 when there was an error.
+   With ``--baseline`` (the ``--json`` of a run at another size) also each p95's ratio to it
+   (bench/load_compare.py).
 """
 
 from __future__ import annotations
@@ -34,7 +38,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench.load_users import Account, Browser, Recorder, User
+from bench.load_compare import compare
+from bench.load_users import Account, Browser, Pacer, Recorder, User
 from bench.national_data import bench_config, build
 from engine.db.migrate import upgrade
 from web import create_app
@@ -73,19 +78,24 @@ def accounts(url: str, users: int) -> list[Account]:
                 " GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2"
             )
         ).all()
-    pairs = [(r.organisation, r.role or default_role(r.organisation)) for r in rows]
-    pairs = [(code, role) for code, role in pairs if role != "team_lead"]
-    municipal = [(code, role) for code, role in pairs if code.startswith("GM")] or pairs
-    other = [(code, role) for code, role in pairs if not code.startswith("GM")] or pairs
+    open_tasks: dict[tuple[str, str], int] = {}
+    for row in rows:
+        pair = (row.organisation, row.role or default_role(row.organisation))
+        if pair[1] != "team_lead":
+            open_tasks[pair] = open_tasks.get(pair, 0) + row.n
+    municipal = {p: n for p, n in open_tasks.items() if p[0].startswith("GM")} or open_tasks
+    other = {p: n for p, n in open_tasks.items() if not p[0].startswith("GM")} or open_tasks
     prison = next((code for code, _role in other if code.startswith("PI")), "MIN-JV")
     made: list[Account] = []
     app = create_app(bench_config(url))
     with app.app_context():
-        plan = [("caseworker", other[n % len(other)]) for n in range(counts["caseworker"])]
-        plan += [
-            ("coordinator", municipal[n % len(municipal)]) for n in range(counts["coordinator"])
+        plan = [("caseworker", pair) for pair in in_proportion(other, counts["caseworker"])]
+        plan += [("coordinator", pair) for pair in in_proportion(municipal, counts["coordinator"])]
+        managers = [
+            ("MIN-JV", "manager"),
+            (prison, "manager"),
+            (next(iter(municipal))[0], "manager"),
         ]
-        managers = [("MIN-JV", "manager"), (prison, "manager"), (municipal[0][0], "manager")]
         plan += [("manager", managers[n % 3]) for n in range(counts["manager"])]
         for number, (kind, (code, role)) in enumerate(plan, start=1):
             username = f"load.{kind}.{number}"
@@ -100,6 +110,22 @@ def accounts(url: str, users: int) -> list[Account]:
         db.session.commit()
         db.engine.dispose()
     return made
+
+
+def in_proportion(open_tasks: dict[tuple[str, str], int], places: int) -> list[tuple[str, str]]:
+    """``places`` (organisation, role) pairs, each as often as its share of the open tasks says
+    (largest remainder; most first), so that every user's inbox holds about as much work: at a
+    small dataset the organisations after the first few have a handful of tasks, which a user
+    alone there finishes in minutes."""
+    total = sum(open_tasks.values())
+    if not total:
+        return []
+    quotas = {pair: places * n / total for pair, n in open_tasks.items()}
+    seats = {pair: int(quota) for pair, quota in quotas.items()}
+    rest = sorted(quotas, key=lambda pair: (seats[pair] - quotas[pair], pair))
+    for pair in rest[: places - sum(seats.values())]:
+        seats[pair] += 1
+    return [pair for pair in quotas for _ in range(seats[pair])]
 
 
 def default_role(code: str) -> str:
@@ -199,9 +225,11 @@ def drive(
     seconds: float,
     warmup: float,
     think: tuple[float, float],
+    rate: float,
 ) -> Result:
     recorder = Recorder()
     stopping = threading.Event()
+    pacer = Pacer(rate / 2)  # a claim and a completion: two commands
     engine = build_engine(url, bench_config(url).as_dict())  # reads forms for the answers
     people = [
         User(
@@ -211,6 +239,7 @@ def drive(
             random.Random(number),
             think,
             lambda: not stopping.is_set(),
+            pacer,
         )
         for number, account in enumerate(users)
     ]
@@ -265,6 +294,7 @@ def report(result: Result, label: str) -> dict:
     print(f"engine commands: {total:.0f} ({total / result.seconds:.2f}/s): {kinds}")
     print(f"errors: {sum(recorder.errors.values())} {recorder.errors or ''}")
     print(f"conflicts (a colleague was first): {recorder.conflicts or 0}")
+    print(f"rounds without a claim: {recorder.idle or 0}")
     return {
         "label": label,
         "seconds": result.seconds,
@@ -272,6 +302,8 @@ def report(result: Result, label: str) -> dict:
         "pages": figures,
         "errors": recorder.errors,
         "conflicts": recorder.conflicts,
+        "idle_rounds": recorder.idle,
+        "commands": result.commands,
         "completed": result.completed,
         "commands_per_second": total / result.seconds,
     }
@@ -288,9 +320,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=300)
     parser.add_argument("--warmup", type=float, default=20)
     parser.add_argument("--think", type=float, nargs=2, default=(1.0, 3.0), metavar=("MIN", "MAX"))
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=3.0,
+        help="engine commands per second the users aim at (a claim and a completion are two);"
+        " 0: as fast as they go",
+    )
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--logs", type=Path, help="keep the processes' logs in this folder")
+    parser.add_argument("--baseline", type=Path, help="the --json of a run to compare with")
     args = parser.parse_args(argv)
     url = args.database_url
     print(f"load average before: {os.getloadavg()[0]:.1f}; {os.cpu_count()} CPUs")
@@ -311,7 +351,9 @@ def main(argv: list[str] | None = None) -> int:
         processes = start_topology(url, port, args.workers, folder)
         try:
             wait_until_serving(port, processes)
-            result = drive(url, port, users, args.seconds, args.warmup, tuple(args.think))
+            result = drive(
+                url, port, users, args.seconds, args.warmup, tuple(args.think), args.rate
+            )
         except Exception:
             for log in sorted(folder.glob("*.log")):
                 print(f"--- {log.name}\n{log.read_text()[-3000:]}", file=sys.stderr)
@@ -322,10 +364,15 @@ def main(argv: list[str] | None = None) -> int:
         cases, running = conn.execute(
             sa.text("SELECT count(*), count(*) FILTER (WHERE status = 'running') FROM cases")
         ).one()
-    label = f"{cases} cases ({running} open), {args.users} users, {args.workers} workers"
+    label = (
+        f"{cases} cases ({running} open), {args.users} users, {args.workers} workers,"
+        f" aiming at {args.rate:g} commands/s"
+    )
     figures = report(result, label)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1))
+    if args.baseline:
+        compare(json.loads(args.baseline.read_text()), figures)
     return 1 if result.recorder.errors else 0
 
 

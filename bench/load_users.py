@@ -8,6 +8,11 @@ and then works in a loop with a think time between requests, over plain HTTP (ht
 - **Managers** (ministry, prison, municipality): the dashboard's pages, each followed by the
   cases behind one of its numbers.
 
+A ``Pacer`` shared by the users hands out the claims and completions at a fixed rate, so runs on
+datasets of different sizes do the same engine work per second (without it, users at a large
+dataset find work in every round and at a small one often not). A user whose round finds no
+slot free does the round's pages and leaves the task.
+
 Every request is timed and recorded under its page or action; a status other than the expected
 one, a time-out or a broken connection is an error. A claim or completion refused because a
 colleague was first (the app redirects to the inbox with a message) is counted as a conflict,
@@ -57,6 +62,7 @@ class Recorder:
     times: dict[str, list[float]] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
     conflicts: dict[str, int] = field(default_factory=dict)
+    idle: dict[str, int] = field(default_factory=dict)  # rounds without work, by reason
     recording: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -74,6 +80,37 @@ class Recorder:
         if self.recording:
             with self.lock:
                 self.conflicts[name] = self.conflicts.get(name, 0) + 1
+
+    def no_work(self, reason: str) -> None:
+        if self.recording:
+            with self.lock:
+                self.idle[reason] = self.idle.get(reason, 0) + 1
+
+
+class Pacer:
+    """Claims and completions at ``per_second`` (a token bucket holding at most ``burst``); an
+    unpaced run when ``per_second`` is 0. Thread-safe."""
+
+    def __init__(
+        self, per_second: float, burst: float = 2.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.per_second, self.burst, self.clock = per_second, burst, clock
+        self.tokens = burst
+        self.last = clock()
+        self.lock = threading.Lock()
+
+    def take(self) -> bool:
+        """Whether a claim and completion may start now (and counts it)."""
+        if self.per_second <= 0:
+            return True
+        with self.lock:
+            now = self.clock()
+            self.tokens = min(self.burst, self.tokens + (now - self.last) * self.per_second)
+            self.last = now
+            if self.tokens < 1:
+                return False
+            self.tokens -= 1
+            return True
 
 
 class Unexpected(Exception):
@@ -177,9 +214,11 @@ class User:
         rng: random.Random,
         think: tuple[float, float],
         running: Callable[[], bool],
+        pacer: Pacer,
     ) -> None:
         self.account, self.browser, self.engine = account, browser, engine
         self.rng, self.think, self.running = rng, think, running
+        self.pacer = pacer
         self.completed = 0
         self.round = 0
 
@@ -212,13 +251,17 @@ class User:
         inbox = self.get("inbox", "/taken?weergave=vrij")
         tasks = TASK_LINK.findall(inbox)
         if not tasks:
+            self.browser.recorder.no_work("empty inbox")
             return
         task_id = self.rng.choice(tasks)
         page = self.get("task page", f"/taken/{task_id}")
         case = CASE_LINK.search(page)
         if case:
             self.get("case page", f"/zaken/{case[1]}")
-        self.claim_and_complete(task_id, page)
+        if self.pacer.take():
+            self.claim_and_complete(task_id, page)
+        else:
+            self.browser.recorder.no_work("paced")
 
     def coordinate(self) -> None:
         inbox = self.get("inbox", "/taken?weergave=vrij")
@@ -228,11 +271,15 @@ class User:
             self.get("case page", f"/zaken/{self.rng.choice(cases)}")
         tasks = TASK_LINK.findall(inbox)
         if not tasks:
+            self.browser.recorder.no_work("empty inbox")
             return
         task_id = self.rng.choice(tasks)
         page = self.get("task page", f"/taken/{task_id}")
         if self.round % 2 == 0:
-            self.claim_and_complete(task_id, page)
+            if self.pacer.take():
+                self.claim_and_complete(task_id, page)
+            else:
+                self.browser.recorder.no_work("paced")
 
     def dashboards(self) -> None:
         name, path = DASHBOARD_PAGES[self.round % len(DASHBOARD_PAGES)]
@@ -241,9 +288,13 @@ class User:
             self.get("dashboard cases", html.unescape(self.rng.choice(links)))
 
     def claim_and_complete(self, task_id: str, page: str) -> None:
-        _status, _body, location = self.browser.request(
-            "claim", "POST", f"/taken/{task_id}/oppakken", {"csrf_token": csrf(page)}, (303,)
+        status, _body, location = self.browser.request(
+            "claim", "POST", f"/taken/{task_id}/oppakken", {"csrf_token": csrf(page)}, (303, 404)
         )
+        if status == 404:
+            self.taken_by_colleague(task_id)
+            self.pause()
+            return
         if f"/taken/{task_id}" not in location:  # a colleague was first
             self.browser.recorder.conflict("claim")
             self.pause()
@@ -263,6 +314,17 @@ class User:
         else:
             self.completed += 1
         self.pause()
+
+    def taken_by_colleague(self, task_id: str) -> None:
+        """A claim answered 404: a conflict when a colleague claimed or completed the task
+        meanwhile (then a task of a class this user may not see is hidden from them,
+        web/privacy/policy.py), else an error."""
+        task = self.engine.task(task_id)
+        if task.status != "ready" or task.claimed_by not in (None, self.account.username):
+            self.browser.recorder.conflict("claim (hidden once a colleague had it)")
+        else:
+            self.browser.recorder.error("claim: HTTP 404")
+            raise Unexpected("claim")
 
     def form_for(self, task_id: str) -> dict[str, Any]:
         """Valid answers for the task, generated from its JSON Schema as the demo data are."""

@@ -17,6 +17,8 @@ import pytest
 import sqlalchemy as sa
 
 from bench import load
+from bench.load_compare import compare
+from bench.load_users import Pacer
 from bench.national_data import KEY_PREFIX, bench_config, build
 from engine import ManualClock
 from web import demo
@@ -101,3 +103,41 @@ def test_the_national_dataset_is_workable_and_the_load_test_completes_tasks_with
     assert code == 0
     assert result["completed"] >= 1
     assert result["pages"]["inbox"]["count"] >= 1
+
+
+def test_the_users_are_placed_in_proportion_to_the_open_tasks() -> None:
+    open_tasks = {("PI-02", "caseworker"): 62, ("PI-01", "caseworker"): 52, ("PI-20", "x"): 1}
+    placed = load.in_proportion(open_tasks, 10)
+    assert len(placed) == 10
+    assert placed.count(("PI-02", "caseworker")) == 5
+    assert placed.count(("PI-01", "caseworker")) == 5
+    assert ("PI-20", "x") not in placed  # one task is no work for a user
+    assert load.in_proportion({}, 3) == []
+
+
+def test_the_pacer_hands_out_claims_at_its_rate() -> None:
+    now = [0.0]
+    pacer = Pacer(2.0, burst=2.0, clock=lambda: now[0])
+    assert [pacer.take() for _ in range(3)] == [True, True, False]  # the burst, then none
+    now[0] = 0.4
+    assert not pacer.take()
+    now[0] = 0.5
+    assert pacer.take()
+    now[0] = 100.0  # a quiet spell saves no more than the burst
+    assert [pacer.take() for _ in range(3)] == [True, True, False]
+    unpaced = Pacer(0)
+    assert all(unpaced.take() for _ in range(100))
+
+
+def test_two_runs_compare_by_each_p95s_ratio(capsys: pytest.CaptureFixture[str]) -> None:
+    def run(label: str, inbox: float, case: float) -> dict:
+        pages = {"inbox": {"count": 300, "p95": inbox}, "case page": {"count": 150, "p95": case}}
+        return {"label": label, "seconds": 300, "pages": pages, "commands_per_second": 3.0}
+
+    found = compare(run("1,000 cases", 40, 100), run("150,000 cases", 50, 150))
+    assert found == {"case page": 1.5, "inbox": 1.25}
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[3].startswith("case page") and lines[3].endswith("over 1.3x")
+    assert lines[4].startswith("inbox") and lines[4].endswith("ok")
+    printed = "\n".join(lines)
+    assert "requests/s: 1.5 / 1.5" in printed
