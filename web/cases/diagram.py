@@ -3,16 +3,14 @@ and which of their elements are done or active."""
 
 from __future__ import annotations
 
-import functools
+import threading
+import weakref
 from dataclasses import dataclass, replace
 
 from lxml import etree
-from sqlalchemy import select
 
-from engine import translated_bpmn
-from engine.db.models import ProcessVersion
+from engine import Engine, NotFoundError, translated_bpmn
 from web.engine_access import current_engine
-from web.extensions import db
 from web.model_texts import element_names, model_language
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -32,14 +30,14 @@ def version_files(version_id: int) -> list[tuple[str, bytes]]:
     return [(name, content) for name, content in files if name.lower().endswith(".bpmn")]
 
 
-def version_hash(version_id: int) -> str | None:
-    query = select(ProcessVersion.content_hash).where(ProcessVersion.id == version_id)
-    return db.session.scalar(query)
-
-
 def version_forms(version_id: int) -> dict:
-    query = select(ProcessVersion.forms).where(ProcessVersion.id == version_id)
-    return db.session.scalar(query) or {}
+    """The forms of a version by name, as the engine keeps them for a deployed version (a version
+    never changes): not read and parsed again for every page (230 KB of JSON for the main
+    process)."""
+    try:
+        return current_engine().version_forms(version_id)
+    except NotFoundError:
+        return {}
 
 
 @dataclass(frozen=True)
@@ -50,9 +48,25 @@ class Described:
     members: dict[str, frozenset[str]]  # process id -> the element ids inside it
 
 
-@functools.lru_cache(maxsize=64)
-def _describe(content_hash: str, files: tuple[tuple[str, bytes], ...]) -> Described:
-    """What the BPMN files of one version hold (content-addressed, so cacheable)."""
+# What the BPMN files of each version hold, per engine (a database): a version never changes,
+# and its files (800 KB for the main process) are not read and parsed again for every case page.
+_DESCRIBED: weakref.WeakKeyDictionary[Engine, dict[int, Described]] = weakref.WeakKeyDictionary()
+_DESCRIBED_LOCK = threading.Lock()
+
+
+def _described(version_id: int) -> Described:
+    engine = current_engine()
+    with _DESCRIBED_LOCK:
+        found = _DESCRIBED.setdefault(engine, {}).get(version_id)
+    if found is None:
+        found = _describe(version_files(version_id))
+        with _DESCRIBED_LOCK:
+            found = _DESCRIBED.setdefault(engine, {}).setdefault(version_id, found)
+    return found
+
+
+def _describe(files: list[tuple[str, bytes]]) -> Described:
+    """What the BPMN files of one version hold."""
     described = []
     calls: dict[str, str] = {}
     members: dict[str, frozenset[str]] = {}
@@ -81,8 +95,7 @@ def _describe(content_hash: str, files: tuple[tuple[str, bytes], ...]) -> Descri
 def diagrams(version_id: int) -> Described:
     """The version's BPMN files (what each holds, titled in the user's language), element names
     in the user's language and call activities."""
-    content_hash = version_hash(version_id) or str(version_id)
-    described = _describe(content_hash, tuple(version_files(version_id)))
+    described = _described(version_id)
     names = element_names(version_id)
     files = tuple(
         replace(f, title=next((names[p] for p in f.processes if p in names), f.title))
