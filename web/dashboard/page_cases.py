@@ -4,6 +4,7 @@ class of data they may not see (a care or debt status, a care task, the RISc).""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -41,9 +42,14 @@ class Drill:
     rows: list[drilldown.CaseRow]
 
 
-def selects_hidden_class(user: Any, args: MultiDict[str, str]) -> bool:
+def selects_hidden_class(user: Any, args: Mapping[str, Any]) -> bool:
     """Whether a drill-down selects cases by a class ``user`` may not see in lists."""
-    allowed = list_classes(user)
+    return selects_hidden(list_classes(user), args)
+
+
+def selects_hidden(allowed: frozenset[str], args: Mapping[str, Any]) -> bool:
+    """Whether a drill-down selects cases by a class not in ``allowed`` (a user's
+    ``list_classes``)."""
     if args.get("soort") == "stap" and args.get("stap"):
         return default_element_class(args["stap"]) not in allowed
     if args.get("soort") == "monitor" and args.get("voorziening") in PROVISIONS:

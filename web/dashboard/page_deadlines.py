@@ -131,13 +131,13 @@ def _cells(found: Compliance, norm: float, row_link: Linker | None, code: str) -
             number(
                 met,
                 row_link(code, soort="termijn", termijn=kind, uitkomst="op-tijd")
-                if row_link
+                if row_link and met  # a zero links nowhere (report.number)
                 else None,
             ),
             number(
                 missed,
                 row_link(code, soort="termijn", termijn=kind, uitkomst="te-laat")
-                if row_link
+                if row_link and missed
                 else None,
             ),
             share(found.share(kind), found.total(kind), norm),
