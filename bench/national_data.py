@@ -114,6 +114,13 @@ def build(
         mark = time.perf_counter()
         clones = clone(engine.database, made, open_cases - count, random.Random(seed + 1))
         seconds[f"clones ({clones}, SQL)"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        # As autovacuum leaves a database in use: statistics, and a visibility map that lets the
+        # inbox count an organisation's open tasks from its covering index alone (migration
+        # 0530; without it 47 instead of 8 ms for 19,000 open tasks).
+        with engine.database.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM ANALYZE")
+        seconds["VACUUM ANALYZE"] = time.perf_counter() - mark
         engine.database.dispose()
         db.engine.dispose()
     for step, took in seconds.items():
@@ -261,8 +268,6 @@ def clone(database: sa.Engine, templates: list[int], count: int, rng: random.Ran
             "SELECT setval('process_instances_id_seq', (SELECT max(id) FROM process_instances))"
         )
         set_position(conn, conn.execute(sa.text("SELECT max(id) FROM events")).scalar() or 0)
-    with database.connect() as conn:
-        conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
     return count
 
 
