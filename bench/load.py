@@ -38,6 +38,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from bench.dashboard_data import convert_old_task_ids
 from bench.load_compare import compare
 from bench.load_users import Account, Browser, Pacer, Recorder, User
 from bench.national_data import bench_config, build
@@ -341,8 +342,9 @@ def main(argv: list[str] | None = None) -> int:
             f"dataset: {built.historic} historic, {built.templates} engine-made open, "
             f"{built.clones} cloned open cases in {time.perf_counter() - started:.0f} s"
         )
-    else:
-        upgrade(url)  # a dataset built before the newest migrations
+    else:  # a dataset built before the newest migrations
+        convert_old_task_ids(bench_config(url).DATABASE_URL)
+        upgrade(url)
     users = accounts(url, args.users)
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="terugkeer-load-") as temporary:

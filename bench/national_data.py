@@ -328,9 +328,9 @@ CLONE_STATEMENTS = (
     f"""INSERT INTO dash_task_facts (task_id, instance_id, process_id, bpmn_id, party,
         organisation, prison, municipality, status, ready_at, claimed_at, completed_at,
         cancelled_at, due_at, overdue)
-    SELECT {_new_uuid("f.task_id")}, m.new_id, f.process_id, f.bpmn_id, f.party, f.organisation,
-        f.prison, f.municipality, f.status, f.ready_at, f.claimed_at, f.completed_at,
-        f.cancelled_at, f.due_at, f.overdue
+    SELECT ({_new_uuid("f.task_id::text")})::uuid, m.new_id, f.process_id, f.bpmn_id, f.party,
+        f.organisation, f.prison, f.municipality, f.status, f.ready_at, f.claimed_at,
+        f.completed_at, f.cancelled_at, f.due_at, f.overdue
     FROM clone_map m JOIN dash_task_facts f ON f.instance_id = m.template""",
     """INSERT INTO dash_deadline_facts (instance_id, kind, due_on, month, prison, municipality,
         status, required, done, decided_at)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import random
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pytest
 import sqlalchemy as sa
 
 from bench import load
+from bench.dashboard_data import synthetic_task_id
 from bench.load_compare import compare
 from bench.load_users import Pacer
 from bench.national_data import KEY_PREFIX, bench_config, build
@@ -141,3 +143,9 @@ def test_two_runs_compare_by_each_p95s_ratio(capsys: pytest.CaptureFixture[str])
     assert lines[4].startswith("inbox") and lines[4].endswith("ok")
     printed = "\n".join(lines)
     assert "requests/s: 1.5 / 1.5" in printed
+
+
+def test_the_historic_task_ids_are_uuids_of_their_case_and_index() -> None:
+    ids = {synthetic_task_id(number, index) for number in (1, 149_999) for index in (0, 17)}
+    assert len(ids) == 4
+    assert all(str(uuid.UUID(each)) == each for each in ids)
