@@ -38,8 +38,9 @@ from web.simulation.queries import RealCasesError
 @click.option(
     "--unsafe-commit",
     is_flag=True,
-    help="PostgreSQL: commit without waiting for the disk (synchronous_commit off). A crash may "
-    "lose the last commits; refused when the database holds real cases.",
+    help="Commit without waiting for the disk (PostgreSQL: synchronous_commit off, a crash may "
+    "lose the last commits; SQLite: synchronous OFF, a power loss may corrupt the file); refused "
+    "when the database holds real cases.",
 )
 def simulate(
     cases: int,

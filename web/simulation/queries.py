@@ -60,15 +60,19 @@ def real_cases(database: Engine) -> int:
 
 
 def without_synchronous_commit(database: Engine) -> None:
-    """PostgreSQL: every connection of ``database`` commits without waiting for the disk
-    (``synchronous_commit = off``). A crash may lose the last commits (never corrupts): for
-    simulation databases only. Other databases are left alone."""
-    if database.dialect.name != "postgresql":
+    """Every connection of ``database`` commits without waiting for the disk: PostgreSQL's
+    ``synchronous_commit = off`` (a crash of the server may lose the last commits, never
+    corrupts), SQLite's ``synchronous = OFF`` (no sync at its write-ahead log's checkpoints: a
+    power loss or a crash of the machine may corrupt the file). For simulation databases only."""
+    if database.dialect.name not in ("postgresql", "sqlite"):
         return
     database.dispose()  # connections made before keep their setting: drop them
 
     @event.listens_for(database, "connect")
     def _asynchronous(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        if database.dialect.name == "sqlite":  # after the engine's own PRAGMAs (engine/db)
+            dbapi_connection.execute("PRAGMA synchronous=OFF")
+            return
         with dbapi_connection.cursor() as cursor:
             cursor.execute("SET synchronous_commit TO off")
         dbapi_connection.commit()

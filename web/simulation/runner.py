@@ -317,9 +317,10 @@ def simulate(
     with a simulated clock; the processes must be deployed.
 
     ``workers`` processes each simulate their share of the people on one shared calendar
-    (web/simulation/parallel.py). ``unsafe_commit`` turns PostgreSQL's synchronous commit off
-    for the simulation's connections: a crash may lose the last commits, so it is refused on a
-    database that holds real cases (``RealCasesError``)."""
+    (web/simulation/parallel.py). ``unsafe_commit`` turns synchronous commits off for the
+    simulation's connections (``without_synchronous_commit``): a crash may lose the last commits
+    (SQLite: a power loss may corrupt the file), so it is refused on a database that holds real
+    cases (``RealCasesError``)."""
     from web.simulation.parallel import Job, run_workers
     from web.simulation.profile import load_profile
 

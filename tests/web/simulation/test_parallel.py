@@ -6,13 +6,22 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from config import TestConfig
 from engine.db.connect import open_database
 from engine.db.models import ProcessInstance
 from tests.conftest import _truncate_all
 from tests.processes.harness import entry_data
 from tests.web.dashboard.test_simulation import SETTINGS, deployed, figures, run
 from web.engine_access import build_engine
-from web.simulation.queries import RealCasesError, real_cases, without_synchronous_commit
+from web.simulation import command
+from web.simulation.profile import load_profile
+from web.simulation.queries import (
+    RealCasesError,
+    real_cases,
+    register_missing_organisations,
+    without_synchronous_commit,
+)
+from web.simulation.runner import profile_organisations
 
 
 def keys(url: str) -> list[str]:
@@ -74,12 +83,31 @@ def test_unsafe_commits_are_refused_on_a_database_with_real_cases(database_url: 
     run(url, seed=9, cases=2, days=5)  # with safe commits it runs
 
 
-def test_unsafe_commit_turns_synchronous_commit_off_on_postgresql(database_url: str) -> None:
+def test_unsafe_commit_turns_synchronous_commits_off(database_url: str) -> None:
     database = open_database(database_url)
     without_synchronous_commit(database)
     with database.connect() as conn:
         if database.dialect.name == "postgresql":
             assert conn.execute(sa.text("SHOW synchronous_commit")).scalar() == "off"
-        else:  # SQLite keeps its own setting (WAL, synchronous NORMAL)
-            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1
+        else:  # no sync at the write-ahead log's checkpoints, still in WAL mode
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 0
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     database.dispose()
+
+
+def test_the_demo_year_commits_unsafely_only_without_real_cases(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = deployed(database_url)
+    asked: list[bool] = []
+    monkeypatch.setattr(
+        command, "simulate_with_progress", lambda *_a, **kw: asked.append(kw["unsafe_commit"])
+    )
+    config = TestConfig(url)
+    command.load_year(config)
+    engine = build_engine(url, SETTINGS)
+    register_missing_organisations(engine.database, profile_organisations(load_profile()))
+    engine.start("nazorg_detentie", entry_data(), "NZ-2026-00017", user="mmd")
+    engine.database.dispose()
+    command.load_year(config)
+    assert asked == [True, False]
