@@ -8,6 +8,9 @@ from decimal import Decimal
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.exceptions import TaskNotFoundException
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
 
 
 def advance(
@@ -15,9 +18,113 @@ def advance(
     before_run: Callable[[Any], None],
     on_completed: Callable[[Any], None],
 ) -> None:
-    """Fire what is due, then run the engine until only user tasks and waiting events are left."""
+    """Fire what is due, then run the engine until only user tasks and waiting events are left.
+
+    The same steps in the same order as SpiffWorkflow's ``do_engine_steps`` (3.2), whose rounds
+    are followed here: per round the active subprocesses, deepest first, each until it has
+    nothing left to run, then the top workflow, each time running the ready engine tasks in the
+    order of SpiffWorkflow's walk of the task tree. What differs is how they are found:
+    ``do_engine_steps`` walks the whole tree, every finished branch too, a dozen times per command
+    and more for a long case. Here the processes' task tables are looked through and the few
+    ready tasks put in the walk's order by their places in the tree (``ready_engine_tasks``).
+    After a subprocess's steps ``do_engine_steps`` also updates its parent task (a private call):
+    a no-op for a call activity whose subprocess runs (it stays started) or has completed (its
+    completion event made it ready already), so it is left out.
+    """
     workflow.refresh_timers()
-    workflow.do_engine_steps(will_complete_task=before_run, did_complete_task=on_completed)
+    while _round(workflow, before_run, on_completed):
+        pass
+    workflow.refresh_timers()
+
+
+def _round(
+    workflow: BpmnWorkflow, before_run: Callable[[Any], None], on_completed: Callable[[Any], None]
+) -> bool:
+    active = workflow.get_active_subprocesses()
+    for subprocess in sorted(active, key=lambda v: v.depth, reverse=True):
+        while _run_ready(workflow, subprocess, before_run, on_completed):
+            pass
+    ran = _run_ready(workflow, workflow, before_run, on_completed)
+    return ran > 0 or len(workflow.get_active_subprocesses()) > len(active)
+
+
+def _run_ready(
+    top: BpmnWorkflow,
+    process: Any,
+    before_run: Callable[[Any], None],
+    on_completed: Callable[[Any], None],
+) -> int:
+    """Run the engine tasks ready in ``process`` and below it; how many ran."""
+    tasks = ready_engine_tasks(top, process)
+    for task in tasks:
+        before_run(task)
+        task.run()
+        on_completed(task)
+    return len(tasks)
+
+
+def ready_engine_tasks(top: BpmnWorkflow, process: Any) -> list[Task]:
+    """The ready tasks that are not user tasks in ``process`` and the subprocesses below it, in
+    the order ``process.get_tasks(state=READY)`` gives them (a depth-first walk of the tree that
+    enters a subprocess before its task's children)."""
+    try:
+        found = [
+            task
+            for nested in _with_nested(top, process)
+            for task in nested.tasks.values()
+            if task.state == TaskState.READY and not task.task_spec.manual
+        ]
+        keys = {task.id: _walk_position(top, process, task) for task in found}
+    except TaskNotFoundException:  # a subprocess whose task left the tree: let the walk decide
+        keys = {None: None}
+    if None in keys.values():  # a place the walk treats specially: let it decide
+        return [
+            task for task in process.get_tasks(state=TaskState.READY) if not task.task_spec.manual
+        ]
+    return sorted(found, key=lambda task: keys[task.id])
+
+
+_DEPTH_LIMIT = 900
+"""Below this depth the tree is walked instead (SpiffWorkflow's walk stops at depth 1000)."""
+
+
+def _walk_position(top: BpmnWorkflow, process: Any, task: Task) -> tuple[int, ...] | None:
+    """Where the walk from ``process``'s root meets ``task``: the child index at each level from
+    the root, -1 for entering a subprocess; None where the walk would not simply descend (below
+    a predicted task, near its depth limit)."""
+    path: list[int] = []
+    current = task
+    while True:
+        parent = current.parent
+        if parent is None:  # the root of its (sub)process
+            owner = current.workflow
+            if owner is process:
+                break
+            if owner is top:
+                return None
+            path.append(-1)
+            current = top.get_task_from_id(owner.parent_task_id)
+            continue
+        if parent.state < TaskState.FUTURE:
+            return None  # the walk does not go below a predicted task
+        path.append(parent.children.index(current))
+        current = parent
+        if len(path) > _DEPTH_LIMIT:
+            return None
+    path.reverse()
+    return tuple(path)
+
+
+def _with_nested(top: BpmnWorkflow, process: Any) -> list[Any]:
+    """``process`` and every subprocess it started, directly or further down."""
+    found = [process]
+    for candidate in top.subprocesses.values():
+        parent = candidate.parent_workflow
+        while parent is not None and parent is not process:
+            parent = parent.parent_workflow
+        if parent is process:
+            found.append(candidate)
+    return found
 
 
 def to_json_value(value: Any) -> Any:
