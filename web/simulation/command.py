@@ -16,8 +16,10 @@ from web.cases import fields
 from web.simulation.queries import SIMULATED_KEY_PREFIX, real_cases, simulated_cases
 from web.simulation.runner import Result, simulate
 
-RUN_CASES = 120
-"""Cases `terugkeer run` simulates over the past year: about 15-20 seconds on two cores."""
+RUN_CASES = 60
+"""Cases `terugkeer run` simulates over the past year: enough for every dashboard page to show
+figures per prison and municipality (docs/dashboard.md), few enough for `make run` to be ready
+in about 15 seconds on a quiet machine."""
 RUN_DAYS = 365
 RUN_SEED = 1
 
