@@ -67,31 +67,36 @@ def ready_engine_tasks(top: BpmnWorkflow, process: Any) -> list[Task]:
     """The ready tasks that are not user tasks in ``process`` and the subprocesses below it, in
     the order ``process.get_tasks(state=READY)`` gives them (a depth-first walk of the tree that
     enters a subprocess before its task's children)."""
+    placed: list[tuple[tuple[int, ...], Task]] = []
     try:
-        found = [
-            task
-            for nested in _with_nested(top, process)
-            for task in nested.tasks.values()
-            if task.state == TaskState.READY and not task.task_spec.manual
-        ]
-        keys = {task.id: _walk_position(top, process, task) for task in found}
+        for table in (top, *top.subprocesses.values()):
+            for task in table.tasks.values():
+                if task.state == TaskState.READY and not task.task_spec.manual:
+                    position = _walk_position(top, process, task)
+                    if position is None:  # a place the walk treats specially: let it decide
+                        return _walked(process)
+                    if position is not _ELSEWHERE:
+                        placed.append((position, task))
     except TaskNotFoundException:  # a subprocess whose task left the tree: let the walk decide
-        keys = {None: None}
-    if None in keys.values():  # a place the walk treats specially: let it decide
-        return [
-            task for task in process.get_tasks(state=TaskState.READY) if not task.task_spec.manual
-        ]
-    return sorted(found, key=lambda task: keys[task.id])
+        return _walked(process)
+    placed.sort(key=lambda item: item[0])
+    return [task for _, task in placed]
+
+
+def _walked(process: Any) -> list[Task]:
+    return [t for t in process.get_tasks(state=TaskState.READY) if not t.task_spec.manual]
 
 
 _DEPTH_LIMIT = 900
 """Below this depth the tree is walked instead (SpiffWorkflow's walk stops at depth 1000)."""
+_ELSEWHERE: tuple[int, ...] = (-2,)
+"""The position of a task that is not in ``process`` nor below it."""
 
 
 def _walk_position(top: BpmnWorkflow, process: Any, task: Task) -> tuple[int, ...] | None:
     """Where the walk from ``process``'s root meets ``task``: the child index at each level from
-    the root, -1 for entering a subprocess; None where the walk would not simply descend (below
-    a predicted task, near its depth limit)."""
+    the root, -1 for entering a subprocess (``_ELSEWHERE`` when the walk does not meet it); None
+    where the walk would not simply descend (below a predicted task, near its depth limit)."""
     path: list[int] = []
     current = task
     while True:
@@ -101,7 +106,7 @@ def _walk_position(top: BpmnWorkflow, process: Any, task: Task) -> tuple[int, ..
             if owner is process:
                 break
             if owner is top:
-                return None
+                return _ELSEWHERE
             path.append(-1)
             current = top.get_task_from_id(owner.parent_task_id)
             continue
@@ -113,18 +118,6 @@ def _walk_position(top: BpmnWorkflow, process: Any, task: Task) -> tuple[int, ..
             return None
     path.reverse()
     return tuple(path)
-
-
-def _with_nested(top: BpmnWorkflow, process: Any) -> list[Any]:
-    """``process`` and every subprocess it started, directly or further down."""
-    found = [process]
-    for candidate in top.subprocesses.values():
-        parent = candidate.parent_workflow
-        while parent is not None and parent is not process:
-            parent = parent.parent_workflow
-        if parent is process:
-            found.append(candidate)
-    return found
 
 
 def to_json_value(value: Any) -> Any:
