@@ -19,7 +19,7 @@ from web.simulation.runner import Result, simulate
 RUN_CASES = 60
 """Cases `terugkeer run` simulates over the past year: enough for every dashboard page to show
 figures per prison and municipality (docs/dashboard.md), few enough for `make run` to be ready
-in about 15 seconds on a quiet machine."""
+in about 15 seconds on a quiet machine (estimated, docs/dashboard.md)."""
 RUN_DAYS = 365
 RUN_SEED = 1
 
