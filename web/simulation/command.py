@@ -18,8 +18,8 @@ from web.simulation.runner import Result, simulate
 
 RUN_CASES = 60
 """Cases `terugkeer run` simulates over the past year: enough for every dashboard page to show
-figures per prison and municipality (docs/dashboard.md), few enough for `make run` to be ready
-in about 15 seconds on a quiet machine (estimated, docs/dashboard.md)."""
+figures per prison and municipality (docs/dashboard.md); on a quiet machine the year takes
+11 to 14 seconds of the 16 to 19 before `make run` answers (docs/dashboard.md)."""
 RUN_DAYS = 365
 RUN_SEED = 1
 
