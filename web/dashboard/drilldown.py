@@ -146,15 +146,14 @@ def element_cases(
     ]
     if organisation is not None:
         conditions.append(t.c.organisation == organisation)
+    # Each status's facts have indexes of their own (..., bpmn_id, due_at or completed_at,
+    # task_id) that give this order without sorting (web/dashboard/tables.py).
     if state in ("open", "te-laat"):
-        # An open task has no completion: said here, and completed_at (always NULL) ordered on
-        # too, so that the indexes (..., status, completed_at, due_at, task_id) give the order
-        # without sorting (PostgreSQL does not take IS NULL as fixing the column's order).
-        conditions += [t.c.status == "open", t.c.completed_at.is_(None)]
+        conditions.append(t.c.status == "open")
         if state == "te-laat":
             conditions.append(t.c.due_at <= _moment(on))
         when = t.c.due_at
-        order = (t.c.completed_at.asc(), t.c.due_at.asc(), t.c.task_id.asc())
+        order = (t.c.due_at.asc(), t.c.task_id.asc())
     else:
         conditions += [
             t.c.status == "completed",
@@ -163,9 +162,8 @@ def element_cases(
         ]
         if state == "afgerond-te-laat":
             conditions.append(t.c.overdue.is_(True))
-        # Ties of completion broken by the index's next columns, so that it gives the order.
         when = t.c.completed_at
-        order = (t.c.completed_at.desc(), t.c.due_at.desc(), t.c.task_id.desc())
+        order = (t.c.completed_at.desc(), t.c.task_id.desc())
     query = (
         select(*_CASE_COLUMNS, when.label("when"))
         .join(cases, cases.c.instance_id == t.c.instance_id)
