@@ -296,7 +296,7 @@ CLONE_STATEMENTS = (
     f"""INSERT INTO human_tasks (id, instance_id, version_id, business_key, bpmn_id, name,
         process_id, lane, party, organisation, role, form, status, created_at, due_at, claimed_by,
         claimed_at, completed_by, completed_at)
-    SELECT {_new_uuid("t.id")}, m.new_id, t.version_id, m.new_key, t.bpmn_id, t.name,
+    SELECT ({_new_uuid("t.id::text")})::uuid, m.new_id, t.version_id, m.new_key, t.bpmn_id, t.name,
         t.process_id, t.lane, t.party, t.organisation, t.role, t.form, t.status, t.created_at,
         t.due_at, t.claimed_by, t.claimed_at, t.completed_by, t.completed_at
     FROM clone_map m JOIN human_tasks t ON t.instance_id = m.template""",

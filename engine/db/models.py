@@ -17,6 +17,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -113,6 +114,12 @@ class ProcessInstance(Base):
     ended_at: Mapped[datetime | None]
 
 
+TASK_ID = String(36).with_variant(postgresql.UUID(as_uuid=False), "postgresql")
+"""A task's SpiffWorkflow UUID: a uuid on PostgreSQL (16 bytes instead of 37), read and written
+as a string (migration 0551); SQLite keeps text. Lookups refuse what is not a UUID first
+(engine/store/human_tasks.is_task_id)."""
+
+
 class HumanTask(Base):
     """Projection of user tasks: what the inbox and the API read."""
 
@@ -150,7 +157,7 @@ class HumanTask(Base):
         ),
     )
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    id: Mapped[str] = mapped_column(TASK_ID, primary_key=True)  # a uuid on PostgreSQL
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"))
     version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"))
     business_key: Mapped[str] = mapped_column(String(255))
@@ -227,6 +234,27 @@ class Event(Base):
     task_id: Mapped[str | None] = mapped_column(String(36))
     bpmn_id: Mapped[str | None] = mapped_column(String(255))
     detail: Mapped[dict | None]
+
+
+class TaskArchive(Base):
+    """The task rows of a finished case, taken out of ``human_tasks`` in one row once the
+    dashboard has projected its events (engine/store/task_archive.py: zlib-compressed JSON).
+    Read with the live ones, never apart."""
+
+    __tablename__ = "task_archives"
+
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), primary_key=True)
+    tasks: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ArchivedTask(Base):
+    """Which finished case an archived task belongs to: the task page and the API look a task up
+    by its id alone."""
+
+    __tablename__ = "archived_tasks"
+
+    id: Mapped[str] = mapped_column(TASK_ID, primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"))
 
 
 class EventArchive(Base):

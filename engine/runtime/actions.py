@@ -24,7 +24,7 @@ from engine.errors import (
 from engine.runtime.command import Action, Command, Locator
 from engine.runtime.forms import FormValidators
 from engine.runtime.organisations import OrganisationDirectory, organisation_errors
-from engine.store import instances
+from engine.store import instances, task_archive
 
 
 def complete_task(
@@ -39,6 +39,13 @@ def complete_task(
 
     def locate(conn: Connection) -> Row:
         head = instances.lock_by_task(conn, task_id)
+        if head is None and (archived := task_archive.archived_task(conn, task_id)):
+            raise ConflictError(  # a finished case's task (engine/store/task_archive.py)
+                f"task {task_id} is no longer open ({archived.status})",
+                reason="task_closed",
+                task_id=task_id,
+                status=archived.status,
+            )
         if head is None:
             raise NotFoundError(
                 f"task {task_id} does not exist", reason="task_not_found", task_id=task_id

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import Connection, Row, Select, bindparam, insert, or_, select, update
 
 from engine.db.models import HumanTask
+from engine.store import task_archive
 from engine.store.records import TaskInfo
+from engine.store.task_archive import is_task_id
 
 tasks = HumanTask.__table__
 
@@ -22,8 +25,28 @@ def _info(row: Row) -> TaskInfo:
 
 
 def get(conn: Connection, task_id: str) -> TaskInfo | None:
+    if not is_task_id(task_id):
+        return None
     row = conn.execute(_GET, {"task_id": task_id}).first()
-    return _info(row) if row else None
+    return _info(row) if row else task_archive.archived_task(conn, task_id)
+
+
+def by_ids(conn: Connection, task_ids: Iterable[str]) -> list[TaskInfo]:
+    """The tasks among ``task_ids``, live and archived (engine/store/task_archive.py)."""
+    wanted = sorted({t for t in task_ids if is_task_id(t)})
+    found = [
+        _info(row)
+        for part in (wanted[i : i + 500] for i in range(0, len(wanted), 500))
+        for row in conn.execute(select(tasks).where(tasks.c.id.in_(part)))
+    ]
+    missing = set(wanted) - {task.id for task in found}
+    return [*found, *task_archive.archived_by_ids(conn, missing)]
+
+
+def for_instance(conn: Connection, instance_id: int) -> list[TaskInfo]:
+    """Every task of a case, live and archived, in no particular order."""
+    live = conn.execute(select(tasks).where(tasks.c.instance_id == instance_id))
+    return [*(_info(row) for row in live), *task_archive.archived(conn, instance_id)]
 
 
 _OPEN_IDS = select(tasks.c.id).where(
@@ -157,4 +180,27 @@ def search(
     if organisations is not None:
         params["f_organisations"] = list(organisations)
     statement = _search_statement(given, organisations is not None, unclaimed)
-    return [_info(row) for row in conn.execute(statement, params)]
+    archived = task_archive.archived(conn, filters["instance_id"]) if "instance_id" in given else []
+    if not archived:
+        return [_info(row) for row in conn.execute(statement, params)]
+    # A finished case's tasks are archived (engine/store/task_archive.py): filtered and ordered
+    # here as the statement does, with any live ones.
+    params.update(f_limit=offset + limit, f_offset=0)
+    matching = [
+        *(_info(row) for row in conn.execute(statement, params)),
+        *(
+            task
+            for task in archived
+            if all(getattr(task, name) == filters[name] for name in given)
+            and (organisations is None or task.organisation in organisations)
+            and not (unclaimed and task.claimed_by is not None)
+        ),
+    ]
+    matching.sort(key=_search_order)
+    return matching[offset : offset + limit]
+
+
+def _search_order(task: TaskInfo) -> tuple:
+    """The search statement's order: due first (earliest first), then created, then id."""
+    due = task.due_at
+    return (due is None, due or task.created_at, task.created_at, task.id)

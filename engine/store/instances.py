@@ -8,6 +8,7 @@ from sqlalchemy import Connection, Row, bindparam, func, insert, null, or_, sele
 
 from engine.db.models import HumanTask, ProcessInstance, Timer
 from engine.errors import ConflictError, Incident
+from engine.store import human_tasks
 from engine.store.records import InstanceInfo
 from engine.store.timers import like_prefix
 
@@ -93,6 +94,8 @@ def lock_by_task(conn: Connection, task_id: str) -> Row | None:
     """The head row of the task's instance, locked, with the task's task_status,
     task_claimed_by, task_form, task_bpmn_id and task_organisation: one round trip for what
     completing needs."""
+    if not human_tasks.is_task_id(task_id):
+        return None
     statement = _LOCK_BY_TASK if conn.dialect.name == "sqlite" else _LOCK_BY_TASK_FOR_UPDATE
     return conn.execute(statement, {"task_id": task_id}).first()
 

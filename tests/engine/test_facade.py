@@ -115,6 +115,14 @@ def test_invalid_form_data_changes_nothing(engine: Engine) -> None:
 def test_unknown_things_are_refused(engine: Engine) -> None:
     with pytest.raises(NotFoundError):
         engine.complete("00000000-0000-0000-0000-000000000000", {}, "x")
+    # Not a task id at all (a UUID on PostgreSQL since migration 0551): no task, no error
+    for not_an_id in ("nope", "00000000-0000-0000-0000-00000000000g", "1" * 37):
+        with pytest.raises(NotFoundError):
+            engine.task(not_an_id)
+        with pytest.raises(NotFoundError):
+            engine.complete(not_an_id, {}, "x")
+        with pytest.raises(NotFoundError):
+            engine.claim(not_an_id, "x")
     with pytest.raises(NotFoundError):
         engine.start("no_such_process", {}, "k")
     engine.start("sample_case", {}, "case-5")

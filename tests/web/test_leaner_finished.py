@@ -2,8 +2,7 @@
 its task rows and task facts out of the indexes only open tasks are looked up in, a task fact's
 id a uuid on PostgreSQL. What a user sees stays the same: the case page with its diagram, the
 API's case with its history and tasks, the privacy export, the dashboard's drill-downs and the
-inbox, before (a database downgraded to 0530, as written then) and after the upgrade. SQLite
-and PostgreSQL."""
+inbox, before and after a downgrade to 0530 and the upgrade. SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -106,12 +105,12 @@ def test_a_finished_case_shows_the_same_before_and_after_it_is_made_leaner(
     migrate(web_app, "0530_inbox_steps_index")
     state = stored_state(web_app, "NZ-KLAAR")
     assert state["compacted"] is True and not is_packed(state)
-    before = seen(web_app, sign_in)
+    # (this code reads the task archive of migration 0552: at 0530 it is not there to show)
 
     migrate(web_app, None)
 
     assert is_packed(stored_state(web_app, "NZ-KLAAR"))
-    assert seen(web_app, sign_in) == before == after
+    assert seen(web_app, sign_in) == after
     with web_app.app_context():
         engine = current_engine()
         assert engine.element_states(finished.id) == diagram

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, delete, insert, select, update
 
-from engine.db.models import HumanTask
+from engine.store.human_tasks import by_ids as tasks_by_ids
 from web.dashboard.cube import Key, add, delete_empty
 from web.dashboard.tables import (
     deadline_facts,
@@ -26,7 +26,6 @@ from web.dashboard.tables import (
     task_facts,
 )
 
-human_tasks = HumanTask.__table__
 CHUNK = 500
 """Ids per ``IN`` list (SQLite allows a limited number of parameters per statement)."""
 
@@ -140,9 +139,8 @@ class Batch:
     def load_human_tasks(self, task_ids: Iterable[str]) -> None:
         """The engine's task rows for tasks that became ready, those not read yet."""
         wanted = sorted({i for i in task_ids if i and i not in self._human})
-        for part in chunks(wanted):
-            for row in self.conn.execute(select(human_tasks).where(human_tasks.c.id.in_(part))):
-                self._human[row.id] = row
+        for task in tasks_by_ids(self.conn, wanted):  # live and archived
+            self._human[task.id] = task
 
     def human_tasks(self, task_ids: Iterable[str]) -> list[Any]:
         ids = list(task_ids)

@@ -1,11 +1,12 @@
 """Rebuilding the dashboard's projections from what the engine and the cases projection hold:
 for databases from before the dashboard (migration 0200), or after a change of its definitions.
 
-Per instance, the task projection (``human_tasks``: ready, completed and cancelled times) and the
-first claims from the audit events (live or archived) are replayed through the projector in time
-order, with the case's current data; a last pass at ``now`` marks what is overdue and counts the
-case in the outcome cube. Dimensions are the case's current prison and municipality. The dashboard
-feed's checkpoint is put after the newest event (stop the feed's workers while rebuilding).
+Per instance, the task projection (``human_tasks``, live or archived: ready, completed and
+cancelled times) and the first claims from the audit events (live or archived) are replayed
+through the projector in time order, with the case's current data; a last pass at ``now`` marks
+what is overdue and counts the case in the outcome cube. Dimensions are the case's current prison
+and municipality. The dashboard feed's checkpoint is put after the newest event (stop the feed's
+workers while rebuilding).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from datetime import datetime
 from sqlalchemy import Connection, delete, func, select
 
 from engine import CaseChange, InstanceInfo, WorkingDayCalendar
-from engine.db.models import Event, HumanTask
+from engine.db.models import Event
 from engine.store.events import for_instance as case_events
+from engine.store.human_tasks import for_instance as case_tasks
 from web.dashboard.feed import set_position
 from web.dashboard.projection import DashboardProjection
 from web.dashboard.tables import (
@@ -33,7 +35,6 @@ from web.dashboard.tables import (
 )
 
 events = Event.__table__
-human_tasks = HumanTask.__table__
 
 
 def rebuild_dashboard(
@@ -62,7 +63,7 @@ def _replay(
         if event.kind == "task_claimed" and event.task_id not in claims:
             claims[event.task_id] = event.at
     moments: dict[datetime, list[dict]] = defaultdict(list)
-    for task in conn.execute(select(human_tasks).where(human_tasks.c.instance_id == info.id)):
+    for task in case_tasks(conn, info.id):  # live and archived (engine/store/task_archive.py)
         moments[task.created_at].append(_event("task_ready", task.id, task.bpmn_id))
         if task.id in claims:
             at = claims[task.id]
