@@ -7,6 +7,10 @@ BIN := $(VENV)/bin
 PY_STAMP := $(VENV)/.terugkeer-installed
 NPM_STAMP := node_modules/.terugkeer-installed
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard web/translations/*/LC_MESSAGES/messages.po))
+# The checkout's bytecode, compiled at install as pip does for an installed package: the first
+# `make run` of a fresh clone no longer compiles it on the way (docs/dashboard.md).
+SOURCES := config.py $(shell find engine web migrations -name '*.py')
+BYTECODE_STAMP := __pycache__/.terugkeer-compiled
 
 .PHONY: run test lint pytest bench diagrams install messages
 
@@ -37,7 +41,7 @@ messages: $(PY_STAMP)
 	$(BIN)/pybabel extract -F web/babel.cfg -k _l --no-location -o web/translations/messages.pot web
 	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations --width 100
 
-install: $(PY_STAMP) $(NPM_STAMP) $(CATALOGUES)
+install: $(PY_STAMP) $(NPM_STAMP) $(CATALOGUES) $(BYTECODE_STAMP)
 
 $(PYTHON):
 	python3 -m venv $(VENV)
@@ -48,6 +52,10 @@ $(PY_STAMP): pyproject.toml | $(PYTHON)
 
 $(NPM_STAMP): package.json $(wildcard package-lock.json)
 	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+	touch $@
+
+$(BYTECODE_STAMP): $(SOURCES) | $(PY_STAMP)
+	$(PYTHON) -m compileall -q config.py engine web migrations
 	touch $@
 
 web/translations/%/LC_MESSAGES/messages.mo: web/translations/%/LC_MESSAGES/messages.po | $(PY_STAMP)

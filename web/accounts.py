@@ -40,8 +40,10 @@ def create_user(
     roles: Iterable[str],
     password: str,
     display_name: str | None = None,
+    password_hash: str | None = None,
 ) -> User:
-    """A new active user; the caller commits."""
+    """A new active user; the caller commits. ``password_hash``: the password's hash, made
+    beforehand with ``web.models.hash_password``."""
     username = username.strip()
     if not username:
         raise AccountError("a username may not be empty")
@@ -58,7 +60,7 @@ def create_user(
         user.role_list = roles
     except ValueError as exc:
         raise AccountError(str(exc)) from None
-    user.set_password(password)
+    user.set_password(password, hashed=password_hash)
     db.session.add(user)
     db.session.flush()
     return user

@@ -3,8 +3,10 @@ different stages. Idempotent: what exists is left alone.
 
 Passwords are generated on the first run, printed, and kept in the instance folder
 (``instance/demo-credentials.txt``, readable by the owner only, never committed) so that later
-runs can print them again. Cases need the main process deployed; their tasks are completed with
-data generated from each task's JSON Schema, so they follow whatever the models ask.
+runs can print them again. `terugkeer run` hashes them in a background thread while the demo
+year loads (``DemoPasswords``): argon2 takes about 0.2 s per password. Cases need the main
+process deployed; their tasks are completed with data generated from each task's JSON Schema,
+so they follow whatever the models ask.
 """
 
 from __future__ import annotations
@@ -12,10 +14,13 @@ from __future__ import annotations
 import os
 import random
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import select
 
 from engine import (
     Engine,
@@ -28,10 +33,11 @@ from engine import (
 )
 from engine.bsn import generate_bsn
 from engine.clock import AMSTERDAM
+from engine.db.connect import open_database
 from web.accounts import create_user, ensure_organisation
 from web.cases import fields
 from web.extensions import db
-from web.models import User
+from web.models import User, hash_password
 from web.tasks.context import recorded_facts
 from web.tasks.formschema import properties
 
@@ -72,15 +78,56 @@ BOOLEAN_CHANCES = {"entry_settle_elsewhere": 0.1}
 STAGES = ((0, None, 0), (3, 40, 1), (8, 200, 2), (12, 60, 4), (20, 25, 6), (35, 300, 9))
 
 
-def ensure_accounts(instance_dir: Path) -> list[tuple[str, str, str, str]]:
-    """Demo organisations and users; (username, password or note, organisation, roles)."""
+class DemoPasswords:
+    """New passwords for demo users, hashed one after another in a background thread from the
+    moment this is made (argon2 releases the GIL: on another core while the main thread works).
+    The hashes have the app's parameters (``hash_password``)."""
+
+    def __init__(self, usernames: Iterable[str]) -> None:
+        self._made: dict[str, tuple[str, Future[str]]] = {}
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="demo-passwords")
+        for username in usernames:
+            password = new_password()
+            self._made[username] = (password, pool.submit(hash_password, password))
+        pool.shutdown(wait=False)  # the thread ends when the hashes are made
+
+    def take(self, username: str) -> tuple[str, str | None]:
+        """A new password for ``username`` and its hash (None: not prepared, hash it)."""
+        made = self._made.pop(username, None)
+        if made is None:
+            return new_password(), None
+        password, hashed = made
+        return password, hashed.result()
+
+
+def new_password() -> str:
+    return secrets.token_urlsafe(9)
+
+
+def missing_users(database_url: str) -> list[str]:
+    """The demo users that the database does not hold yet."""
+    users = User.__table__
+    database = open_database(database_url)
+    try:
+        with database.connect() as conn:
+            found = set(conn.execute(select(users.c.username)).scalars())
+    finally:
+        database.dispose()
+    return [username for username, *_ in USERS if username not in found]
+
+
+def ensure_accounts(
+    instance_dir: Path, passwords: DemoPasswords | None = None
+) -> list[tuple[str, str, str, str]]:
+    """Demo organisations and users; (username, password or note, organisation, roles). New
+    users get their passwords from ``passwords`` where it prepared them."""
     known = _read_credentials(instance_dir)
     for code, name, kind in ORGANISATIONS:
         ensure_organisation(code, name, kind)
     created = {}
     for username, display_name, code, roles in USERS:
         if User.by_username(username) is None:
-            password = secrets.token_urlsafe(9)
+            password, hashed = passwords.take(username) if passwords else (new_password(), None)
             organisation = ensure_organisation(code)
             create_user(
                 username,
@@ -88,6 +135,7 @@ def ensure_accounts(instance_dir: Path) -> list[tuple[str, str, str, str]]:
                 roles=roles,
                 password=password,
                 display_name=display_name,
+                password_hash=hashed,
             )
             created[username] = password
     db.session.commit()

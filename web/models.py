@@ -22,6 +22,12 @@ ROLES = ("caseworker", "coordinator", "probation_officer", "process_owner", "man
 _hasher = PasswordHasher()
 
 
+def hash_password(password: str) -> str:
+    """An argon2 hash of ``password`` with the app's parameters. Safe in any thread: argon2
+    releases the GIL, so hashing in a background thread runs beside the main one."""
+    return _hasher.hash(password)
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -111,9 +117,13 @@ class User(UserMixin, db.Model):
     def has_role(self, role: str) -> bool:
         return role in self.role_list
 
-    def set_password(self, password: str) -> None:
-        """A new password; every session of the user ends."""
-        self.password_hash = _hasher.hash(password)
+    def set_password(self, password: str, *, hashed: str | None = None) -> None:
+        """A new password; every session of the user ends. ``hashed``: the password's
+        ``hash_password``, made beforehand (the demo data hashes in a background thread); a
+        hash with other parameters than the app's is refused."""
+        if hashed is not None and _hasher.check_needs_rehash(hashed):
+            raise ValueError("the password hash does not have the app's parameters")
+        self.password_hash = hashed or _hasher.hash(password)
         self.end_sessions()
 
     def check_password(self, password: str) -> bool:

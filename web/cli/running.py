@@ -79,10 +79,11 @@ def serve(config_file: Path | None) -> None:
     serve_with_gunicorn(config, config_file)
 
 
-def load_demo(app: Flask) -> None:
-    """Demo organisations, users (credentials printed) and cases; idempotent (web/demo.py)."""
+def load_demo(app: Flask, passwords: demo.DemoPasswords | None = None) -> None:
+    """Demo organisations, users (credentials printed) and cases; idempotent (web/demo.py).
+    ``passwords``: the new users' passwords, hashed beforehand."""
     with app.app_context():
-        accounts = demo.ensure_accounts(Path(app.instance_path))
+        accounts = demo.ensure_accounts(Path(app.instance_path), passwords)
         made = demo.ensure_cases(current_engine(), main_process(), click.echo)
         click.echo(f"Demo data ready ({made} new demo cases). Sign in as:")
         width = max(len(username) for username, *_ in accounts)
@@ -109,13 +110,16 @@ def run(host: str, port: int, with_scheduler: bool, with_demo: bool) -> None:
             engine.database.dispose()
     else:
         click.echo(f"No models in {config.TERUGKEER_PROCESSES_DIR}; nothing deployed.")
+    passwords = None
     if with_demo and files:  # before the app's scheduler starts: the simulation owns its clock
+        # The new demo users' passwords are hashed on another core while the year loads.
+        passwords = demo.DemoPasswords(demo.missing_users(config.DATABASE_URL))
         simulation.load_year(config)
     # The scheduler starts after the demo data: on SQLite a timer it fires meanwhile would make
     # the demo's read-then-write transaction fail ("database is locked").
     app = create_app(Config(TERUGKEER_RUN_SCHEDULER=False))
     if with_demo:
-        load_demo(app)
+        load_demo(app, passwords)
     if with_scheduler:
         start_scheduler(app)
         start_dispatcher(app)

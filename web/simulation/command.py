@@ -48,6 +48,7 @@ def simulate_with_progress(
     seed: int,
     workers: int | None = None,
     unsafe_commit: bool = False,
+    feed_every_days: int | None = None,
 ) -> Result:
     """Run the simulator on the configured database, showing a progress bar per simulated day."""
     process_id = getattr(config, "TERUGKEER_MAIN_PROCESS", None) or fields.MAIN_PROCESS
@@ -69,6 +70,7 @@ def simulate_with_progress(
             progress=bar.update,
             workers=workers,
             unsafe_commit=unsafe_commit,
+            feed_every_days=feed_every_days,
         )
     took = clock.perf_counter() - began
     click.echo(
@@ -88,7 +90,9 @@ def today() -> date:
 
 def load_year(config: Config) -> None:
     """A year of simulated cases up to today, once: skipped when simulated cases exist. Trial
-    data: committed without waiting for the disk unless the database holds real cases."""
+    data: committed without waiting for the disk unless the database holds real cases. Nothing
+    reads the dashboard while the year loads (the app serves after it): its feed catches up once,
+    at the end."""
     found = existing(config)
     if found:
         click.echo(f"Simulated data present ({found} cases); not simulating again.")
@@ -106,4 +110,5 @@ def load_year(config: Config) -> None:
         days=RUN_DAYS,
         seed=RUN_SEED,
         unsafe_commit=unsafe_commit,
+        feed_every_days=0,
     )

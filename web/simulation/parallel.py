@@ -6,8 +6,8 @@ its own cases' timers and finds only its own cases' new tasks. Cases never touch
 a worker's results follow from the seed and the worker count alone. The workers keep one
 calendar: after each simulated day every worker waits for the others (a barrier), so no worker
 runs ahead by more than a day; the first one reports the day to the progress bar. Every
-``FEED_EVERY_DAYS`` simulated days the first worker lets the dashboard's feed catch up while the
-others wait, and every worker does at the end.
+``FEED_EVERY_DAYS`` simulated days (``Job.feed_every_days``; 0: never) the first worker lets
+the dashboard's feed catch up while the others wait, and every worker does at the end.
 
 Workers start with a fixed ``PYTHONHASHSEED``, a precaution: whatever iterates over a set of
 names (form validators, SpiffWorkflow) does so in the same order in every run. Commands run with
@@ -36,7 +36,9 @@ SPAWN = multiprocessing.get_context("spawn")  # no inherited connections or thre
 BARRIER_TIMEOUT = 3600.0
 FEED_EVERY_DAYS = 7
 """The dashboard's feed catches up after every so many simulated days and at the end: during a
-run the dashboard is at most a simulated week behind; when the run ends it is complete."""
+run the dashboard is at most a simulated week behind; when the run ends it is complete. A run
+that nobody watches (the demo year of `terugkeer run`, before the app serves) catches up at the
+end only: once instead of 52 times, a tenth of the year's time (docs/dashboard.md)."""
 HASH_SEED = "0"
 
 
@@ -54,6 +56,7 @@ class Job:
     profile: dict[str, Any]
     arrival_days: int | None = None
     unsafe_commit: bool = False
+    feed_every_days: int = FEED_EVERY_DAYS
 
     def run(
         self,
@@ -94,7 +97,7 @@ class Job:
             def each_day(day: int) -> None:
                 if together is not None:
                     together()  # every worker finished the day
-                if day % FEED_EVERY_DAYS == 0:
+                if self.feed_every_days and day % self.feed_every_days == 0:
                     # The dashboard's feed, as the scheduler process runs it: one worker, while
                     # the others wait, so that the figures do not follow the workers' timing.
                     if shard.index == 0:

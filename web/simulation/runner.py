@@ -312,6 +312,7 @@ def simulate(
     workers: int = 1,
     arrival_days: int | None = None,
     unsafe_commit: bool = False,
+    feed_every_days: int | None = None,
 ) -> Result:
     """Run a simulation on ``database`` through the app's Engine wiring (web/engine_access.py)
     with a simulated clock; the processes must be deployed.
@@ -320,8 +321,9 @@ def simulate(
     (web/simulation/parallel.py). ``unsafe_commit`` turns synchronous commits off for the
     simulation's connections (``without_synchronous_commit``): a crash may lose the last commits
     (SQLite: a power loss may corrupt the file), so it is refused on a database that holds real
-    cases (``RealCasesError``)."""
-    from web.simulation.parallel import Job, run_workers
+    cases (``RealCasesError``). The dashboard's feed catches up every ``feed_every_days`` simulated
+    days (default ``FEED_EVERY_DAYS``; 0: at the end only)."""
+    from web.simulation.parallel import FEED_EVERY_DAYS, Job, run_workers
     from web.simulation.profile import load_profile
 
     profile = profile or load_profile()
@@ -337,6 +339,7 @@ def simulate(
         profile=profile,
         arrival_days=arrival_days,
         unsafe_commit=unsafe_commit,
+        feed_every_days=FEED_EVERY_DAYS if feed_every_days is None else feed_every_days,
     )
     if workers <= 1:
         return job.run(Shard(), day_done=_progress_by_day(progress))
