@@ -6,12 +6,16 @@ import re
 from collections.abc import Callable
 
 import pytest
+import sqlalchemy as sa
+from argon2 import PasswordHasher, extract_parameters
+from argon2.exceptions import VerifyMismatchError
 from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.web.support import PASSWORD, build_app, dispose, seed_accounts
+from web.auth.views import DUMMY_HASH
 from web.extensions import db
-from web.models import User
+from web.models import User, hash_password
 
 
 def test_sign_in_and_out(web_app: Flask) -> None:
@@ -195,3 +199,27 @@ def test_an_admin_of_a_ministry_manages_organisations(
         data={"code": "GM0193", "name": "Zwolle", "kind": "municipality"},
     )
     assert "Er is al een organisatie met deze code." in again.get_data(as_text=True)
+
+
+def test_the_dummy_hash_costs_what_a_users_hash_costs() -> None:
+    """The written-out dummy hash has the parameters the app hashes passwords with (a library
+    update that changes them fails here), and it is a valid hash: verifying a password against
+    it does the full work and fails as a mismatch."""
+    hasher = PasswordHasher()
+    assert not hasher.check_needs_rehash(DUMMY_HASH)
+    assert extract_parameters(DUMMY_HASH) == extract_parameters(hash_password("whatever-123"))
+    with pytest.raises(VerifyMismatchError):
+        hasher.verify(DUMMY_HASH, PASSWORD)
+
+
+def test_a_password_hashed_beforehand_signs_in(web_app: Flask) -> None:
+    with web_app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.username == "ams"))
+        user.set_password("vooraf-gehasht-1", hashed=hash_password("vooraf-gehasht-1"))
+        db.session.commit()
+        with pytest.raises(ValueError, match="parameters"):  # weaker than the app's: refused
+            user.set_password("zwak-wachtwoord", hashed=PasswordHasher(time_cost=1).hash("zwak"))
+        db.session.rollback()
+    client = web_app.test_client()
+    response = client.post("/aanmelden", data={"username": "ams", "password": "vooraf-gehasht-1"})
+    assert response.status_code == 303

@@ -4,15 +4,17 @@ folder, and cases at different stages; loading twice changes nothing."""
 from __future__ import annotations
 
 import stat
+import threading
 from pathlib import Path
 
+import pytest
 from flask import Flask
 
 from engine import ManualClock
 from tests.web.support import build_app, dispose
 from web import demo
 from web.engine_access import current_engine
-from web.models import ROLES, User
+from web.models import ROLES, User, hash_password
 
 
 def test_demo_data_is_idempotent(database_url: str, clock: ManualClock, tmp_path: Path) -> None:
@@ -54,3 +56,36 @@ def test_without_the_main_process_there_are_no_demo_cases(
     finally:
         dispose(app)
     assert messages == ["Process nazorg_detentie is not deployed; no demo cases."]
+
+
+def test_passwords_hashed_in_the_background_become_the_users_passwords(
+    database_url: str, clock: ManualClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hashed: dict[str, tuple[str, str]] = {}
+
+    def recorded(password: str) -> str:
+        hashed[password] = (threading.current_thread().name, hash_password(password))
+        return hashed[password][1]
+
+    monkeypatch.setattr(demo, "hash_password", recorded)
+    app = build_app(database_url, clock)
+    try:
+        assert demo.missing_users(database_url) == [name for name, *_ in demo.USERS]
+        passwords = demo.DemoPasswords(["mmd.zwolle", "beheer"])
+        with app.app_context():
+            accounts = {
+                name: password for name, password, *_ in demo.ensure_accounts(tmp_path, passwords)
+            }
+            users = {u.username: u for u in User.query.all()}
+            assert all(users[name].check_password(accounts[name]) for name in accounts)
+            stored = {name: user.password_hash for name, user in users.items()}
+        assert demo.missing_users(database_url) == []
+    finally:
+        dispose(app)
+
+    # The two prepared users got the hashes made in the background thread; the others were
+    # hashed as usual.
+    assert {name for name in accounts if accounts[name] in hashed} == {"mmd.zwolle", "beheer"}
+    for name in ("mmd.zwolle", "beheer"):
+        thread, made = hashed[accounts[name]]
+        assert thread.startswith("demo-passwords") and stored[name] == made

@@ -12,7 +12,8 @@ from engine.db.models import ProcessInstance
 from tests.conftest import _truncate_all
 from tests.processes.harness import entry_data
 from tests.web.dashboard.test_simulation import SETTINGS, deployed, figures, run
-from web.engine_access import build_engine
+from web.dashboard.feed import DashboardFeed
+from web.engine_access import build_engine, dashboard_feed
 from web.simulation import command
 from web.simulation.profile import load_profile
 from web.simulation.queries import (
@@ -100,8 +101,11 @@ def test_the_demo_year_commits_unsafely_only_without_real_cases(
 ) -> None:
     url = deployed(database_url)
     asked: list[bool] = []
+    feeds: list[int] = []
     monkeypatch.setattr(
-        command, "simulate_with_progress", lambda *_a, **kw: asked.append(kw["unsafe_commit"])
+        command,
+        "simulate_with_progress",
+        lambda *_a, **kw: asked.append(kw["unsafe_commit"]) or feeds.append(kw["feed_every_days"]),
     )
     config = TestConfig(url)
     command.load_year(config)
@@ -111,3 +115,30 @@ def test_the_demo_year_commits_unsafely_only_without_real_cases(
     engine.database.dispose()
     command.load_year(config)
     assert asked == [True, False]
+    assert feeds == [0, 0]  # nobody reads the dashboard while the year loads: fed at the end
+
+
+def test_a_run_nobody_watches_feeds_the_dashboard_once_at_the_end(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = deployed(database_url)
+    catch_ups: list[int] = []
+    catch_up = DashboardFeed.catch_up
+
+    def counted(feed: DashboardFeed, **options: int) -> int:
+        catch_ups.append(1)
+        return catch_up(feed, **options)
+
+    monkeypatch.setattr(DashboardFeed, "catch_up", counted)
+    run(url, cases=6, days=15, unsafe_commit=True, feed_every_days=0)
+    assert len(catch_ups) == 1
+    engine = build_engine(url, SETTINGS)
+    try:
+        assert catch_up(dashboard_feed(engine)) == 0  # every event projected
+    finally:
+        engine.database.dispose()
+    assert figures(url)["dash_task_stats"]
+
+    catch_ups.clear()
+    run(url, seed=4, cases=6, days=15, unsafe_commit=True)  # by default also every 7 days
+    assert len(catch_ups) == 3
