@@ -37,6 +37,7 @@ def build_engine(
     settings: Mapping[str, Any],
     *,
     projectors: Iterable[Projector] = (),
+    project_cases: bool = True,
 ) -> Engine:
     """An Engine with the calendar, forms folder and clock from ``settings``, the cases projector
     registered (the projection that must agree with each command, in its transaction), the
@@ -46,7 +47,9 @@ def build_engine(
 
     The dashboard is projected outside the commands, from the audit events: ``dashboard_feed``
     (run by ``start_scheduler``, ``terugkeer scheduler`` and the simulator). ``projectors`` are
-    added after the cases projector (the simulator's, which notes the tasks its commands open)."""
+    added after the cases projector (the simulator's, which notes the tasks its commands open).
+    Without ``project_cases`` the cases projector is left out: for a simulation that projects its
+    cases once at the end (web/simulation/runner.py, ``project_cases``)."""
     forms_dir = settings.get("TERUGKEER_FORMS_DIR")
     calendar = calendar_from_setting(settings.get("TERUGKEER_CLOSURE_DAYS"))
     engine = Engine(
@@ -54,7 +57,7 @@ def build_engine(
         clock=settings.get("TERUGKEER_CLOCK"),
         calendar=calendar,
         forms_dir=Path(forms_dir) if forms_dir else None,
-        projectors=[project_case, *projectors],
+        projectors=[*([project_case] if project_cases else []), *projectors],
         event_sinks=[record_releases],
         organisations=is_organisation,
         limits=command_limits(settings),

@@ -13,8 +13,13 @@ from config import Config
 from engine.clock import AMSTERDAM, SystemClock
 from engine.db.connect import open_database
 from web.cases import fields
-from web.simulation.queries import SIMULATED_KEY_PREFIX, real_cases, simulated_cases
-from web.simulation.runner import Result, simulate
+from web.simulation.queries import (
+    SIMULATED_KEY_PREFIX,
+    real_cases,
+    simulated_cases,
+    unprojected_cases,
+)
+from web.simulation.runner import Result, project_cases, simulate
 
 RUN_CASES = 60
 """Cases `terugkeer run` simulates over the past year: enough for every dashboard page to show
@@ -28,6 +33,15 @@ def existing(config: Config, prefix: str = SIMULATED_KEY_PREFIX) -> int:
     database = open_database(config.DATABASE_URL)
     try:
         return simulated_cases(database, prefix)
+    finally:
+        database.dispose()
+
+
+def unprojected(config: Config, prefix: str = SIMULATED_KEY_PREFIX) -> int:
+    """How many simulated cases are not in the cases projection."""
+    database = open_database(config.DATABASE_URL)
+    try:
+        return unprojected_cases(database, prefix)
     finally:
         database.dispose()
 
@@ -49,6 +63,7 @@ def simulate_with_progress(
     workers: int | None = None,
     unsafe_commit: bool = False,
     feed_every_days: int | None = None,
+    cases_at_end: bool = False,
 ) -> Result:
     """Run the simulator on the configured database, showing a progress bar per simulated day."""
     process_id = getattr(config, "TERUGKEER_MAIN_PROCESS", None) or fields.MAIN_PROCESS
@@ -71,6 +86,7 @@ def simulate_with_progress(
             workers=workers,
             unsafe_commit=unsafe_commit,
             feed_every_days=feed_every_days,
+            cases_at_end=cases_at_end,
         )
     took = clock.perf_counter() - began
     click.echo(
@@ -91,11 +107,15 @@ def today() -> date:
 def load_year(config: Config) -> None:
     """A year of simulated cases up to today, once: skipped when simulated cases exist. Trial
     data: committed without waiting for the disk unless the database holds real cases. Nothing
-    reads the dashboard while the year loads (the app serves after it): its feed catches up once,
-    at the end."""
+    reads the dashboard or the case list while the year loads (the app serves after it): the
+    dashboard's feed catches up once at the end, and the cases projection is written once at the
+    end; a year stopped before that gets its cases projected on the next start (the dashboard
+    follows from the scheduler's feed)."""
     found = existing(config)
     if found:
         click.echo(f"Simulated data present ({found} cases); not simulating again.")
+        if unprojected(config):
+            project_cases(config.DATABASE_URL, config.as_dict(), SIMULATED_KEY_PREFIX)
         return
     database = open_database(config.DATABASE_URL)
     try:
@@ -111,4 +131,5 @@ def load_year(config: Config) -> None:
         seed=RUN_SEED,
         unsafe_commit=unsafe_commit,
         feed_every_days=0,
+        cases_at_end=True,
     )

@@ -57,6 +57,9 @@ class Job:
     arrival_days: int | None = None
     unsafe_commit: bool = False
     feed_every_days: int = FEED_EVERY_DAYS
+    project_cases: bool = True
+    """False: the cases projector is left out of the workers' engines (``runner.project_cases``
+    projects the run's cases once at the end)."""
 
     def run(
         self,
@@ -77,7 +80,9 @@ class Job:
             float(settings.get("TERUGKEER_COMMAND_SECONDS") or 0), SIMULATION_COMMAND_SECONDS
         )
         opened = OpenedTasks()  # the tasks the worker's commands open (web/simulation/tracking.py)
-        engine = build_engine(self.database, settings, projectors=[opened])
+        engine = build_engine(
+            self.database, settings, projectors=[opened], project_cases=self.project_cases
+        )
         if self.unsafe_commit:
             without_synchronous_commit(engine.database)
         commands_log = logging.getLogger("engine.commands")

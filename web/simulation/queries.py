@@ -8,6 +8,7 @@ from sqlalchemy import Engine, and_, event, func, insert, select
 
 from engine.db.connect import write_transaction
 from engine.db.models import Event, HumanTask, ProcessInstance
+from web.cases.tables import cases
 from web.models import Organisation
 
 events = Event.__table__
@@ -23,6 +24,19 @@ organisations = Organisation.__table__
 def simulated_cases(database: Engine, prefix: str = SIMULATED_KEY_PREFIX) -> int:
     """How many simulated cases (case numbers starting with ``prefix``) the database holds."""
     query = select(func.count()).where(instances.c.business_key.like(f"{prefix}%"))
+    with database.connect() as conn:
+        return conn.execute(query).scalar_one()
+
+
+def unprojected_cases(database: Engine, prefix: str = SIMULATED_KEY_PREFIX) -> int:
+    """How many cases whose numbers start with ``prefix`` have no row in the cases projection (a
+    simulation that projects its cases at the end and was stopped before it)."""
+    joined = instances.outerjoin(cases, cases.c.instance_id == instances.c.id)
+    query = (
+        select(func.count())
+        .select_from(joined)
+        .where(instances.c.business_key.like(f"{prefix}%"), cases.c.instance_id.is_(None))
+    )
     with database.connect() as conn:
         return conn.execute(query).scalar_one()
 

@@ -28,6 +28,7 @@ from engine import (
     TaskInfo,
 )
 from engine.clock import AMSTERDAM, ManualClock
+from engine.db.connect import write_transaction
 from web.demo import ORGANISATIONS
 from web.simulation.answers import answer
 from web.simulation.profile import Person, draw_person
@@ -313,6 +314,7 @@ def simulate(
     arrival_days: int | None = None,
     unsafe_commit: bool = False,
     feed_every_days: int | None = None,
+    cases_at_end: bool = False,
 ) -> Result:
     """Run a simulation on ``database`` through the app's Engine wiring (web/engine_access.py)
     with a simulated clock; the processes must be deployed.
@@ -322,7 +324,9 @@ def simulate(
     simulation's connections (``without_synchronous_commit``): a crash may lose the last commits
     (SQLite: a power loss may corrupt the file), so it is refused on a database that holds real
     cases (``RealCasesError``). The dashboard's feed catches up every ``feed_every_days`` simulated
-    days (default ``FEED_EVERY_DAYS``; 0: at the end only)."""
+    days (default ``FEED_EVERY_DAYS``; 0: at the end only). With ``cases_at_end`` the cases
+    projection is not kept in step with each command but written for the run's cases once at the
+    end (``project_cases``): the same rows, for a run nobody watches (the demo year)."""
     from web.simulation.parallel import FEED_EVERY_DAYS, Job, run_workers
     from web.simulation.profile import load_profile
 
@@ -340,12 +344,31 @@ def simulate(
         arrival_days=arrival_days,
         unsafe_commit=unsafe_commit,
         feed_every_days=FEED_EVERY_DAYS if feed_every_days is None else feed_every_days,
+        project_cases=not cases_at_end,
     )
     if workers <= 1:
-        return job.run(Shard(), day_done=_progress_by_day(progress))
-    result = run_workers(job, workers, progress)
-    catch_up_dashboard(database, settings)  # what a worker's last catch-up left to another
+        result = job.run(Shard(), day_done=_progress_by_day(progress))
+    else:
+        result = run_workers(job, workers, progress)
+        catch_up_dashboard(database, settings)  # what a worker's last catch-up left to another
+    if cases_at_end:
+        project_cases(database, settings, Shard().key_prefix(seed))
     return result
+
+
+def project_cases(database: str, settings: dict[str, Any], prefix: str) -> int:
+    """Write the cases projection's rows (web/cases/projection.py) of every case whose number
+    starts with ``prefix``, in one transaction; how many cases."""
+    from web.cases.projection import rebuild_all
+    from web.engine_access import build_engine
+
+    engine = build_engine(database, dict(settings))
+    try:
+        found = [info for info in engine.each_instance() if info.business_key.startswith(prefix)]
+        with write_transaction(engine.database) as conn:
+            return rebuild_all(conn, found)
+    finally:
+        engine.database.dispose()
 
 
 def catch_up_dashboard(database: str, settings: dict[str, Any]) -> None:

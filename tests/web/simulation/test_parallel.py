@@ -101,11 +101,14 @@ def test_the_demo_year_commits_unsafely_only_without_real_cases(
 ) -> None:
     url = deployed(database_url)
     asked: list[bool] = []
-    feeds: list[int] = []
+    feeds: list[tuple[int, bool]] = []
     monkeypatch.setattr(
         command,
         "simulate_with_progress",
-        lambda *_a, **kw: asked.append(kw["unsafe_commit"]) or feeds.append(kw["feed_every_days"]),
+        lambda *_a, **kw: (
+            asked.append(kw["unsafe_commit"])
+            or feeds.append((kw["feed_every_days"], kw["cases_at_end"]))
+        ),
     )
     config = TestConfig(url)
     command.load_year(config)
@@ -115,7 +118,8 @@ def test_the_demo_year_commits_unsafely_only_without_real_cases(
     engine.database.dispose()
     command.load_year(config)
     assert asked == [True, False]
-    assert feeds == [0, 0]  # nobody reads the dashboard while the year loads: fed at the end
+    # Nobody reads the dashboard or the case list while the year loads: both made at the end.
+    assert feeds == [(0, True), (0, True)]
 
 
 def test_a_run_nobody_watches_feeds_the_dashboard_once_at_the_end(
