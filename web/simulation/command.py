@@ -23,8 +23,9 @@ from web.simulation.runner import Result, project_cases, simulate
 
 RUN_CASES = 60
 """Cases `terugkeer run` simulates over the past year: enough for every dashboard page to show
-figures per prison and municipality (docs/dashboard.md); on a quiet machine the year takes
-11 to 14 seconds of the 16 to 19 before `make run` answers (docs/dashboard.md)."""
+figures per prison and municipality (docs/dashboard.md). On a quiet machine the year took 11 to
+14 seconds of the 16 to 19 before `make run` answered; with the dashboard and the cases projected
+once at the end it takes about a quarter less (docs/dashboard.md)."""
 RUN_DAYS = 365
 RUN_SEED = 1
 
