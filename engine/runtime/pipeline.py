@@ -37,7 +37,7 @@ from engine.runtime.projecting import project_tasks, project_timers, task_base
 from engine.runtime.projection import ready_user_tasks, task_row, waiting_timers
 from engine.runtime.stepping import advance, to_json_value
 from engine.script_limits import command_budget
-from engine.store import events, human_tasks, instances, timers
+from engine.store import command_writes, events, human_tasks, instances, timers
 from engine.store.records import InstanceInfo
 
 log = logging.getLogger(__name__)
@@ -313,14 +313,13 @@ class Pipeline:
                 ready = {tid: None for tid in open_before - set(command.completed_task_ids)}
                 new_rows = []
             waiting = waiting_timers(workflow)
-        closed = project_tasks(command, open_before, set(ready), new_rows)
-        project_timers(command, timers_before, waiting)
+        task_writes = project_tasks(command, open_before, set(ready), new_rows)
+        timer_writes = project_timers(command, timers_before, waiting)
         command.open_tasks = set(ready)
         command.waiting_timers = {t.id: t.due_at for t in waiting.values()}
         status, ended_at, standing = self._outcome(command, incident)
         before, command.saved_data = command.saved_data, to_json_value(command.case_data)
-        new_revision = instances.save(
-            conn,
+        save = command_writes.Save(
             instance_id=command.instance_id,
             expected_revision=revision,
             state=command.definition.codec.dump_state(workflow),
@@ -334,7 +333,9 @@ class Pipeline:
             case_data=command.saved_data,
             version_id=command.definition.version_id,
         )
-        self.append_events(conn, command.events)
+        new_revision = command_writes.write(conn, task_writes, timer_writes, save, command.events)
+        for sink in self.event_sinks:
+            sink(conn, command.events)
         info = InstanceInfo(
             id=command.instance_id,
             process_id=command.process_id,
@@ -356,7 +357,7 @@ class Pipeline:
             command.events,
             before=before if before is not None else {},
             opened=new_rows,
-            closed=closed,
+            closed=[*task_writes.completed, *task_writes.cancelled],
             closed_organisations=command.task_organisations,
             new=before is None,
         )

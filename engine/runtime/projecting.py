@@ -1,14 +1,13 @@
-"""A command's writes to the task and timer projections (architecture principle 3), in its
-transaction."""
+"""What a command changes in the task and timer projections (architecture principle 3): written
+with its save, in its transaction (engine/store/command_writes.py)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from engine.errors import ConflictError
 from engine.runtime.command import Command
 from engine.runtime.projection import timer_has_fired
-from engine.store import human_tasks, timers
+from engine.store.command_writes import TaskWrites, TimerWrites
 
 
 def task_base(command: Command) -> dict:
@@ -27,37 +26,27 @@ def task_base(command: Command) -> dict:
 
 def project_tasks(
     command: Command, open_before: set[str], ready: set[str], new_rows: list[dict]
-) -> list[str]:
-    """Close the completed task, cancel the ones that went away, insert the new ready ones; the
-    ids of the tasks closed."""
-    conn = command.conn
+) -> TaskWrites:
+    """What the task projection must change: close the completed task, cancel the ones that went
+    away, insert the new ready ones (written with the instance's save, engine/store/
+    command_writes.py); their events are recorded here."""
     completed = [tid for tid in command.completed_task_ids if tid in open_before]
-    for tid in completed:
-        if not human_tasks.complete(conn, tid, command.now, command.actor):
-            raise ConflictError(
-                f"task {tid} was closed or claimed by someone else meanwhile",
-                reason="task_taken",
-                task_id=tid,
-            )
     cancelled = sorted(open_before - ready - set(completed))
-    human_tasks.cancel(conn, cancelled, command.now)
     for tid in cancelled:
         command.record("task_cancelled", task_id=tid)
-    human_tasks.insert_ready(conn, new_rows)
     for row in new_rows:
         command.record("task_ready", task_id=row["id"], bpmn_id=row["bpmn_id"])
-    return [*completed, *cancelled]
+    return TaskWrites(command.actor, completed, cancelled, new_rows)
 
 
-def project_timers(command: Command, before: dict[str, datetime], after: dict) -> None:
-    """Mark fired timers, cancel the ones that went away, write the waiting ones' due times."""
-    conn = command.conn
+def project_timers(command: Command, before: dict[str, datetime], after: dict) -> TimerWrites:
+    """What the timer projection must change: mark fired timers, drop the ones that went away,
+    write the waiting ones' due times (written with the instance's save); their events are
+    recorded here."""
     gone = [tid for tid in before if tid not in after]
     fired = [tid for tid in gone if timer_has_fired(command.workflow, tid)]
-    timers.mark_fired(conn, fired, command.now)
     for tid in fired:
         command.record("timer_fired", task_id=tid, due_at=before[tid].isoformat())
-    timers.cancel(conn, [tid for tid in gone if tid not in fired])
     changed = [(t.id, t.bpmn_id, t.due_at) for t in after.values() if before.get(t.id) != t.due_at]
-    timers.upsert_waiting(conn, command.instance_id, changed)
     command.timers_armed.extend(due for _, _, due in changed)
+    return TimerWrites(fired, [tid for tid in gone if tid not in fired], changed)

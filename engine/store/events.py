@@ -40,13 +40,18 @@ def row(
 
 
 def append(conn: Connection, rows: list[dict]) -> None:
-    """Write ``rows``; inside a request each carries its id in ``detail["request_id"]``, which
-    ties the audit trail to the request's log lines."""
+    """Write ``rows`` as ``stamped`` gives them."""
     if rows:
-        current = request_id.get()
-        if current is not None:
-            rows = [{**r, "detail": {**(r["detail"] or {}), "request_id": current}} for r in rows]
-        conn.execute(_INSERT, rows)
+        conn.execute(_INSERT, stamped(rows))
+
+
+def stamped(rows: list[dict]) -> list[dict]:
+    """The rows as written: inside a request each carries its id in ``detail["request_id"]``,
+    which ties the audit trail to the request's log lines."""
+    current = request_id.get()
+    if current is None:
+        return rows
+    return [{**r, "detail": {**(r["detail"] or {}), "request_id": current}} for r in rows]
 
 
 def for_instance(conn: Connection, instance_id: int) -> list[EventInfo]:

@@ -280,12 +280,17 @@ def save(
         },
     )
     if result.rowcount != 1:
-        raise ConflictError(
-            f"instance {instance_id} was changed by another writer",
-            reason="instance_changed",
-            instance_id=instance_id,
-        )
+        raise changed(instance_id)
     return expected_revision + 1
+
+
+def changed(instance_id: int) -> ConflictError:
+    """The error for a save that found the instance at another revision than it read."""
+    return ConflictError(
+        f"instance {instance_id} was changed by another writer",
+        reason="instance_changed",
+        instance_id=instance_id,
+    )
 
 
 def mark_failed(conn: Connection, instance_id: int, incident: Incident, now: datetime) -> None:
