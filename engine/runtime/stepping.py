@@ -69,7 +69,7 @@ def ready_engine_tasks(top: BpmnWorkflow, process: Any) -> list[Task]:
     enters a subprocess before its task's children)."""
     placed: list[tuple[tuple[int, ...], Task]] = []
     try:
-        for table in (top, *top.subprocesses.values()):
+        for table in _tables_below(top, process):
             for task in table.tasks.values():
                 if task.state == TaskState.READY and not task.task_spec.manual:
                     position = _walk_position(top, process, task)
@@ -81,6 +81,24 @@ def ready_engine_tasks(top: BpmnWorkflow, process: Any) -> list[Task]:
         return _walked(process)
     placed.sort(key=lambda item: item[0])
     return [task for _, task in placed]
+
+
+def _tables_below(top: BpmnWorkflow, process: Any) -> list[Any]:
+    """``process`` and the subprocesses below it: the task tables whose tasks its walk can
+    meet (the walk enters a subprocess from its task). TaskNotFoundException for a subprocess
+    whose task left the tree."""
+    if process is top:
+        return [top, *top.subprocesses.values()]
+    below: dict[int, bool] = {id(top): False, id(process): True}
+    for sub in top.subprocesses.values():
+        chain = []
+        owner = sub
+        while id(owner) not in below:  # climb to a process already placed
+            chain.append(id(owner))
+            owner = top.get_task_from_id(owner.parent_task_id).workflow
+        for climbed in chain:
+            below[climbed] = below[id(owner)]
+    return [process, *(s for s in top.subprocesses.values() if below[id(s)] and s is not process)]
 
 
 def _walked(process: Any) -> list[Task]:
