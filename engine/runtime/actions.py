@@ -193,6 +193,8 @@ def change_failed_data(instance_id: int, changes: dict[str, Any], reason: str) -
             task.set_data(**changes)
             if task.parent is not None:
                 task.parent.set_data(**changes)
+        # Values replaced in place, the tasks' states unchanged: the codec must see them.
+        command.definition.codec.forget(command.workflow)
         command.case_data.update(changes)
         command.record(
             "case_data_changed",

@@ -5,9 +5,10 @@ the serializer's documented extension point is used: a converter registered for 
 
 Writing is incremental: each task's JSON is kept and written again only when the task changed
 (its state, children, data or internal data, or its parent's state), so a command's cost follows
-what it changed, not the case's history. The result equals SpiffWorkflow's own serialization
-(``full_state``) while the workflow runs; tests hold the two together. A completed workflow is
-written in its compact form, packed (engine/store/compaction.py).
+what it changed, not the case's history. A change to a task's data that leaves its state and its
+keys alone is not seen: whoever makes one calls ``forget``. The result equals SpiffWorkflow's
+own serialization (``full_state``) while the workflow runs; tests hold the two together. A
+completed workflow is written in its compact form, packed (engine/store/compaction.py).
 """
 
 from __future__ import annotations
@@ -68,6 +69,11 @@ class WorkflowCodec:
             self._task_json.pop(workflow, None)
             return json.dumps(pack(compact_state(json.loads(self._dump_tree(workflow)))))
         return self._dump_tree(workflow)
+
+    def forget(self, workflow: BpmnWorkflow) -> None:
+        """Encode every task of ``workflow`` again at its next dump: for a change the
+        fingerprints cannot see (a value replaced in a task's data, its keys unchanged)."""
+        self._task_json.pop(workflow, None)
 
     def _dump_tree(self, workflow: BpmnWorkflow) -> str:
         known = self._task_json.get(workflow)

@@ -101,6 +101,20 @@ def test_process_owner_corrects_case_data_with_a_reason_and_retry_uses_it(make_e
     assert audit[0].detail == {"fields": ["divisor"], "reason": "Deler was 0 ingevuld"}
 
 
+def test_corrected_case_data_is_saved_for_a_retry_elsewhere(make_engine) -> None:
+    """Another process (a fresh engine: nothing cached) retries on the stored state."""
+    engine: Engine = make_engine(forms_dir=MODELS / "forms")
+    engine.deploy([MODELS / "incident.bpmn"])
+    case = engine.start("incident_case", {"prison_code": "PI-ZWL"}, "fix")
+    engine.complete(engine.tasks(business_key="fix")[0].id, {"divisor": 0}, "mmd")
+    engine.update_case_data(case.id, {"divisor": 5}, user="beheerder", reason="Deler was 0")
+
+    elsewhere: Engine = make_engine(forms_dir=MODELS / "forms")
+    resumed = elsewhere.retry(case.id, user="beheerder")
+    assert resumed.status == "running"
+    assert elsewhere.instance(case.id).data["ratio"] == 2.0
+
+
 def test_case_data_of_a_running_case_is_not_changed_here(make_engine) -> None:
     engine: Engine = make_engine(forms_dir=MODELS / "forms")
     engine.deploy([MODELS / "incident.bpmn"])
