@@ -155,6 +155,17 @@ class HumanTask(Base):
             postgresql_where=text("status = 'ready'"),
             sqlite_where=text("status = 'ready'"),
         ),
+        # a user's own open tasks, counted on every inbox page (migration 0570)
+        Index(
+            "ix_human_tasks_claimed",
+            "claimed_by",
+            "organisation",
+            "role",
+            "bpmn_id",
+            postgresql_include=["version_id", "name"],
+            postgresql_where=text("status = 'ready' AND claimed_by IS NOT NULL"),
+            sqlite_where=text("status = 'ready' AND claimed_by IS NOT NULL"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(TASK_ID, primary_key=True)  # a uuid on PostgreSQL

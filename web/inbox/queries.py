@@ -113,24 +113,65 @@ class StepCount:
     unclaimed: int
 
 
-def step_counts(organisation: str, roles: Collection[str], username: str) -> list[StepCount]:
-    """Per step with open tasks here, the user's and the unclaimed ones: one pass over the
-    organisation's open tasks gives both the tabs' counts and the step filter's choices."""
+def organisation_steps(organisation: str, roles: Collection[str]) -> list[StepCount]:
+    """Per step with open tasks here, how many nobody has picked up (``mine`` 0): one pass over
+    the organisation's open tasks (an index-only scan on PostgreSQL) gives the unclaimed tab's
+    counts and the step filter's choices. The inbox page keeps these a few seconds
+    (web/inbox/counts.py)."""
     query = (
         select(
             tasks.c.bpmn_id,
             func.min(tasks.c.name),
             func.max(tasks.c.version_id),
-            func.count().filter(tasks.c.claimed_by == username),
             func.count().filter(tasks.c.claimed_by.is_(None)),
         )
         .where(_workable(organisation, roles))
         .group_by(tasks.c.bpmn_id)
     )
     return [
-        StepCount(bpmn_id, name, version, int(mine or 0), int(free or 0))
-        for bpmn_id, name, version, mine, free in db.session.execute(query)
+        StepCount(bpmn_id, name, version, 0, int(free or 0))
+        for bpmn_id, name, version, free in db.session.execute(query)
     ]
+
+
+def my_steps(organisation: str, roles: Collection[str], username: str) -> list[StepCount]:
+    """Per step, the open tasks here that ``username`` holds (``unclaimed`` 0): read through the
+    index of claimed open tasks, so the count follows what the user holds, not the
+    organisation."""
+    query = (
+        select(
+            tasks.c.bpmn_id,
+            func.min(tasks.c.name),
+            func.max(tasks.c.version_id),
+            func.count(),
+        )
+        .where(_workable(organisation, roles), tasks.c.claimed_by == username)
+        .group_by(tasks.c.bpmn_id)
+    )
+    return [
+        StepCount(bpmn_id, name, version, int(mine or 0), 0)
+        for bpmn_id, name, version, mine in db.session.execute(query)
+    ]
+
+
+def combined_steps(shared: list[StepCount], mine: list[StepCount]) -> list[StepCount]:
+    """The organisation's steps (``organisation_steps``) with the user's own counts added, and
+    the steps only the user has tasks of."""
+    own = {step.bpmn_id: step for step in mine}
+    steps = [
+        StepCount(s.bpmn_id, s.name, s.version_id, own.pop(s.bpmn_id).mine, s.unclaimed)
+        if s.bpmn_id in own
+        else s
+        for s in shared
+    ]
+    return steps + list(own.values())
+
+
+def step_counts(organisation: str, roles: Collection[str], username: str) -> list[StepCount]:
+    """Per step with open tasks here, the user's and the unclaimed ones, counted now."""
+    return combined_steps(
+        organisation_steps(organisation, roles), my_steps(organisation, roles, username)
+    )
 
 
 def _chosen_step(chosen: InboxFilter, bpmn_id: str) -> bool:
