@@ -40,6 +40,7 @@ import sqlalchemy as sa
 
 from bench.dashboard_data import convert_old_task_ids
 from bench.load_compare import compare
+from bench.load_cpu import CpuMeter, Usage
 from bench.load_users import Account, Browser, Pacer, Recorder, User
 from bench.national_data import bench_config, build
 from engine.db.migrate import upgrade
@@ -64,6 +65,7 @@ class Result:
     completed: int
     commands: dict[str, float]
     load: tuple[float, float]
+    cpu: Usage
 
 
 def accounts(url: str, users: int) -> list[Account]:
@@ -227,6 +229,7 @@ def drive(
     warmup: float,
     think: tuple[float, float],
     rate: float,
+    meter: CpuMeter,
 ) -> Result:
     recorder = Recorder()
     stopping = threading.Event()
@@ -251,11 +254,13 @@ def drive(
     time.sleep(warmup)
     before = commands(port)
     done_before = sum(p.completed for p in people)
+    meter.start()
     recorder.recording = True
     started = time.perf_counter()
     time.sleep(seconds)
     recorder.recording = False
     took = time.perf_counter() - started
+    cpu = meter.stop()
     after = commands(port)
     completed = sum(p.completed for p in people) - done_before
     stopping.set()
@@ -263,7 +268,7 @@ def drive(
         thread.join(timeout=120)
     engine.database.dispose()
     delta = {k: after.get(k, 0) - before.get(k, 0) for k in after}
-    return Result(recorder, took, completed, delta, os.getloadavg()[:2])
+    return Result(recorder, took, completed, delta, os.getloadavg()[:2], cpu)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -296,6 +301,16 @@ def report(result: Result, label: str) -> dict:
     print(f"errors: {sum(recorder.errors.values())} {recorder.errors or ''}")
     print(f"conflicts (a colleague was first): {recorder.conflicts or 0}")
     print(f"rounds without a claim: {recorder.idle or 0}")
+    cpu = result.cpu
+    per_request = {
+        "app": cpu.app * 1000 / max(requests, 1),
+        "database": cpu.database * 1000 / max(requests, 1),
+    }
+    print(
+        f"CPU: app {cpu.app:.0f} s, database {cpu.database:.0f} s"
+        f" ({(cpu.app + cpu.database) / result.seconds:.2f} cores busy);"
+        f" per request: app {per_request['app']:.1f} ms, database {per_request['database']:.1f} ms"
+    )
     return {
         "label": label,
         "seconds": result.seconds,
@@ -307,6 +322,12 @@ def report(result: Result, label: str) -> dict:
         "commands": result.commands,
         "completed": result.completed,
         "commands_per_second": total / result.seconds,
+        "cpu": {
+            "app_seconds": cpu.app,
+            "database_seconds": cpu.database,
+            "app_ms_per_request": per_request["app"],
+            "database_ms_per_request": per_request["database"],
+        },
     }
 
 
@@ -353,8 +374,9 @@ def main(argv: list[str] | None = None) -> int:
         processes = start_topology(url, port, args.workers, folder)
         try:
             wait_until_serving(port, processes)
+            meter = CpuMeter([p.pid for p in processes], bench_config(url).DATABASE_URL)
             result = drive(
-                url, port, users, args.seconds, args.warmup, tuple(args.think), args.rate
+                url, port, users, args.seconds, args.warmup, tuple(args.think), args.rate, meter
             )
         except Exception:
             for log in sorted(folder.glob("*.log")):

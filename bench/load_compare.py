@@ -1,6 +1,7 @@
 """Two load-test runs side by side (the ``--json`` figures of bench/load.py): each page's and
 action's p95 in both and their ratio, against issue 15's 1.3x, and the work each run did
-(requests and engine commands per second), so a reader sees whether the two are comparable.
+(requests and engine commands per second), so a reader sees whether the two are comparable, and
+what a request cost in CPU in each (bench/load_cpu.py).
 
     python -m bench.load_compare figures-1k.json figures-150k.json
 """
@@ -41,6 +42,11 @@ def compare(small: Mapping[str, Any], large: Mapping[str, Any]) -> dict[str, flo
     print(f"engine commands/s: {commands[0]:.2f} / {commands[1]:.2f}")
     requests = [sum(p["count"] for p in r["pages"].values()) / r["seconds"] for r in (small, large)]
     print(f"requests/s: {requests[0]:.1f} / {requests[1]:.1f}")
+    if "cpu" in small and "cpu" in large:  # what a request cost, whatever else the machine ran
+        for part in ("app", "database"):
+            a, b = (run["cpu"][f"{part}_ms_per_request"] for run in (small, large))
+            ratio = f" ({b / a:.2f}x)" if a > 0 else ""
+            print(f"CPU per request, {part}: {a:.1f} / {b:.1f} ms{ratio}")
     return found
 
 

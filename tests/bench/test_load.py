@@ -9,7 +9,10 @@ no errors, and tasks were completed over HTTP.
 from __future__ import annotations
 
 import json
+import os
 import random
+import subprocess
+import sys
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,6 +23,7 @@ import sqlalchemy as sa
 from bench import load
 from bench.dashboard_data import synthetic_task_id
 from bench.load_compare import compare
+from bench.load_cpu import CpuMeter, family, own_seconds
 from bench.load_users import Pacer
 from bench.national_data import KEY_PREFIX, bench_config, build
 from engine import ManualClock
@@ -105,6 +109,7 @@ def test_the_national_dataset_is_workable_and_the_load_test_completes_tasks_with
     assert code == 0
     assert result["completed"] >= 1
     assert result["pages"]["inbox"]["count"] >= 1
+    assert result["cpu"]["app_seconds"] > 0 and result["cpu"]["database_seconds"] > 0
 
 
 def test_the_users_are_placed_in_proportion_to_the_open_tasks() -> None:
@@ -143,6 +148,43 @@ def test_two_runs_compare_by_each_p95s_ratio(capsys: pytest.CaptureFixture[str])
     assert lines[4].startswith("inbox") and lines[4].endswith("ok")
     printed = "\n".join(lines)
     assert "requests/s: 1.5 / 1.5" in printed
+    assert "CPU" not in printed  # runs from before the CPU was measured
+
+    small, large = run("1,000 cases", 40, 100), run("150,000 cases", 50, 150)
+    small["cpu"] = {"app_ms_per_request": 40.0, "database_ms_per_request": 5.0}
+    large["cpu"] = {"app_ms_per_request": 44.0, "database_ms_per_request": 10.0}
+    compare(small, large)
+    printed = capsys.readouterr().out
+    assert "CPU per request, app: 40.0 / 44.0 ms (1.10x)" in printed
+    assert "CPU per request, database: 5.0 / 10.0 ms (2.00x)" in printed
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_the_cpu_of_a_process_tree_and_of_the_databases_backends(database_url: str) -> None:
+    """What bench/load_cpu.py counts: a child's CPU under its parent, a backend's under the
+    database."""
+    code = (
+        "import sys, time; sum(range(3_000_000)); sys.stdout.write('x'); sys.stdout.flush();"
+        " time.sleep(60)"
+    )
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE)
+    try:
+        assert child.stdout is not None and child.stdout.read(1) == b"x"  # its work done
+        assert child.pid in family([os.getpid()])
+        assert own_seconds(child.pid) > 0
+        url = bench_config(database_url).DATABASE_URL
+        meter = CpuMeter([child.pid], url)
+        meter.start()
+        engine = sa.create_engine(url)
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT count(*) FROM generate_series(1, 3000000)")).one()
+            used = meter.stop()  # while the connection's backend is still there
+        engine.dispose()
+        assert used.database > 0
+        assert used.app < own_seconds(child.pid)  # the child slept meanwhile
+    finally:
+        child.kill()
+        child.wait()
 
 
 def test_the_historic_task_ids_are_uuids_of_their_case_and_index() -> None:
