@@ -10,12 +10,21 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
-from flask_babel import format_date, format_decimal
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from web.dashboard.definitions import KINDS, DeadlineKind
 from web.dashboard.queries import Compliance, Filters, compliance
-from web.dashboard.report import SMALL_N, Cell, Linker, Table, heading, number, share
+from web.dashboard.report import (
+    SMALL_N,
+    Cell,
+    Linker,
+    Table,
+    format_decimal,
+    heading,
+    number,
+    share,
+)
 from web.dashboard.tables import DEADLINE_KINDS
 
 
