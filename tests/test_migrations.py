@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from engine.db.connect import open_database
 from engine.db.migrate import heads, upgrade
-from engine.db.models import Base
+from engine.db.models import Base, Event
 from engine.store.compaction import is_packed, unpack
 
 
@@ -225,3 +225,70 @@ def test_finished_states_are_packed_and_unpacked_again(make_engine, monkeypatch)
     assert stored() == packed
     assert engine.element_states(case.id) == states
     assert engine.instance(case.id) == data and engine.events(case.id) == audit
+
+
+def test_event_ids_are_never_handed_out_again_after_the_upgrade(make_engine, monkeypatch) -> None:
+    """0590_event_ids_never_reused: on SQLite the events table is rebuilt with AUTOINCREMENT and
+    its sequence starts after the highest id used so far, also one only the archives hold; the
+    rows stay. The downgrade rebuilds it without AUTOINCREMENT (PostgreSQL: no change)."""
+    from alembic import command
+
+    from engine.db.migrate import alembic_config
+    from engine.store import event_archive, events
+
+    engine, case = finished_with_whole_tree(make_engine, monkeypatch, {"prison_code": "PI-ZWL"})
+    url = engine.database.url.render_as_string(hide_password=False)
+    sqlite = engine.database.dialect.name == "sqlite"
+    table = sa.table("events", sa.column("id"))
+
+    def ddl() -> str:
+        with engine.database.connect() as conn:
+            query = sa.text("SELECT sql FROM sqlite_master WHERE name = 'events'")
+            return conn.execute(query).scalar_one()
+
+    def ids() -> list[int]:
+        with engine.database.connect() as conn:
+            return sorted(conn.execute(sa.select(table.c.id)).scalars())
+
+    command.downgrade(alembic_config(url), "0570_inbox_claimed_index")
+    if sqlite:
+        assert "AUTOINCREMENT" not in ddl()
+    audit = engine.events(case.id)
+    checkpoints = sa.table(
+        "projection_checkpoints",
+        *(sa.column(n) for n in ("name", "position", "gaps", "updated_at", "attempts")),
+    )
+    with engine.database.begin() as conn:  # the newest events archived; the feed saw even more
+        assert event_archive.archive(conn, [case.id], up_to=audit[-1].id) == len(audit)
+        conn.execute(sa.delete(checkpoints))
+        conn.execute(
+            sa.insert(checkpoints).values(
+                name="dashboard",
+                position=audit[-1].id + 3,
+                gaps="{}",
+                updated_at=audit[-1].at,
+                attempts=0,
+            )
+        )
+    live = ids()
+    assert max(live) < audit[-1].id
+
+    upgrade(url)
+
+    if sqlite:
+        assert "AUTOINCREMENT" in ddl()
+    assert ids() == live and engine.events(case.id) == audit
+    with engine.database.begin() as conn:
+        new = conn.execute(
+            sa.insert(Event.__table__).values(**events.row("deployed", actor="po", at=audit[0].at))
+        ).inserted_primary_key[0]
+    assert new > audit[-1].id
+    if sqlite:  # and after the feed's checkpoint (PostgreSQL's sequence never got that far)
+        assert new > audit[-1].id + 3
+
+    command.downgrade(alembic_config(url), "0570_inbox_claimed_index")
+
+    if sqlite:
+        assert "AUTOINCREMENT" not in ddl()
+    assert ids() == [*live, new] and engine.events(case.id) == audit
+    upgrade(url)

@@ -232,9 +232,12 @@ class SchedulerHeartbeat(Base):
 
 
 class Event(Base):
-    """The audit trail: every state change, who, what, when (principle 9)."""
+    """The audit trail: every state change, who, what, when (principle 9). An id is never handed
+    out twice, also on SQLite after the newest events moved to ``event_archives``: readers of the
+    log follow it by id (web/dashboard/feed.py), so it is AUTOINCREMENT there (migration 0590)."""
 
     __tablename__ = "events"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id"), index=True)

@@ -89,6 +89,22 @@ def archived(conn: Connection, instance_id: int) -> list[EventInfo]:
     return [EventInfo(**row) for row in _decode(instance_id, stored)] if stored else []
 
 
+def newest_id(conn: Connection, page: int = 500) -> int:
+    """The highest event id in any archive row (0 when there is none), read a page of cases at a
+    time: the ids the archives hold were handed out and must never be issued again."""
+    newest, after = 0, None
+    while True:
+        query = select(archives.c.instance_id, archives.c.events).order_by(archives.c.instance_id)
+        if after is not None:
+            query = query.where(archives.c.instance_id > after)
+        rows = conn.execute(query.limit(page)).all()
+        for instance_id, stored in rows:
+            newest = max([newest, *(r["id"] for r in _decode(instance_id, stored))])
+        if len(rows) < page:
+            return newest
+        after = rows[-1].instance_id
+
+
 def archive(
     conn: Connection, instance_ids: Collection[int], *, up_to: int, unseen: Collection[int] = ()
 ) -> int:

@@ -15,7 +15,7 @@ from flask import Flask
 from engine.db.connect import write_transaction
 from engine.db.models import Event
 from engine.store import events
-from tests.web.support import start_case
+from tests.web.support import close_case, start_case
 from web.dashboard.feed import GAP_SECONDS, DashboardFeed, claim_checkpoint
 from web.dashboard.projection import DashboardProjection
 from web.dashboard.tables import ALL, projection_checkpoints, task_facts, task_stats
@@ -129,6 +129,37 @@ def _gaps(database: sa.Engine) -> list[str]:
     with database.connect() as conn:
         found = conn.execute(sa.select(projection_checkpoints.c.gaps)).scalar_one()
     return sorted(found)
+
+
+def test_events_after_the_newest_ones_were_archived_get_new_ids_and_are_projected(
+    web_app: Flask,
+) -> None:
+    # On SQLite an INTEGER PRIMARY KEY without AUTOINCREMENT takes the highest id in the table
+    # plus one: once a finished case's events, the newest ones, moved to their archive row, the
+    # next events got ids the feed had already passed and were never projected.
+    open_case = start_case(web_app, "NZ-OPEN")
+    close_case(web_app, "NZ-KLAAR")
+    with web_app.app_context():
+        engine = current_engine()
+        feed = dashboard_feed(engine)
+        assert feed.catch_up() > 0
+        position = feed.state().position
+        finished = engine.instance_by_key("NZ-KLAAR")
+        with engine.database.connect() as conn:
+            live = sa.select(sa.func.max(Event.__table__.c.id))
+            assert conn.execute(live).scalar() < position  # the newest events were archived
+        assert max(e.id for e in engine.events(finished.id)) == position
+
+        later = start_case(web_app, "NZ-LATER")
+        (register,) = engine.tasks(instance_id=open_case.id)
+        engine.claim(register.id, "mmd")
+        new_ids = [e.id for e in engine.events(later.id)] + [
+            e.id for e in engine.events(open_case.id) if e.kind == "task_claimed"
+        ]
+        assert new_ids and min(new_ids) > position
+        assert feed.run_once() == len(new_ids)
+    assert facts(web_app, later.id) == {"register": ("open", None)}
+    assert facts(web_app, open_case.id)["register"][1] is not None
 
 
 def test_two_workers_never_project_the_same_events(web_app: Flask) -> None:
