@@ -169,11 +169,6 @@ class Config:
             env.get("TERUGKEER_DASHBOARD_POLL_SECONDS"),
             1.0,
         )
-        # How long a web process keeps an inbox's counts of its organisation's open tasks
-        # (web/inbox/counts.py); the user's own tasks and own work are always counted afresh.
-        self.TERUGKEER_INBOX_COUNTS_SECONDS = as_number(
-            "TERUGKEER_INBOX_COUNTS_SECONDS", env.get("TERUGKEER_INBOX_COUNTS_SECONDS"), 15.0
-        )
         self.TERUGKEER_TIMER_RETRY_LIMIT = int(
             as_number("TERUGKEER_TIMER_RETRY_LIMIT", env.get("TERUGKEER_TIMER_RETRY_LIMIT"), 5)
         )

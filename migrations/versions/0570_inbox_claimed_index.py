@@ -4,8 +4,8 @@ Revision ID: 0570_inbox_claimed_index
 Revises: 0552_archived_finished_tasks
 Create Date: 2026-12-03
 
-Every inbox page counts the user's own open tasks per step (web/inbox/queries.py, ``my_steps``)
-and keeps the organisation's other counts a few seconds (web/inbox/counts.py). Through the index
+Every inbox page counts the user's own open tasks per step (web/inbox/queries.py, ``my_steps``).
+Through the index
 of migration 0530 the user's count read every open task of the organisation (about 19,000 in
 the biggest prison at national scale); this partial index holds only the claimed open tasks,
 by user, so the count reads the user's own.

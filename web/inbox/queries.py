@@ -116,8 +116,7 @@ class StepCount:
 def organisation_steps(organisation: str, roles: Collection[str]) -> list[StepCount]:
     """Per step with open tasks here, how many nobody has picked up (``mine`` 0): one pass over
     the organisation's open tasks (an index-only scan on PostgreSQL) gives the unclaimed tab's
-    counts and the step filter's choices. The inbox page keeps these a few seconds
-    (web/inbox/counts.py)."""
+    counts and the step filter's choices."""
     query = (
         select(
             tasks.c.bpmn_id,

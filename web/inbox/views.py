@@ -10,15 +10,13 @@ from web.access import record_views, working_roles
 from web.cases import fields
 from web.deadlines import due_state, working_days_note
 from web.engine_access import current_engine
-from web.inbox.counts import shared_steps
 from web.inbox.queries import (
     InboxFilter,
-    combined_steps,
     inbox_counts,
     inbox_tasks,
-    my_steps,
     named_cases,
     open_steps,
+    step_counts,
 )
 from web.inbox.remembered import remember
 
@@ -53,10 +51,7 @@ def index() -> str:
     roles = working_roles(current_user)
     chosen = _filter()
     remember(request.args)
-    # the organisation's counts kept a few seconds, the user's own counted now (web/inbox/counts.py)
-    steps = combined_steps(
-        shared_steps(organisation, roles), my_steps(organisation, roles, current_user.username)
-    )
+    steps = step_counts(organisation, roles, current_user.username)
     counts = inbox_counts(organisation, roles, current_user.username, chosen, steps)
     tab = request.args.get("weergave")
     if tab not in TABS:

@@ -27,7 +27,6 @@ from web.cases.diagram import version_forms
 from web.cases.page import field_labels
 from web.deadlines import due_state, working_days_note
 from web.engine_access import current_engine
-from web.inbox.counts import own_work_done
 from web.inbox.remembered import inbox_url
 from web.model_texts import localized_forms, localized_tasks, task_form
 from web.models import display_names, organisation_names, organisation_options
@@ -162,7 +161,6 @@ def claim(task_id: str) -> Response:
     except ConflictError:
         flash(_("Deze taak is intussen door iemand anders opgepakt of afgerond."), "error")
         return redirect(inbox_url(), code=303)
-    own_work_done(task.organisation)
     flash(_("U heeft de taak ‘%(name)s’ opgepakt.", name=task.name), "success")
     return redirect(url_for("tasks.show", task_id=task.id), code=303)
 
@@ -178,7 +176,6 @@ def unclaim(task_id: str) -> Response:
     except ConflictError:
         flash(_("Deze taak is intussen afgerond of vrijgegeven."), "error")
         return redirect(url_for("tasks.show", task_id=task.id), code=303)
-    own_work_done(task.organisation)
     flash(_("De taak ‘%(name)s’ is vrijgegeven voor uw collega's.", name=task.name), "success")
     target = safe_redirect_target(request.form.get("next"), inbox_url())
     return redirect(target, code=303)
@@ -217,6 +214,5 @@ def complete(task_id: str) -> Response | tuple[str, int]:
     except ConflictError:
         flash(_("Deze taak is intussen door iemand anders opgepakt of afgerond."), "error")
         return redirect(url_for("tasks.show", task_id=task.id), code=303)
-    own_work_done(task.organisation)
     flash(_("De taak ‘%(name)s’ is afgerond.", name=task.name), "success")
     return redirect(inbox_url(), code=303)
