@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -146,6 +147,24 @@ def close_case(app: Flask, key: str, started: InstanceInfo | None = None, **data
         engine.send_message("release_date_set", key, {"release_date": "2026-09-01"})
         last = engine.tasks(instance_id=instance.id)[0]
         assert engine.complete(last.id, {"release_notice_sent": True}, "mmd").status == "completed"
+
+
+def finished_beside_running(
+    app: Flask, clock: ManualClock, finished: str = "NZ-KLAAR", running: str = "NZ-LOOPT"
+) -> InstanceInfo:
+    """Close case ``finished``, then an hour later start case ``running`` and complete its first
+    task: a finished case beside one still running. Returns the running one."""
+    close_case(app, finished)
+    clock.advance(timedelta(hours=1))
+    started = start_case(app, running)
+    with app.app_context():
+        engine = current_engine()
+        engine.complete(
+            engine.tasks(instance_id=started.id)[0].id,
+            {"entry_date": "2026-05-04", "stay_days": 200},
+            "mmd",
+        )
+    return started
 
 
 def stored_state(app: Flask, key: str) -> str:

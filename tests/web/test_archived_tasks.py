@@ -9,7 +9,6 @@ PostgreSQL."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -19,7 +18,7 @@ from flask.testing import FlaskClient
 from engine import ConflictError, ManualClock, WorkingDayCalendar
 from engine.db.models import ArchivedTask, HumanTask, TaskArchive
 from tests.web.api.conftest import ApiClient, make_token
-from tests.web.support import close_case, start_case
+from tests.web.support import finished_beside_running
 from tests.web.test_leaner_finished import migrate, seen
 from tests.web.test_smaller_finished import dashboard
 from web.dashboard.rebuild import rebuild_dashboard
@@ -49,16 +48,9 @@ def stored(app: Flask) -> tuple[dict[int, int], list[int], int]:
 def test_a_finished_case_shows_the_same_with_its_tasks_archived(
     web_app: Flask, sign_in: Callable[[str], FlaskClient], clock: ManualClock
 ) -> None:
-    close_case(web_app, "NZ-KLAAR")
-    clock.advance(timedelta(hours=1))
-    running = start_case(web_app, "NZ-LOOPT")
+    running = finished_beside_running(web_app, clock)
     with web_app.app_context():
         engine = current_engine()
-        engine.complete(
-            engine.tasks(instance_id=running.id)[0].id,
-            {"entry_date": "2026-05-04", "stay_days": 200},
-            "mmd",
-        )
         finished = engine.instance_by_key("NZ-KLAAR")
         tasks = engine.tasks(instance_id=finished.id, status=None, limit=100)
         completed = engine.tasks(instance_id=finished.id, status="completed", limit=100)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from datetime import timedelta
 
 import sqlalchemy as sa
 from alembic import command
@@ -20,7 +19,7 @@ from engine import ManualClock
 from engine.db.migrate import alembic_config, upgrade
 from engine.store.compaction import is_packed
 from tests.web.api.conftest import ApiClient, make_token
-from tests.web.support import close_case, start_case
+from tests.web.support import finished_beside_running
 from web.engine_access import current_engine, dashboard_feed
 from web.extensions import db
 
@@ -82,16 +81,9 @@ def migrate(app: Flask, to: str | None) -> None:
 def test_a_finished_case_shows_the_same_before_and_after_it_is_made_leaner(
     web_app: Flask, sign_in: Callable[[str], FlaskClient], clock: ManualClock
 ) -> None:
-    close_case(web_app, "NZ-KLAAR")
-    clock.advance(timedelta(hours=1))
-    running = start_case(web_app, "NZ-LOOPT")
+    finished_beside_running(web_app, clock)
     with web_app.app_context():
         engine = current_engine()
-        engine.complete(
-            engine.tasks(instance_id=running.id)[0].id,
-            {"entry_date": "2026-05-04", "stay_days": 200},
-            "mmd",
-        )
         dashboard_feed(engine).catch_up()
         finished = engine.instance_by_key("NZ-KLAAR")
         diagram = engine.element_states(finished.id)
