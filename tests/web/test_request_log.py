@@ -21,7 +21,7 @@ from web.request_log import incoming_id, log_handler
 
 BSN = "111222333"
 NAME = "Karel Appel"
-CARE_TEXT = "Gebruikt methadon; schulden bij CJIB van 4300 euro."
+CARE_TEXT = "Gebruikt methadon; schulden bij CJIB van 4.317,25 euro."
 REGISTRATION = {
     "name": NAME,
     "birth_date": "1985-03-12",
@@ -33,7 +33,7 @@ REGISTRATION = {
     "has_minor_children": "no",
     "remarks": "Verslaafd aan alcohol, in behandeling bij Tactus.",
 }
-SECRETS = (BSN, NAME, "Karel", "Appel", "methadon", "CJIB", "4300", "Tactus", "alcohol")
+SECRETS = (BSN, NAME, "Karel", "Appel", "methadon", "CJIB", "4.317,25", "Tactus", "alcohol")
 
 
 @pytest.fixture
