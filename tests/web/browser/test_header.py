@@ -47,6 +47,9 @@ def add_busiest_user(server: LiveServer) -> None:
 
 
 def assert_one_row(page: Page, width: int) -> None:
+    # Measured before the stylesheet arrived, the menu lies unstyled, one item per line (seen in
+    # CI under load, after the language switch's redirect).
+    page.wait_for_load_state("load")
     layout = page.locator("header.site-header").evaluate(LAYOUT)
     items = layout["items"]
     assert len(items) == len(MENU)
