@@ -19,7 +19,8 @@ from web.simulation.queries import (
     simulated_cases,
     unprojected_cases,
 )
-from web.simulation.runner import Result, project_cases, simulate
+from web.simulation.runner import Result, simulate
+from web.simulation.setup import project_cases
 
 RUN_CASES = 60
 """Cases `terugkeer run` simulates over the past year: enough for every dashboard page to show

@@ -22,7 +22,7 @@ from web.simulation.queries import (
     register_missing_organisations,
     without_synchronous_commit,
 )
-from web.simulation.runner import profile_organisations
+from web.simulation.setup import profile_organisations
 
 
 def keys(url: str) -> list[str]:
