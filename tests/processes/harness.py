@@ -2,9 +2,10 @@
 working-day calendar and manual clock, without a database.
 
 The scenario tests against the engine facade (test_scenarios.py) prove the product; this harness
-gives fast, precise checks of the models themselves (test_paths_inmemory.py) and is what a process
-owner can use to try a change. Form data is validated against the task's JSON Schema exactly as the
-engine does, and every ready task's due date is evaluated as the engine's projection would.
+gives fast, precise checks of the models themselves (test_paths_detention.py,
+test_paths_release.py) and is what a process owner can use to try a change. Form data is
+validated against the task's JSON Schema exactly as the engine does, and every ready task's due
+date is evaluated as the engine's projection would.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from tests.processes.harness import (
     form_schema,
     screening,
 )
-from tests.processes.test_paths_inmemory import NOTICE, detention_work, release_day
+from tests.processes.nazorg_steps import NOTICE, detention_work, release_day
 
 MAY_12_END = datetime(2026, 5, 12, 22, 0, tzinfo=UTC)  # end of the 5th working day after entry
 MAY_21 = datetime(2026, 5, 21, 7, 0, tzinfo=UTC)

@@ -11,13 +11,13 @@ from engine.runtime.codec import CODECS
 from engine.runtime.projection import element_states
 from engine.store.compaction import compact_state, is_compacted, is_packed, pack, unpack
 from tests.processes.harness import PROVISIONS, Case, entry_data, entry_notification, specs
-from tests.processes.test_paths_inmemory import (
+from tests.processes.nazorg_steps import (
     detention_work,
     release_day,
     six_months,
     suspend_insurance,
 )
-from tests.processes.test_paths_inmemory import (
+from tests.processes.test_paths_release import (
     test_immediate_release_during_screening_hands_open_work_to_the_municipality as immediate,
 )
 
