@@ -1,7 +1,7 @@
 """Run the shipped models in memory: SpiffWorkflow with the engine's sandboxed script engine,
 working-day calendar and manual clock, without a database.
 
-The scenario tests against the engine facade (test_scenarios.py) prove the product; this harness
+The scenario tests against the engine facade (test_scenarios_*.py) prove the product; this harness
 gives fast, precise checks of the models themselves (test_paths_detention.py,
 test_paths_release.py) and is what a process owner can use to try a change. Form data is
 validated against the task's JSON Schema exactly as the engine does, and every ready task's due
