@@ -105,11 +105,14 @@ def sqlalchemy_url(url: str) -> str:
     return url
 
 
-def engine_options(url: str) -> dict[str, Any]:
-    """Connection settings matching engine.db.connect.open_database."""
+def engine_options(url: str, threads: int = 4) -> dict[str, Any]:
+    """Connection settings matching engine.db.connect.open_database. On PostgreSQL the pool keeps
+    two connections per request thread: a request holds its page's session and, for a command,
+    the engine's connection at once, and with SQLAlchemy's default pool (5 kept) four threads
+    opened and closed backends all the time (docs/operations.md, "Connection pool")."""
     if url.startswith("sqlite"):
         return {"connect_args": {"timeout": 30, "check_same_thread": False}}
-    return {"pool_pre_ping": True}
+    return {"pool_pre_ping": True, "pool_size": max(5, 2 * threads)}
 
 
 def stored_secret_key(instance_dir: Path) -> str:
@@ -300,7 +303,9 @@ class Config:
             self.SECRET_KEY = env.get("SECRET_KEY") or stored_secret_key(self.INSTANCE_DIR)
         self.DATABASE_URL = absolute_database_url(self.DATABASE_URL)
         self.SQLALCHEMY_DATABASE_URI = sqlalchemy_url(self.DATABASE_URL)
-        self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(self.DATABASE_URL)
+        self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(
+            self.DATABASE_URL, self.TERUGKEER_WEB_THREADS
+        )
 
     def as_dict(self) -> dict[str, Any]:
         """The upper-case settings, as Flask's ``config.from_mapping`` takes them."""

@@ -270,6 +270,33 @@ def test_settings_come_from_the_environment(tmp_path: Path) -> None:
     assert config.BABEL_DEFAULT_LOCALE == "nl"
 
 
+def test_the_postgresql_pool_keeps_two_connections_per_thread(tmp_path: Path) -> None:
+    # A request holds its page's session and the engine's command connection at once: with
+    # SQLAlchemy's default pool (5) four threads opened and closed backends all the time.
+    url = "postgresql://terugkeer@db.example:5432/terugkeer"
+    environ = {"TERUGKEER_INSTANCE_DIR": str(tmp_path), "DATABASE_URL": url}
+    assert Config(environ).SQLALCHEMY_ENGINE_OPTIONS["pool_size"] == 8
+    six = Config({**environ, "TERUGKEER_WEB_THREADS": "6"})
+    assert six.SQLALCHEMY_ENGINE_OPTIONS["pool_size"] == 12
+    assert Config(environ, TERUGKEER_WEB_THREADS=1).SQLALCHEMY_ENGINE_OPTIONS["pool_size"] == 5
+    sqlite = Config({"TERUGKEER_INSTANCE_DIR": str(tmp_path)})
+    assert "pool_size" not in sqlite.SQLALCHEMY_ENGINE_OPTIONS
+
+
+def test_the_apps_engine_uses_the_configured_pool(database_url: str, clock: ManualClock) -> None:
+    app = make_app(database_url, clock, TERUGKEER_WEB_THREADS=6)
+    try:
+        with app.app_context():
+            pool = db.engine.pool
+            assert current_engine().database is db.engine  # the commands share the page's pool
+            if database_url.startswith("postgresql"):
+                assert pool.size() == 12  # type: ignore[attr-defined]
+            else:
+                assert not isinstance(pool, sa.pool.QueuePool) or pool.size() == 5
+    finally:
+        dispose(app)
+
+
 def test_default_database_is_sqlite_in_the_instance_folder(tmp_path: Path) -> None:
     config = Config({"TERUGKEER_INSTANCE_DIR": str(tmp_path)})
     url = config.DATABASE_URL
