@@ -384,7 +384,7 @@ class Filler:
                     ("arranged", "in_progress", "not_arranged", "not_needed", "unknown"),
                     (45, 8, 15, 30, 2),
                 )[0]
-                self.statuses.append((number, moment, provision, status))
+                self.statuses.append((number, moment, provision, status, release.date()))
                 column = outcome_column(provision, moment, status)
                 cell[column] = cell.get(column, 0) + 1
 

@@ -322,8 +322,8 @@ CLONE_STATEMENTS = (
     """INSERT INTO case_organisations (instance_id, organisation)
     SELECT m.new_id, o.organisation FROM clone_map m
     JOIN case_organisations o ON o.instance_id = m.template""",
-    """INSERT INTO provision_statuses (instance_id, moment, provision, status)
-    SELECT m.new_id, s.moment, s.provision, s.status FROM clone_map m
+    """INSERT INTO provision_statuses (instance_id, moment, provision, status, release_date)
+    SELECT m.new_id, s.moment, s.provision, s.status, s.release_date FROM clone_map m
     JOIN provision_statuses s ON s.instance_id = m.template""",
     f"""INSERT INTO dash_task_facts (task_id, instance_id, process_id, bpmn_id, party,
         organisation, prison, municipality, status, ready_at, claimed_at, completed_at,

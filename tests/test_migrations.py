@@ -292,3 +292,70 @@ def test_event_ids_are_never_handed_out_again_after_the_upgrade(make_engine, mon
         assert "AUTOINCREMENT" not in ddl()
     assert ids() == [*live, new] and engine.events(case.id) == audit
     upgrade(url)
+
+
+def test_the_monitor_rows_get_their_cases_release_date(database_url: str, clock) -> None:
+    """0600_provision_release_dates: the rows of the monitor's moments of a released case carry
+    its release date, the current status's rows ("now") and an unreleased case's none; the
+    downgrade drops the column and its index."""
+    from datetime import date
+
+    from alembic import command
+
+    from engine.db.migrate import alembic_config
+    from tests.web.support import build_app, dispose, seed_accounts, start_case
+    from web.cases.tables import provision_statuses
+
+    app = build_app(database_url, clock)
+    seed_accounts(app)
+    try:
+        out = start_case(
+            app,
+            "NZ-OUT",
+            release_date="2026-06-01",
+            monitor_entry={"housing": "arranged"},
+            monitor_release={"housing": "not_arranged"},
+            debts_action_needed=False,
+        )
+        inside = start_case(app, "NZ-IN", monitor_entry={"care": "not_needed"})
+    finally:
+        dispose(app)
+    database = open_database(database_url)
+
+    def rows() -> dict:
+        table = provision_statuses
+        query = sa.select(
+            table.c.instance_id, table.c.moment, table.c.provision, table.c.release_date
+        )
+        with database.connect() as conn:
+            return {(r[0], r[1], r[2]): r[3] for r in conn.execute(query)}
+
+    def columns_and_indexes() -> tuple[set[str], set[str]]:
+        with database.connect() as conn:
+            inspector = sa.inspect(conn)
+            columns = {c["name"] for c in inspector.get_columns("provision_statuses")}
+            indexes = {i["name"] for i in inspector.get_indexes("provision_statuses")}
+        return columns, indexes
+
+    url = database.url.render_as_string(hide_password=False)
+    try:
+        kept = rows()
+        command.downgrade(alembic_config(url), "0590_event_ids_never_reused")
+        columns, indexes = columns_and_indexes()
+        assert "release_date" not in columns
+        assert "ix_provision_statuses_released" not in indexes
+        upgrade(url)
+        june = date(2026, 6, 1)
+        assert (
+            rows()
+            == kept
+            == {
+                (out.id, "entry", "housing"): june,
+                (out.id, "release", "housing"): june,
+                (out.id, "now", "debts"): None,
+                (inside.id, "entry", "care"): None,
+            }
+        )
+        assert "ix_provision_statuses_released" in columns_and_indexes()[1]
+    finally:
+        database.dispose()

@@ -173,3 +173,75 @@ def test_a_command_moves_the_holders_of_its_tasks(web_app: Flask) -> None:
             project_case(CaseChange(conn, moved, [], before=instance.data))
         db.session.rollback()
         assert case_by_key("NZ-TEST-1").organisations == {"PI-ZWL", "GM0599"}
+
+
+def stored_statuses(app: Flask, instance_id: int) -> dict[tuple[str, str], tuple[str, date | None]]:
+    table = provision_statuses
+    with app.app_context(), db.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(
+                table.c.moment, table.c.provision, table.c.status, table.c.release_date
+            ).where(table.c.instance_id == instance_id)
+        )
+        return {(r.moment, r.provision): (r.status, r.release_date) for r in rows}
+
+
+def test_the_monitor_rows_carry_the_release_date_the_command_sets(web_app: Flask) -> None:
+    # The outcome drill-down walks a status's rows by release date (migration 0600): the rows of
+    # the monitor's moments carry the case's, those of the current status ("now") none.
+    instance = start_case(
+        web_app, monitor_entry={"housing": "not_arranged"}, debts_action_needed=False
+    )
+    assert stored_statuses(web_app, instance.id) == {
+        ("entry", "housing"): ("not_arranged", None),
+        ("now", "debts"): ("not_needed", None),
+    }
+    released = replace(
+        instance,
+        data={
+            **instance.data,
+            "release_date": "2026-06-01",
+            "monitor_release": {"housing": "arranged"},
+        },
+    )
+    written: list[str] = []
+
+    def keep(_conn, _cursor, statement, *_rest) -> None:  # type: ignore[no-untyped-def]
+        if "provision_statuses" in statement:
+            written.append(statement)
+
+    with web_app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", keep)
+        try:
+            with db.engine.begin() as conn:
+                project_case(CaseChange(conn, released, [], before=instance.data))
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", keep)
+    june = date(2026, 6, 1)
+    assert stored_statuses(web_app, instance.id) == {
+        ("entry", "housing"): ("not_arranged", june),
+        ("release", "housing"): ("arranged", june),
+        ("now", "debts"): ("not_needed", None),
+    }
+    assert len(written) == 1  # the new row and the entry row's date in one upsert
+
+    corrected = replace(released, data={**released.data, "release_date": "2026-06-03"})
+    with web_app.app_context(), db.engine.begin() as conn:
+        project_case(CaseChange(conn, corrected, [], before=released.data))
+    assert {v[1] for k, v in stored_statuses(web_app, instance.id).items() if k[0] != "now"} == {
+        date(2026, 6, 3)
+    }
+
+
+def test_a_rebuild_puts_the_release_date_right(web_app: Flask) -> None:
+    instance = start_case(
+        web_app, monitor_release={"care": "not_needed"}, release_date="2026-06-01"
+    )
+    with web_app.app_context(), db.engine.begin() as conn:
+        conn.execute(sa.update(provision_statuses).values(release_date=date(2020, 1, 1)))
+    with web_app.app_context(), db.engine.begin() as conn:
+        write_case(conn, instance)
+    assert stored_statuses(web_app, instance.id)[("release", "care")] == (
+        "not_needed",
+        date(2026, 6, 1),
+    )

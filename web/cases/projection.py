@@ -11,6 +11,7 @@ told) does it read the case's rows.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, delete, exists, insert, select, tuple_, update
@@ -49,7 +50,7 @@ def write_case(conn: Connection, instance: InstanceInfo) -> None:
     if not updated:
         conn.execute(insert(cases).values(instance_id=instance.id, **row))
     _sync_organisations(conn, instance)
-    _sync_statuses(conn, instance.id, fields.provision_statuses(instance.data))
+    _sync_statuses(conn, instance.id, dated_statuses(instance.data))
 
 
 def case_row(instance: InstanceInfo) -> dict[str, Any]:
@@ -166,22 +167,37 @@ def _insert_ignoring(conn: Connection) -> Any:
     return dialect(case_organisations).on_conflict_do_nothing()
 
 
+Statuses = dict[tuple[str, str], tuple[str, date | None]]
+"""(moment, provision) -> (status, the release date the row carries)."""
+
+
+def dated_statuses(data: dict[str, Any]) -> Statuses:
+    """The provision statuses of ``data`` with the release date their rows carry: the case's on
+    the monitor's moments, None on the current status (moment "now"), which no drill-down
+    reads by release date (web/dashboard/drilldown.py)."""
+    released = fields.release_date(data)
+    return {
+        (moment, provision): (status, released if moment in fields.MONITOR_KEYS else None)
+        for (moment, provision), status in fields.provision_statuses(data).items()
+    }
+
+
 def _move_statuses(
     conn: Connection, instance_id: int, before: dict[str, Any], after: dict[str, Any]
 ) -> None:
     """Write the provision statuses that differ from those of the data before the command."""
-    old = fields.provision_statuses(before)
-    new = fields.provision_statuses(after)
+    old = dated_statuses(before)
+    new = dated_statuses(after)
     if old != new:
         _write_statuses(conn, instance_id, old, new)
 
 
-def _sync_statuses(conn: Connection, instance_id: int, wanted: dict[tuple[str, str], str]) -> None:
+def _sync_statuses(conn: Connection, instance_id: int, wanted: Statuses) -> None:
     table = provision_statuses
     present = {
-        (row.moment, row.provision): row.status
+        (row.moment, row.provision): (row.status, row.release_date)
         for row in conn.execute(
-            select(table.c.moment, table.c.provision, table.c.status).where(
+            select(table.c.moment, table.c.provision, table.c.status, table.c.release_date).where(
                 table.c.instance_id == instance_id
             )
         )
@@ -189,13 +205,9 @@ def _sync_statuses(conn: Connection, instance_id: int, wanted: dict[tuple[str, s
     _write_statuses(conn, instance_id, present, wanted)
 
 
-def _write_statuses(
-    conn: Connection,
-    instance_id: int,
-    old: dict[tuple[str, str], str],
-    new: dict[tuple[str, str], str],
-) -> None:
-    """Turn the rows ``old`` into ``new``: delete what is gone, upsert what is new or changed."""
+def _write_statuses(conn: Connection, instance_id: int, old: Statuses, new: Statuses) -> None:
+    """Turn the rows ``old`` into ``new``: delete what is gone, upsert what is new or changed
+    (at the release every row of a monitor moment, in the same one statement)."""
     table = provision_statuses
     gone = [key for key in old if key not in new]
     if gone:
@@ -206,9 +218,9 @@ def _write_statuses(
             )
         )
     changed = [
-        {"instance_id": instance_id, "moment": m, "provision": p, "status": s}
-        for (m, p), s in sorted(new.items())
-        if old.get((m, p)) != s
+        {"instance_id": instance_id, "moment": m, "provision": p, "status": s, "release_date": d}
+        for (m, p), (s, d) in sorted(new.items())
+        if old.get((m, p)) != (s, d)
     ]
     if changed:
         dialect = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
@@ -216,7 +228,10 @@ def _write_statuses(
         conn.execute(
             statement.on_conflict_do_update(
                 index_elements=["instance_id", "moment", "provision"],
-                set_={"status": statement.excluded.status},
+                set_={
+                    "status": statement.excluded.status,
+                    "release_date": statement.excluded.release_date,
+                },
             ),
             changed,
         )

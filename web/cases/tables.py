@@ -18,6 +18,7 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     String,
     Table,
+    text,
 )
 
 from engine.db.models import Base, UTCDateTime
@@ -69,9 +70,21 @@ provision_statuses = Table(
     Column("moment", String(8), nullable=False),
     Column("provision", String(32), nullable=False),
     Column("status", String(32), nullable=False),
-    # Read by case (the case page) and joined by case, moment and provision (the outcome
-    # drill-down): the key serves both (migration 0540 dropped an index by moment, read by none).
+    # The case's release date on the rows of the monitor's moments (entry, release, 6m; NULL
+    # before the release and on the current status's rows, moment "now"): the outcome
+    # drill-down walks a status's rows in release-date order (migration 0600).
+    Column("release_date", Date),
+    # Read by case (the case page, the projector): the key.
     PrimaryKeyConstraint("instance_id", "moment", "provision"),
+    # The outcome drill-down (web/dashboard/drilldown.py) walks a moment's and provision's rows
+    # in the order shown and checks the status in the index; only released cases' (migration
+    # 0600).
+    Index(
+        "ix_provision_statuses_released",
+        *("moment", "provision", "release_date", "instance_id", "status"),
+        postgresql_where=text("release_date IS NOT NULL"),
+        sqlite_where=text("release_date IS NOT NULL"),
+    ),
 )
 
 case_views = Table(

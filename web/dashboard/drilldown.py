@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, select
 
 from engine.clock import AMSTERDAM
+from web.cases import fields
 from web.cases.tables import case_organisations, cases, provision_statuses
 from web.dashboard.queries import Filters
 from web.dashboard.tables import deadline_facts, task_facts
@@ -184,17 +185,22 @@ def outcome_cases(
     offset: int,
 ) -> list[CaseRow]:
     """People released in the period with a status for a provision at a moment: a status,
-    "zonder" (not arranged or in progress) or "gemeten" (any known one)."""
+    "zonder" (not arranged or in progress) or "gemeten" (any known one).
+
+    With a provision, the statuses' rows carry the release date (migration 0600) and their index
+    gives the moment's and provision's rows in the order shown, the status checked in the index:
+    cases without a status at the moment (at six months: everyone released in the last six
+    months) are not read. Walking the cases by release date and looking each one's status up
+    read some 24,700 cases for 26 rows at 150,000 cases."""
     conditions = [
-        cases.c.release_date >= _month_start(filters.start),
-        cases.c.release_date < _after_month(filters.end),
         *_dimensions(cases.c.prison_code, cases.c.municipality_code, filters),
     ]
     if stay_class is not None:
         conditions.append(
             cases.c.stay_class.is_(None) if stay_class == "" else cases.c.stay_class == stay_class
         )
-    query = select(*_CASE_COLUMNS, cases.c.release_date.label("when"))
+    released, instance = cases.c.release_date, cases.c.instance_id
+    query = select(*_CASE_COLUMNS)
     if provision is not None:
         p = provision_statuses
         query = query.join(
@@ -209,8 +215,16 @@ def outcome_cases(
             conditions.append(p.c.status != "unknown")
         else:
             conditions.append(p.c.status == status)
-    query = query.where(*conditions).order_by(
-        cases.c.release_date.desc(), cases.c.instance_id.desc()
+        if moment in fields.MONITOR_KEYS:  # rows that carry the release date
+            released, instance = p.c.release_date, p.c.instance_id
+    conditions += [
+        released >= _month_start(filters.start),
+        released < _after_month(filters.end),
+    ]
+    query = (
+        query.add_columns(released.label("when"))
+        .where(*conditions)
+        .order_by(released.desc(), instance.desc())
     )
     return _rows(_visible(query, _unless_held(filters, visible)), limit, offset)
 

@@ -35,6 +35,7 @@ DASHBOARD = [
     ("/dashboard/zaken", DEADLINE),
     ("/dashboard/zaken", {**DEADLINE, "maand": "2026-06"}),
     ("/dashboard/zaken", {**MONITOR, "voorziening": "housing", "status": "zonder"}),
+    ("/dashboard/zaken", {**MONITOR, "voorziening": "housing", "status": "not_arranged"}),
     ("/dashboard/zaken", {**MONITOR, "klasse": "short"}),
     ("/dashboard/zaken.csv", DEADLINE),
 ]
