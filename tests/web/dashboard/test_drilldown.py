@@ -118,6 +118,7 @@ def test_the_drill_down_reads_only_rows_of_its_moment_and_status(
     assert "ix_provision_statuses_released" in plan, plan
     assert "ix_cases_release_date" not in plan, plan
     if postgresql:
-        # Each node reads at most the rows shown (actual rows=N per loop), not the cases.
+        # Each node reads the rows shown and the rest of the last one's day (actual rows=N per
+        # loop), not the cases: a few hundred before migration 0600.
         read = [int(n) for n in re.findall(r"actual .*?rows=(\d+)", plan)]
-        assert max(read) <= len(rows), plan
+        assert max(read) <= (len(rows) if len(rows) < 25 else 30), plan
