@@ -191,3 +191,36 @@ def test_the_historic_task_ids_are_uuids_of_their_case_and_index() -> None:
     ids = {synthetic_task_id(number, index) for number in (1, 149_999) for index in (0, 17)}
     assert len(ids) == 4
     assert all(str(uuid.UUID(each)) == each for each in ids)
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_reused_dataset_is_vacuumed_after_its_migrations(database_url: str) -> None:
+    """``--reuse``: the dead rows a migration leaves (an UPDATE of every row) are cleaned up and
+    the statistics fresh before the run, not by autovacuum in the middle of it."""
+    url = bench_config(database_url).DATABASE_URL
+    engine = sa.create_engine(bench_config(database_url).SQLALCHEMY_DATABASE_URI)
+    table = "settle_check"
+
+    def dead_and_vacuumed() -> tuple[int, bool]:
+        with engine.connect() as conn:
+            row = conn.execute(
+                sa.text(
+                    "SELECT n_dead_tup, last_vacuum IS NOT NULL AND last_analyze IS NOT NULL"
+                    " FROM pg_stat_user_tables WHERE relname = :t"
+                ),
+                {"t": table},
+            ).one()
+        return int(row[0]), bool(row[1])
+
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"CREATE TABLE {table} (id int PRIMARY KEY, n int)")
+            conn.exec_driver_sql(f"INSERT INTO {table} SELECT g, 0 FROM generate_series(1, 5000) g")
+            conn.exec_driver_sql(f"UPDATE {table} SET n = 1")
+        assert not dead_and_vacuumed()[1]
+        load.settle(url)
+        assert dead_and_vacuumed() == (0, True)
+    finally:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
+        engine.dispose()
