@@ -22,7 +22,6 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.spiff.specs.spiff_task import SpiffBpmnTask
 
 from engine.deployment.camunda import CAMUNDA_MODELER_CONFIG, FormStartEvent
-from engine.deployment.joins import JOIN_CONFIG
 
 CAMUNDA_FORM_PREFIX = "camunda/"
 
@@ -53,14 +52,9 @@ class ProcessBundle:
         return user_task_specs([self.spec, *self.subprocess_specs.values()])
 
 
-ENGINE_SPIFF_CONFIG = {**SPIFF_CONFIG, **JOIN_CONFIG}
-"""SpiffWorkflow's spiffworkflow-dialect config with the engine's parallel gateway (read for
-SpiffWorkflow's too: the same type name, engine/deployment/joins.py)."""
-
-
 def serializer_config(dialect: str) -> dict:
     """The SpiffWorkflow serializer config for specs parsed in `dialect`."""
-    return CAMUNDA_MODELER_CONFIG if dialect == "camunda" else ENGINE_SPIFF_CONFIG
+    return CAMUNDA_MODELER_CONFIG if dialect == "camunda" else SPIFF_CONFIG
 
 
 @cache

@@ -46,7 +46,6 @@ from SpiffWorkflow.camunda.serializer.task_spec import UserTaskConverter
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.camunda.specs.user_task import Form
 
-from engine.deployment.joins import JOIN_CONFIG, JOIN_PARSER_CLASSES
 from engine.deployment.timers import bare_iso_value
 
 _TIMER_KINDS = {
@@ -157,8 +156,7 @@ _EVENT_PARSERS = {
 
 
 class CamundaModelerParser(CamundaParser):
-    """SpiffWorkflow's Camunda parser with the event parsers of this module and the engine's
-    parallel gateway (engine/deployment/joins.py)."""
+    """SpiffWorkflow's Camunda parser with the event parsers of this module."""
 
     OVERRIDE_PARSER_CLASSES = {
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
@@ -167,16 +165,13 @@ class CamundaModelerParser(CamundaParser):
             for tag, parser in _EVENT_PARSERS.items()
         },
         full_tag("startEvent"): (_StartEventParser, FormStartEvent),
-        **JOIN_PARSER_CLASSES,
     }
 
 
 # SpiffWorkflow's Camunda serializer config, knowing the message event and start event of this
-# module (versions deployed before them keep SpiffWorkflow's own classes, which it still reads)
-# and the engine's parallel gateway (read for SpiffWorkflow's too: the same type name).
+# module (versions deployed before them keep SpiffWorkflow's own classes, which it still reads).
 CAMUNDA_MODELER_CONFIG = {
     **deepcopy(CAMUNDA_CONFIG),
     VariablesMessageEventDefinition: MessageEventDefinitionConverter,
     FormStartEvent: FormStartEventConverter,
-    **JOIN_CONFIG,
 }

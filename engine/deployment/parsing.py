@@ -36,7 +36,6 @@ from engine.deployment.checks import (
 from engine.deployment.contract import contract_problems
 from engine.deployment.drawing import process_drawing
 from engine.deployment.forms import FormStore
-from engine.deployment.joins import JOIN_PARSER_CLASSES
 from engine.deployment.problems import problem
 from engine.deployment.spiff_errors import from_validation, locate, unreadable
 from engine.deployment.xml_safety import XmlDocument
@@ -57,16 +56,9 @@ def _validator(kind: str, namespace: str | None = None) -> BpmnValidator | None:
     return BpmnValidator(schema) if schema else None
 
 
-class SpiffModelParser(SpiffBpmnParser):
-    """SpiffWorkflow's spiffworkflow-dialect parser with the engine's parallel gateway
-    (engine/deployment/joins.py)."""
-
-    OVERRIDE_PARSER_CLASSES = {**SpiffBpmnParser.OVERRIDE_PARSER_CLASSES, **JOIN_PARSER_CLASSES}
-
-
 def new_parser(dialect: str) -> BpmnDmnParser:
     """A SpiffWorkflow parser for `dialect` ("spiff" or "camunda"), without a validator."""
-    return CamundaModelerParser() if dialect == "camunda" else SpiffModelParser()
+    return CamundaModelerParser() if dialect == "camunda" else SpiffBpmnParser()
 
 
 def classify(doc: XmlDocument) -> None:
