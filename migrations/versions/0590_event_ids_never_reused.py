@@ -17,10 +17,11 @@ PostgreSQL draws the ids from a sequence that never goes back: nothing changes t
 downgrade rebuilds the SQLite table without AUTOINCREMENT.
 """
 
-import sqlalchemy as sa
+import json
+import zlib
 
+import sqlalchemy as sa
 from alembic import op
-from engine.store.event_archive import newest_id
 
 revision = "0590_event_ids_never_reused"
 down_revision = "0570_inbox_claimed_index"
@@ -29,6 +30,25 @@ depends_on = None
 
 checkpoints = sa.table("projection_checkpoints", sa.column("position"))
 events = sa.table("events", sa.column("id"))
+archives = sa.table("event_archives", sa.column("instance_id"), sa.column("events"))
+
+
+def _newest_archived(bind: sa.Connection, page: int = 500) -> int:
+    """The highest event id in the archives of this revision's time (``event_archives``: a
+    zlib-compressed JSON list per case, each event's id first), a page of cases at a time."""
+    newest, after = 0, None
+    while True:
+        query = sa.select(archives.c.instance_id, archives.c.events).order_by(
+            archives.c.instance_id
+        )
+        if after is not None:
+            query = query.where(archives.c.instance_id > after)
+        rows = bind.execute(query.limit(page)).all()
+        for _, stored in rows:
+            newest = max([newest, *(event[0] for event in json.loads(zlib.decompress(stored)))])
+        if len(rows) < page:
+            return newest
+        after = rows[-1].instance_id
 
 
 def _rebuild(autoincrement: bool) -> None:
@@ -46,7 +66,7 @@ def upgrade() -> None:
     used = max(
         bind.execute(sa.select(sa.func.max(events.c.id))).scalar() or 0,
         bind.execute(sa.select(sa.func.max(checkpoints.c.position))).scalar() or 0,
-        newest_id(bind),
+        _newest_archived(bind),
     )
     # Copying the rows into the rebuilt table set the sequence to their highest id, if any.
     bind.execute(sa.text("DELETE FROM sqlite_sequence WHERE name = 'events'"))
