@@ -142,7 +142,7 @@ def test_finished_cases_lose_state_timestamps_and_have_their_projected_events_ar
         *(sa.column(n) for n in ("name", "position", "gaps", "updated_at", "attempts")),
     )
     events = sa.table("events", sa.column("id"), sa.column("instance_id"))
-    archives = sa.table("event_archives", sa.column("instance_id"), sa.column("events"))
+    archives = sa.table("case_archives", sa.column("instance_id"))  # since 0620
     states = sa.table("process_instances", sa.column("id"), sa.column("state"))
     with engine.database.begin() as conn:
         conn.execute(sa.delete(checkpoints))
@@ -231,15 +231,19 @@ def test_event_ids_are_never_handed_out_again_after_the_upgrade(make_engine, mon
     """0590_event_ids_never_reused: on SQLite the events table is rebuilt with AUTOINCREMENT and
     its sequence starts after the highest id used so far, also one only the archives hold; the
     rows stay. The downgrade rebuilds it without AUTOINCREMENT (PostgreSQL: no change)."""
+    import json
+    import zlib
+
     from alembic import command
 
     from engine.db.migrate import alembic_config
-    from engine.store import event_archive, events
+    from engine.store import events
 
     engine, case = finished_with_whole_tree(make_engine, monkeypatch, {"prison_code": "PI-ZWL"})
     url = engine.database.url.render_as_string(hide_password=False)
     sqlite = engine.database.dialect.name == "sqlite"
     table = sa.table("events", sa.column("id"))
+    archives = sa.table("event_archives", sa.column("instance_id"), sa.column("events"))
 
     def ddl() -> str:
         with engine.database.connect() as conn:
@@ -250,16 +254,30 @@ def test_event_ids_are_never_handed_out_again_after_the_upgrade(make_engine, mon
         with engine.database.connect() as conn:
             return sorted(conn.execute(sa.select(table.c.id)).scalars())
 
+    def archived_at_0570() -> list[list]:
+        with engine.database.connect() as conn:
+            stored = conn.execute(sa.select(archives.c.events)).scalars().all()
+        return [event for blob in stored for event in json.loads(zlib.decompress(blob))]
+
+    audit = engine.events(case.id)  # live: the feed has not run
     command.downgrade(alembic_config(url), "0570_inbox_claimed_index")
     if sqlite:
         assert "AUTOINCREMENT" not in ddl()
-    audit = engine.events(case.id)
     checkpoints = sa.table(
         "projection_checkpoints",
         *(sa.column(n) for n in ("name", "position", "gaps", "updated_at", "attempts")),
     )
+    archived = [  # the format of event_archives (0490 to 0620)
+        [e.id, e.version_id, e.at.isoformat(), e.actor, e.kind, e.task_id, e.bpmn_id, e.detail]
+        for e in audit
+    ]
     with engine.database.begin() as conn:  # the newest events archived; the feed saw even more
-        assert event_archive.archive(conn, [case.id], up_to=audit[-1].id) == len(audit)
+        conn.execute(sa.delete(table).where(table.c.id.in_([e.id for e in audit])))
+        conn.execute(
+            sa.insert(archives).values(
+                instance_id=case.id, events=zlib.compress(json.dumps(archived).encode())
+            )
+        )
         conn.execute(sa.delete(checkpoints))
         conn.execute(
             sa.insert(checkpoints).values(
@@ -290,8 +308,9 @@ def test_event_ids_are_never_handed_out_again_after_the_upgrade(make_engine, mon
 
     if sqlite:
         assert "AUTOINCREMENT" not in ddl()
-    assert ids() == [*live, new] and engine.events(case.id) == audit
+    assert ids() == [*live, new] and archived_at_0570() == json.loads(json.dumps(archived))
     upgrade(url)
+    assert engine.events(case.id) == audit
 
 
 def test_the_monitor_rows_get_their_cases_release_date(database_url: str, clock) -> None:

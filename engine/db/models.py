@@ -233,7 +233,7 @@ class SchedulerHeartbeat(Base):
 
 class Event(Base):
     """The audit trail: every state change, who, what, when (principle 9). An id is never handed
-    out twice, also on SQLite after the newest events moved to ``event_archives``: readers of the
+    out twice, also on SQLite after the newest events moved to ``case_archives``: readers of the
     log follow it by id (web/dashboard/feed.py), so it is AUTOINCREMENT there (migration 0590)."""
 
     __tablename__ = "events"
@@ -250,33 +250,27 @@ class Event(Base):
     detail: Mapped[dict | None]
 
 
-class TaskArchive(Base):
-    """The task rows of a finished case, taken out of ``human_tasks`` in one row once the
-    dashboard has projected its events (engine/store/task_archive.py: zlib-compressed JSON).
-    Read with the live ones, never apart."""
+class CaseArchive(Base):
+    """What a finished case no longer reads row by row, in one row once the dashboard has
+    projected its events: its audit events, task rows and fired timers (engine/store/
+    case_archive.py: one zlib-compressed JSON object, migration 0620). Read with the live rows,
+    never apart."""
 
-    __tablename__ = "task_archives"
-
-    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), primary_key=True)
-    tasks: Mapped[bytes] = mapped_column(LargeBinary)
-
-
-class ArchivedTask(Base):
-    """Which finished case an archived task belongs to: the task page and the API look a task up
-    by its id alone."""
-
-    __tablename__ = "archived_tasks"
-
-    id: Mapped[str] = mapped_column(TASK_ID, primary_key=True)
-    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"))
-
-
-class EventArchive(Base):
-    """The audit events of a finished case, taken out of ``events`` in one row once the dashboard
-    has projected them (engine/store/event_archive.py: zlib-compressed JSON). Read with the live
-    ones, never apart."""
-
-    __tablename__ = "event_archives"
+    __tablename__ = "case_archives"
 
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id"), primary_key=True)
-    events: Mapped[bytes] = mapped_column(LargeBinary)
+    archive: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ArchivedTaskKey(Base):
+    """Which finished cases hold an archived task whose id starts with ``key`` (its first 32 bits
+    as a signed integer): the task page and the API look a task up by its id alone. The case's
+    archive is then searched for the whole id (engine/store/case_archive.task_key)."""
+
+    __tablename__ = "archived_task_keys"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    key: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    instance_id: Mapped[int] = mapped_column(
+        ForeignKey("process_instances.id"), primary_key=True, autoincrement=False
+    )

@@ -24,7 +24,7 @@ from engine.errors import (
 from engine.runtime.command import Action, Command, Locator
 from engine.runtime.forms import FormValidators
 from engine.runtime.organisations import OrganisationDirectory, organisation_errors
-from engine.store import instances, task_archive
+from engine.store import case_archive, instances
 
 
 def complete_task(
@@ -39,8 +39,8 @@ def complete_task(
 
     def locate(conn: Connection) -> Row:
         head = instances.lock_by_task(conn, task_id)
-        if head is None and (archived := task_archive.archived_task(conn, task_id)):
-            raise ConflictError(  # a finished case's task (engine/store/task_archive.py)
+        if head is None and (archived := case_archive.task(conn, task_id)):
+            raise ConflictError(  # a finished case's task (engine/store/case_archive.py)
                 f"task {task_id} is no longer open ({archived.status})",
                 reason="task_closed",
                 task_id=task_id,

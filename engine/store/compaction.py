@@ -11,7 +11,7 @@ waiting, completed), all children of the root, with fresh sequential ids, no dat
 timestamps (the audit events keep when everything happened; a timestamp per task, unique per
 case, was a fifth of the compressed state). It is still SpiffWorkflow's own format, so every
 reader loads it as before; the case data (the ``case_data`` column) and the task rows are
-untouched, the audit events are archived apart (engine/store/event_archive.py).
+untouched, the audit events are archived apart (engine/store/case_archive.py).
 
 Pure JSON in, JSON out: the same function compacts on save (``WorkflowCodec.dump_state``) and
 in migrations ``0480_compact_finished`` and ``0490_smaller_finished`` (rows written before).

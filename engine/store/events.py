@@ -8,7 +8,7 @@ from sqlalchemy import Connection, insert, select
 
 from engine.db.models import Event
 from engine.logcontext import request_id
-from engine.store import event_archive
+from engine.store import case_archive
 from engine.store.records import EventInfo
 
 events = Event.__table__
@@ -58,5 +58,5 @@ def for_instance(conn: Connection, instance_id: int) -> list[EventInfo]:
     """A case's events, oldest first: the live ones and those archived when it finished."""
     query = select(events).where(events.c.instance_id == instance_id).order_by(events.c.id)
     live = [EventInfo(**row._mapping) for row in conn.execute(query)]
-    archived = event_archive.archived(conn, instance_id)
+    archived = case_archive.events(conn, instance_id)
     return sorted([*archived, *live], key=lambda e: e.id) if archived else live

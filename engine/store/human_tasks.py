@@ -9,9 +9,9 @@ from datetime import datetime
 from sqlalchemy import Connection, Row, Select, bindparam, insert, or_, select, update
 
 from engine.db.models import HumanTask
-from engine.store import task_archive
+from engine.store import case_archive
+from engine.store.case_archive import is_task_id
 from engine.store.records import TaskInfo
-from engine.store.task_archive import is_task_id
 
 tasks = HumanTask.__table__
 
@@ -28,11 +28,11 @@ def get(conn: Connection, task_id: str) -> TaskInfo | None:
     if not is_task_id(task_id):
         return None
     row = conn.execute(_GET, {"task_id": task_id}).first()
-    return _info(row) if row else task_archive.archived_task(conn, task_id)
+    return _info(row) if row else case_archive.task(conn, task_id)
 
 
 def by_ids(conn: Connection, task_ids: Iterable[str]) -> list[TaskInfo]:
-    """The tasks among ``task_ids``, live and archived (engine/store/task_archive.py)."""
+    """The tasks among ``task_ids``, live and archived (engine/store/case_archive.py)."""
     wanted = sorted({t for t in task_ids if is_task_id(t)})
     found = [
         _info(row)
@@ -40,13 +40,13 @@ def by_ids(conn: Connection, task_ids: Iterable[str]) -> list[TaskInfo]:
         for row in conn.execute(select(tasks).where(tasks.c.id.in_(part)))
     ]
     missing = set(wanted) - {task.id for task in found}
-    return [*found, *task_archive.archived_by_ids(conn, missing)]
+    return [*found, *case_archive.tasks_by_ids(conn, missing)]
 
 
 def for_instance(conn: Connection, instance_id: int) -> list[TaskInfo]:
     """Every task of a case, live and archived, in no particular order."""
     live = conn.execute(select(tasks).where(tasks.c.instance_id == instance_id))
-    return [*(_info(row) for row in live), *task_archive.archived(conn, instance_id)]
+    return [*(_info(row) for row in live), *case_archive.tasks(conn, instance_id)]
 
 
 _OPEN_IDS = select(tasks.c.id).where(
@@ -180,10 +180,10 @@ def search(
     if organisations is not None:
         params["f_organisations"] = list(organisations)
     statement = _search_statement(given, organisations is not None, unclaimed)
-    archived = task_archive.archived(conn, filters["instance_id"]) if "instance_id" in given else []
+    archived = case_archive.tasks(conn, filters["instance_id"]) if "instance_id" in given else []
     if not archived:
         return [_info(row) for row in conn.execute(statement, params)]
-    # A finished case's tasks are archived (engine/store/task_archive.py): filtered and ordered
+    # A finished case's tasks are archived (engine/store/case_archive.py): filtered and ordered
     # here as the statement does, with any live ones.
     params.update(f_limit=offset + limit, f_offset=0)
     matching = [

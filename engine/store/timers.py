@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from engine.db.models import ProcessInstance, Timer
-from engine.store import task_archive
+from engine.store import case_archive
 from engine.store.records import TimerInfo
 
 timers = Timer.__table__
@@ -143,8 +143,8 @@ def like_prefix(prefix: str) -> str:
 
 
 def for_instance(conn: Connection, instance_id: int) -> list[TimerInfo]:
-    """A case's timers, live and archived (engine/store/task_archive.py), by due time."""
+    """A case's timers, live and archived (engine/store/case_archive.py), by due time."""
     query = select(timers).where(timers.c.instance_id == instance_id).order_by(timers.c.due_at)
     live = [TimerInfo(**row._mapping) for row in conn.execute(query)]
-    archived = task_archive.archived_timers(conn, instance_id)
+    archived = case_archive.timers(conn, instance_id)
     return sorted([*live, *archived], key=lambda timer: timer.due_at) if archived else live

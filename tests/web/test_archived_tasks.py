@@ -1,9 +1,9 @@
-"""A finished case's task rows archived in one row (migration 0552, engine/store/task_archive.py;
-issue 14; its fired timers: tests/engine/store/test_task_archive.py). The dashboard's feed
+"""A finished case's task rows archived in one row (migrations 0552 and 0620, engine/store/
+case_archive.py; issue 14; its fired timers: tests/engine/store/test_case_archive.py). The feed
 archives them with the case's events; every reader gets the same tasks as before: the case page,
 the API's case, history and task, the privacy export, the drill-downs, the task page, the
 dashboard's rebuild; a claim or a completion of an archived task is refused as closed.
-Migrations 0550 to 0552 and their downgrades leave what users see as it was. SQLite and
+Migrations 0550 to 0620 and their downgrades leave what users see as it was. SQLite and
 PostgreSQL."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from engine import ConflictError, ManualClock, WorkingDayCalendar
-from engine.db.models import ArchivedTask, HumanTask, TaskArchive
+from engine.db.models import ArchivedTaskKey, CaseArchive, HumanTask
 from tests.web.api.conftest import ApiClient, make_token
 from tests.web.support import finished_beside_running
 from tests.web.test_leaner_finished import migrate, seen
@@ -28,7 +28,7 @@ human_tasks = HumanTask.__table__
 
 
 def stored(app: Flask) -> tuple[dict[int, int], list[int], int]:
-    """Live task rows per case, the cases with a task archive, and the archived task ids."""
+    """Live task rows per case, the cases with an archive, and the archived tasks' keys."""
     with app.app_context(), current_engine().database.connect() as conn:
         inspector = sa.inspect(conn)
         live = dict(
@@ -38,10 +38,10 @@ def stored(app: Flask) -> tuple[dict[int, int], list[int], int]:
                 )
             ).all()
         )
-        if not inspector.has_table("task_archives"):
+        if not inspector.has_table("case_archives"):
             return live, [], 0
-        cases = list(conn.execute(sa.select(TaskArchive.__table__.c.instance_id)).scalars())
-        ids = conn.execute(sa.select(sa.func.count()).select_from(ArchivedTask.__table__))
+        cases = list(conn.execute(sa.select(CaseArchive.__table__.c.instance_id)).scalars())
+        ids = conn.execute(sa.select(sa.func.count()).select_from(ArchivedTaskKey.__table__))
         return live, cases, ids.scalar_one()
 
 

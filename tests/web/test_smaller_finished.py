@@ -1,5 +1,5 @@
 """A finished case's audit events move to one archive row once the dashboard's feed has projected
-them (engine/store/event_archive.py), and nothing a user or the dashboard sees changes: the case
+them (engine/store/case_archive.py), and nothing a user or the dashboard sees changes: the case
 page, the API's case with its history, the audit trail, the dashboard's facts (also rebuilt from
 the archive), a redaction after the archive. A running case keeps its events live. SQLite and
 PostgreSQL."""
@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from engine import ManualClock, WorkingDayCalendar
-from engine.db.models import Event, EventArchive
+from engine.db.models import CaseArchive, Event
 from tests.web.api.conftest import ApiClient, make_token
 from tests.web.support import close_case, start_case
 from web.dashboard.rebuild import rebuild_dashboard
@@ -23,7 +23,7 @@ from web.dashboard.tables import task_facts, task_stats
 from web.engine_access import current_engine, dashboard_feed
 
 events = Event.__table__
-archives = EventArchive.__table__
+archives = CaseArchive.__table__
 
 
 def live_events(app: Flask, instance_id: int) -> int:

@@ -14,9 +14,9 @@ earlier ones: commands on a case hold its lock, a claim the task's row). A gap t
 ``FOR UPDATE SKIP LOCKED``: with two schedulers, one projects and the other skips its turn
 (SQLite has one writer at a time anyway). A run takes in a batch and moves the checkpoint in the
 same transaction, so every event is projected exactly once. In that transaction too, the
-projected events and the task rows of the cases that have finished move to their archive rows
-(engine/store/event_archive.py, engine/store/task_archive.py: one row per finished case instead
-of one per event or task).
+projected events, the task rows and the fired timers of the cases that have finished move to
+their archive row (engine/store/case_archive.py: one row per finished case instead of one per
+event, task or timer).
 
 **Failures**: a run that fails changes nothing; the checkpoint row records the failure (attempts,
 since when, the error without values) for the incident console, it is logged once when it starts
@@ -39,7 +39,7 @@ from engine import CaseChange, InstanceInfo, WorkingDayCalendar
 from engine.db.connect import read_transaction, write_transaction
 from engine.db.models import Event
 from engine.runtime.firing import describe
-from engine.store import event_archive, task_archive
+from engine.store import case_archive
 from engine.store import instances as instance_store
 from web.dashboard.projection import DashboardProjection
 from web.dashboard.tables import projection_checkpoints
@@ -164,12 +164,11 @@ class DashboardFeed:
         if len(gaps) > MAX_GAPS:
             gaps = dict(sorted(gaps.items(), key=lambda item: int(item[0]))[-MAX_GAPS:])
         self._project(conn, rows)
-        # Projected: the events and task rows of the cases that have finished go to their
-        # archive rows.
+        # Projected: the events, task rows and fired timers of the cases that have finished go
+        # to their archive rows.
         cases = {row.instance_id for row in rows if row.instance_id is not None}
         unseen = [int(i) for i in gaps]
-        event_archive.archive(conn, cases, up_to=max(newest, position), unseen=unseen)
-        task_archive.archive(conn, cases)
+        case_archive.archive(conn, cases, up_to=max(newest, position), unseen=unseen)
         conn.execute(
             update(checkpoints)
             .where(checkpoints.c.name == NAME)

@@ -59,11 +59,11 @@ def _replay(
     conn: Connection, projection: DashboardProjection, info: InstanceInfo, now: datetime
 ) -> None:
     claims: dict[str | None, datetime] = {}
-    for event in case_events(conn, info.id):  # live and archived (engine/store/event_archive.py)
+    for event in case_events(conn, info.id):  # live and archived (engine/store/case_archive.py)
         if event.kind == "task_claimed" and event.task_id not in claims:
             claims[event.task_id] = event.at
     moments: dict[datetime, list[dict]] = defaultdict(list)
-    for task in case_tasks(conn, info.id):  # live and archived (engine/store/task_archive.py)
+    for task in case_tasks(conn, info.id):  # live and archived (engine/store/case_archive.py)
         moments[task.created_at].append(_event("task_ready", task.id, task.bpmn_id))
         if task.id in claims:
             at = claims[task.id]
