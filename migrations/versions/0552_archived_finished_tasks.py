@@ -10,8 +10,8 @@ about 300 bytes each, with their key about 6 KB, a third of it the name, lane, f
 process and case number repeated per row. They are read only per case (the case page, the API,
 the privacy export, the dashboard's rebuild) and by id (the task page, the API's task, a refused
 claim or completion). So, like its audit events (migration 0490), they move into one row of
-``task_archives`` per case (zlib-compressed JSON, about 1.4 KB),
-with each task's id and case in ``archived_tasks`` (the lookups by id). The dashboard's feed
+``task_archives`` per case (zlib-compressed JSON, about 1.4 KB), with each task's id and case in
+``archived_tasks`` (the lookups by id). The dashboard's feed
 archives a case's tasks once it has projected its events; this migration archives those of the
 finished cases written before, a page of 200 cases at a time. ``engine.store.human_tasks``
 merges the archived tasks with the live ones, so every reader gets the same records.
