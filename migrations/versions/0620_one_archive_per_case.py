@@ -2,7 +2,7 @@
 through 32-bit keys
 
 Revision ID: 0620_one_archive_per_case
-Revises: 0600_provision_release_dates
+Revises: 0601_provision_release_dedup
 Create Date: 2026-12-03
 
 Issue 14, at most 25 KB per finished case. A finished case's audit events were archived in its
@@ -34,7 +34,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "0620_one_archive_per_case"
-down_revision = "0600_provision_release_dates"
+down_revision = "0601_provision_release_dedup"
 branch_labels = None
 depends_on = None
 

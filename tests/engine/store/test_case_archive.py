@@ -90,7 +90,7 @@ def test_a_finished_cases_tasks_and_timers_read_the_same_from_its_archive(
     # Migration 0620 down: the archives of before (events; tasks and timers; task ids) are back.
     url = engine.database.url.render_as_string(hide_password=False)
     engine.database.dispose()
-    command.downgrade(alembic_config(url), "0600_provision_release_dates")
+    command.downgrade(alembic_config(url), "0601_provision_release_dedup")
     before = {"event_archives": 1, "task_archives": 1, "archived_tasks": len(tasks)}
     for name, count in before.items():
         assert rows(engine, sa.table(name, sa.column("instance_id")), finished.id) == count
