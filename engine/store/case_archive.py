@@ -202,22 +202,6 @@ def task(conn: Connection, task_id: str) -> TaskInfo | None:
     return found[0] if found else None
 
 
-def newest_event_id(conn: Connection, page: int = 500) -> int:
-    """The highest event id in any archive (0 when there is none), read a page of cases at a
-    time: the ids the archives hold were handed out and must never be issued again."""
-    newest, after = 0, None
-    while True:
-        query = select(archives.c.instance_id, archives.c.archive).order_by(archives.c.instance_id)
-        if after is not None:
-            query = query.where(archives.c.instance_id > after)
-        rows = conn.execute(query.limit(page)).all()
-        for _, stored in rows:
-            newest = max([newest, *(row["id"] for row in decode(stored)["events"])])
-        if len(rows) < page:
-            return newest
-        after = rows[-1].instance_id
-
-
 def _by_case(rows: Iterable[Any]) -> dict[int, list[dict[str, Any]]]:
     found: dict[int, list[dict[str, Any]]] = {}
     for row in rows:
