@@ -65,10 +65,11 @@ class WorkflowCodec:
     def dump_state(self, workflow: BpmnWorkflow) -> str:
         """The workflow's state as JSON, re-encoding only the tasks that changed; a completed
         workflow in its compact form, packed (engine/store/compaction.py)."""
+        tree = self._dump_tree(workflow)
         if workflow.completed:
             self._task_json.pop(workflow, None)
-            return json.dumps(pack(compact_state(json.loads(self._dump_tree(workflow)))))
-        return self._dump_tree(workflow)
+            return json.dumps(pack(compact_state(json.loads(tree))))
+        return tree
 
     def forget(self, workflow: BpmnWorkflow) -> None:
         """Encode every task of ``workflow`` again at its next dump: for a change the
@@ -79,7 +80,7 @@ class WorkflowCodec:
         known = self._task_json.get(workflow)
         if known is None:
             known = self._task_json[workflow] = {}
-        fresh: dict[Any, tuple[tuple, str]] = {}
+        fresh: dict[int, tuple[Any, tuple, str]] = {}
         registry = self._serializer.registry
         registry._encoder_mode = True  # as serialize_json: objects convert inside json.dumps
         try:
@@ -113,8 +114,8 @@ class WorkflowCodec:
     def _process_json(
         self,
         process: Any,
-        known: dict[Any, tuple[tuple, str]],
-        fresh: dict[Any, tuple[tuple, str]],
+        known: dict[int, tuple[Any, tuple, str]],
+        fresh: dict[int, tuple[Any, tuple, str]],
         extra: dict[str, Any],
         tail: str = "",
     ) -> str:
@@ -133,6 +134,7 @@ class WorkflowCodec:
             shell[BpmnWorkflowSerializer.VERSION_KEY] = self.version
         tasks = []
         by_id = process.tasks
+        encode, convert, get = self._encode, registry.convert, known.get
         for task_id, task in by_id.items():
             parent = by_id.get(task._parent) if task._parent is not None else None
             fingerprint = (
@@ -145,13 +147,15 @@ class WorkflowCodec:
                 len(task.internal_data),
                 (parent.state, parent.last_state_change) if parent is not None else None,
             )
-            # Keyed by id, not by task: a task refers to its workflow, the key of _task_json.
-            cached = known.get(task_id)
-            if cached is None or cached[0] != fingerprint:
-                encoded = self._encode(registry.convert(task))
-                cached = (fingerprint, f'"{task_id}":{encoded}')
-            fresh[task_id] = cached
-            tasks.append(cached[1])
+            # Keyed by the task object's id(), which hashes faster than its UUID; the entry keeps
+            # the UUID object so that a new task at a freed task's address is never taken for it
+            # (not the task itself: a task refers to its workflow, the key of _task_json).
+            key = id(task)
+            cached = get(key)
+            if cached is None or cached[0] is not task_id or cached[1] != fingerprint:
+                cached = (task_id, fingerprint, f'"{task_id}":{encode(convert(task))}')
+            fresh[key] = cached
+            tasks.append(cached[2])
         head = self._encode(shell)
         return f'{head[:-1]},"tasks":{{{",".join(tasks)}}}{tail}}}'
 
