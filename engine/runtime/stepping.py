@@ -26,36 +26,65 @@ def advance(
     order of SpiffWorkflow's walk of the task tree. What differs is how they are found:
     ``do_engine_steps`` walks the whole tree, every finished branch too, a dozen times per command
     and more for a long case. Here the processes' task tables are looked through and the few
-    ready tasks put in the walk's order by their places in the tree (``ready_engine_tasks``).
+    ready tasks put in the walk's order by their places in the tree (``ready_engine_tasks``);
+    the case's task tables are looked through once, and again only after a task ran, so the many
+    lookups of a round that find nothing cost nothing.
     After a subprocess's steps ``do_engine_steps`` also updates its parent task (a private call):
     a no-op for a call activity whose subprocess runs (it stays started) or has completed (its
     completion event made it ready already), so it is left out.
     """
     workflow.refresh_timers()
-    while _round(workflow, before_run, on_completed):
+    case = _ReadyInCase(workflow)
+    while _round(workflow, case, before_run, on_completed):
         pass
     workflow.refresh_timers()
 
 
+class _ReadyInCase:
+    """The ready engine tasks of the whole case, looked up once and again only after a task ran
+    (nothing else changes a task's state between two lookups of ``advance``): most lookups of a
+    round find nothing, and then need not look at any process on its own."""
+
+    def __init__(self, top: BpmnWorkflow) -> None:
+        self.top = top
+        self._tasks: list[Task] | None = None
+
+    def tasks(self) -> list[Task]:
+        if self._tasks is None:
+            self._tasks = ready_in_case(self.top)
+        return self._tasks
+
+    def ran(self) -> None:
+        self._tasks = None
+
+
 def _round(
-    workflow: BpmnWorkflow, before_run: Callable[[Any], None], on_completed: Callable[[Any], None]
+    workflow: BpmnWorkflow,
+    case: _ReadyInCase,
+    before_run: Callable[[Any], None],
+    on_completed: Callable[[Any], None],
 ) -> bool:
     active = workflow.get_active_subprocesses()
     for subprocess in sorted(active, key=lambda v: v.depth, reverse=True):
-        while _run_ready(workflow, subprocess, before_run, on_completed):
+        while run_ready(case, subprocess, before_run, on_completed):
             pass
-    ran = _run_ready(workflow, workflow, before_run, on_completed)
+    ran = run_ready(case, workflow, before_run, on_completed)
     return ran > 0 or len(workflow.get_active_subprocesses()) > len(active)
 
 
-def _run_ready(
-    top: BpmnWorkflow,
+def run_ready(
+    case: _ReadyInCase,
     process: Any,
     before_run: Callable[[Any], None],
     on_completed: Callable[[Any], None],
 ) -> int:
     """Run the engine tasks ready in ``process`` and below it; how many ran."""
-    tasks = ready_engine_tasks(top, process)
+    ready = case.tasks()
+    if not ready:
+        return 0
+    tasks = ready_engine_tasks(case.top, process, ready)
+    if tasks:
+        case.ran()
     for task in tasks:
         before_run(task)
         task.run()
@@ -63,20 +92,34 @@ def _run_ready(
     return len(tasks)
 
 
-def ready_engine_tasks(top: BpmnWorkflow, process: Any) -> list[Task]:
+def ready_in_case(top: BpmnWorkflow) -> list[Task]:
+    """The ready tasks that are not user tasks in every process of the case."""
+    return [
+        task
+        for table in (top, *top.subprocesses.values())
+        for task in table.tasks.values()
+        if task.state == TaskState.READY and not task.task_spec.manual
+    ]
+
+
+def ready_engine_tasks(
+    top: BpmnWorkflow, process: Any, ready: list[Task] | None = None
+) -> list[Task]:
     """The ready tasks that are not user tasks in ``process`` and the subprocesses below it, in
     the order ``process.get_tasks(state=READY)`` gives them (a depth-first walk of the tree that
-    enters a subprocess before its task's children)."""
+    enters a subprocess before its task's children). ``ready``: ``ready_in_case(top)``, when the
+    caller has it."""
     placed: list[tuple[tuple[int, ...], Task]] = []
     try:
-        for table in _tables_below(top, process):
-            for task in table.tasks.values():
-                if task.state == TaskState.READY and not task.task_spec.manual:
-                    position = _walk_position(top, process, task)
-                    if position is None:  # a place the walk treats specially: let it decide
-                        return _walked(process)
-                    if position is not _ELSEWHERE:
-                        placed.append((position, task))
+        tables = {id(table) for table in _tables_below(top, process)}
+        for task in ready_in_case(top) if ready is None else ready:
+            if id(task.workflow) not in tables:
+                continue
+            position = _walk_position(top, process, task)
+            if position is None:  # a place the walk treats specially: let it decide
+                return _walked(process)
+            if position is not _ELSEWHERE:
+                placed.append((position, task))
     except TaskNotFoundException:  # a subprocess whose task left the tree: let the walk decide
         return _walked(process)
     placed.sort(key=lambda item: item[0])

@@ -84,18 +84,29 @@ def replay(scenario: Scenario, steps: str) -> list[str]:
 
 @pytest.fixture
 def walk_checked(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Every lookup of ready tasks is compared with SpiffWorkflow's walk; their sizes are kept."""
+    """Every lookup of ready tasks is compared with SpiffWorkflow's walk, also one that found
+    nothing in the whole case without looking at the process; their sizes are kept."""
     found = stepping.ready_engine_tasks
+    run_ready = stepping.run_ready
     sizes: list[int] = []
 
-    def checked(top: BpmnWorkflow, process: Any) -> list:
-        tasks = found(top, process)
-        walked = [t for t in process.get_tasks(state=TaskState.READY) if not t.task_spec.manual]
-        assert [t.id for t in tasks] == [t.id for t in walked]
+    def walked(process: Any) -> list:
+        return [t for t in process.get_tasks(state=TaskState.READY) if not t.task_spec.manual]
+
+    def checked(top: BpmnWorkflow, process: Any, ready: list | None = None) -> list:
+        tasks = found(top, process, ready)
+        assert [t.id for t in tasks] == [t.id for t in walked(process)]
         sizes.append(len(tasks))
         return tasks
 
+    def checked_run(case: Any, process: Any, before_run: Any, on_completed: Any) -> int:
+        nothing = not walked(process)
+        ran = run_ready(case, process, before_run, on_completed)
+        assert (ran == 0) == nothing
+        return ran
+
     monkeypatch.setattr(stepping, "ready_engine_tasks", checked)
+    monkeypatch.setattr(stepping, "run_ready", checked_run)
     return sizes
 
 
