@@ -136,12 +136,12 @@ class WorkflowCodec:
         by_id = process.tasks
         encode, convert, get = self._encode, registry.convert, known.get
         for task_id, task in by_id.items():
-            parent = by_id.get(task._parent) if task._parent is not None else None
+            parent = task.parent
             fingerprint = (
                 task.state,
                 task.last_state_change,
                 task.triggered,
-                len(task._children),
+                len(task.children),
                 id(task.data),
                 len(task.data),
                 len(task.internal_data),
