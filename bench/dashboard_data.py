@@ -195,7 +195,7 @@ class Filler:
         bulk(
             conn,
             case_organisations,
-            ((r[0], code) for r in self.case_rows for code in (r[4], r[5])),
+            ((r[0], code, r[13]) for r in self.case_rows for code in (r[4], r[5])),
         )
         bulk(conn, provision_statuses, self.statuses)
         bulk(conn, task_facts, self.tasks)

@@ -319,8 +319,8 @@ CLONE_STATEMENTS = (
         c.entry_date, c.expected_release_date, c.release_date, c.status, c.care_consent,
         c.debts_consent, c.started_at, c.updated_at
     FROM clone_map m JOIN cases c ON c.instance_id = m.template""",
-    """INSERT INTO case_organisations (instance_id, organisation)
-    SELECT m.new_id, o.organisation FROM clone_map m
+    """INSERT INTO case_organisations (instance_id, organisation, updated_at)
+    SELECT m.new_id, o.organisation, o.updated_at FROM clone_map m
     JOIN case_organisations o ON o.instance_id = m.template""",
     """INSERT INTO provision_statuses (instance_id, moment, provision, status, release_date)
     SELECT m.new_id, s.moment, s.provision, s.status, s.release_date FROM clone_map m

@@ -3,9 +3,10 @@ with every engine command, inside that command's transaction (architecture princ
 
 Registered on the app's Engine in web/engine_access.py. It compares the case data before and after
 the command (``CaseChange.before``) and the tasks the command opened and closed, so a command
-costs one statement here (the case row) plus one per kind of row that changed; only when it
-cannot know (an incident recorded after a rollback, a task closed by an organisation it was not
-told) does it read the case's rows.
+costs two statements here (the case row, and its ``updated_at`` on its organisation rows: the
+case list's order) plus one per kind of row that changed; only when it cannot know (an incident
+recorded after a rollback, a task closed by an organisation it was not told) does it read the
+case's rows.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ def project_case(change: CaseChange) -> None:
         conn.execute(insert(cases).values(instance_id=instance.id, **row))
     else:
         conn.execute(update(cases).where(cases.c.instance_id == instance.id).values(**row))
+        _date_organisations(conn, instance)
     _move_organisations(change)
     _move_statuses(conn, instance.id, change.before, instance.data)
 
@@ -81,6 +83,18 @@ def _clip(value: str | None, length: int) -> str | None:
     return value[:length] if value is not None else None
 
 
+def _date_organisations(conn: Connection, instance: InstanceInfo) -> None:
+    """Give the case's organisation rows the case's ``updated_at`` (the case list's order)."""
+    conn.execute(
+        update(case_organisations)
+        .where(
+            case_organisations.c.instance_id == instance.id,
+            case_organisations.c.updated_at != instance.updated_at,
+        )
+        .values(updated_at=instance.updated_at)
+    )
+
+
 def _sync_organisations(conn: Connection, instance: InstanceInfo) -> None:
     """The parties the case data names, and every organisation with an open task on the case
     (e.g. a receiving municipality asked to accept the person)."""
@@ -103,10 +117,15 @@ def _sync_organisations(conn: Connection, instance: InstanceInfo) -> None:
             )
         ).scalars()
     )
+    if present & wanted:
+        _date_organisations(conn, instance)
     if wanted - present:
         conn.execute(
             insert(case_organisations),
-            [{"instance_id": instance.id, "organisation": c} for c in sorted(wanted - present)],
+            [
+                {"instance_id": instance.id, "organisation": c, "updated_at": instance.updated_at}
+                for c in sorted(wanted - present)
+            ],
         )
     if present - wanted:
         conn.execute(
@@ -133,10 +152,14 @@ def _move_organisations(change: CaseChange) -> None:
         row["organisation"][:64] for row in change.opened if row.get("organisation") and open_case
     }
     added = (now | holders) - (set() if change.new else before)
+    changed = instance.updated_at
     if added:
         conn.execute(
             _insert_ignoring(conn),
-            [{"instance_id": instance.id, "organisation": code} for code in sorted(added)],
+            [
+                {"instance_id": instance.id, "organisation": code, "updated_at": changed}
+                for code in sorted(added)
+            ],
         )
     unknown = any(tid not in change.closed_organisations for tid in change.closed)
     candidates = (before - now) | {
