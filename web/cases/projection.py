@@ -37,8 +37,7 @@ def project_case(change: CaseChange) -> None:
     if change.new:
         conn.execute(insert(cases).values(instance_id=instance.id, **row))
     else:
-        conn.execute(update(cases).where(cases.c.instance_id == instance.id).values(**row))
-        _date_organisations(conn, instance)
+        _update_case(conn, instance, row)
     _move_organisations(change)
     _move_statuses(conn, instance.id, change.before, instance.data)
 
@@ -81,6 +80,25 @@ def case_row(instance: InstanceInfo) -> dict[str, Any]:
 
 def _clip(value: str | None, length: int) -> str | None:
     return value[:length] if value is not None else None
+
+
+def _update_case(conn: Connection, instance: InstanceInfo, row: dict[str, Any]) -> None:
+    """Update the case row and give its organisation rows its ``updated_at``: on PostgreSQL in
+    one statement (the case row's update a common table expression), elsewhere in two."""
+    moved = update(cases).where(cases.c.instance_id == instance.id).values(**row)
+    if conn.dialect.name != "postgresql":
+        conn.execute(moved)
+        _date_organisations(conn, instance)
+        return
+    case = moved.returning(cases.c.instance_id, cases.c.updated_at).cte("moved_case")
+    conn.execute(
+        update(case_organisations)
+        .where(
+            case_organisations.c.instance_id == case.c.instance_id,
+            case_organisations.c.updated_at != case.c.updated_at,
+        )
+        .values(updated_at=case.c.updated_at)
+    )
 
 
 def _date_organisations(conn: Connection, instance: InstanceInfo) -> None:
