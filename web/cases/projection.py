@@ -3,10 +3,10 @@ with every engine command, inside that command's transaction (architecture princ
 
 Registered on the app's Engine in web/engine_access.py. It compares the case data before and after
 the command (``CaseChange.before``) and the tasks the command opened and closed, so a command
-costs two statements here (the case row, and its ``updated_at`` on its organisation rows: the
-case list's order) plus one per kind of row that changed; only when it cannot know (an incident
-recorded after a rollback, a task closed by an organisation it was not told) does it read the
-case's rows.
+costs one statement here (the case row, with its ``updated_at`` on its organisation rows: the
+case list's order; two on SQLite) plus one per kind of row that changed; only when it cannot
+know (an incident recorded after a rollback, a task closed by an organisation it was not told)
+does it read the case's rows.
 """
 
 from __future__ import annotations
