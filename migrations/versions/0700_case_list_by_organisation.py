@@ -1,7 +1,7 @@
 """case_organisations: the case's last change beside each organisation, for the case list
 
 Revision ID: 0700_case_list_by_organisation
-Revises: 0601_provision_release_dedup
+Revises: 0620_one_archive_per_case
 Create Date: 2026-12-03
 
 The case list (web/cases/queries.py, search_cases) shows an organisation's cases most recently
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0700_case_list_by_organisation"
-down_revision = "0601_provision_release_dedup"
+down_revision = "0620_one_archive_per_case"
 branch_labels = None
 depends_on = None
 
