@@ -147,8 +147,9 @@ def element_cases(
     ]
     if organisation is not None:
         conditions.append(t.c.organisation == organisation)
-    # Each status's facts have indexes of their own (..., bpmn_id, due_at or completed_at,
-    # task_id) that give this order without sorting (web/dashboard/tables.py).
+    # Each status's facts have indexes of their own (..., bpmn_id, due_at and task_id, or
+    # completed_at) that give this order (the ties of a completion time sorted after reading
+    # them; web/dashboard/tables.py).
     if state in ("open", "te-laat"):
         conditions.append(t.c.status == "open")
         if state == "te-laat":
