@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from bench import load
+from bench import load, load_prepare
 from bench.dashboard_data import synthetic_task_id
 from bench.load_compare import compare
 from bench.load_cpu import CpuMeter, family, own_seconds
@@ -114,12 +114,12 @@ def test_the_national_dataset_is_workable_and_the_load_test_completes_tasks_with
 
 def test_the_users_are_placed_in_proportion_to_the_open_tasks() -> None:
     open_tasks = {("PI-02", "caseworker"): 62, ("PI-01", "caseworker"): 52, ("PI-20", "x"): 1}
-    placed = load.in_proportion(open_tasks, 10)
+    placed = load_prepare.in_proportion(open_tasks, 10)
     assert len(placed) == 10
     assert placed.count(("PI-02", "caseworker")) == 5
     assert placed.count(("PI-01", "caseworker")) == 5
     assert ("PI-20", "x") not in placed  # one task is no work for a user
-    assert load.in_proportion({}, 3) == []
+    assert load_prepare.in_proportion({}, 3) == []
 
 
 def test_the_pacer_hands_out_claims_at_its_rate() -> None:
@@ -218,7 +218,7 @@ def test_a_reused_dataset_is_vacuumed_after_its_migrations(database_url: str) ->
             conn.exec_driver_sql(f"INSERT INTO {table} SELECT g, 0 FROM generate_series(1, 5000) g")
             conn.exec_driver_sql(f"UPDATE {table} SET n = 1")
         assert not dead_and_vacuumed()[1]
-        load.settle(url)
+        load_prepare.settle(url)
         assert dead_and_vacuumed() == (0, True)
     finally:
         with engine.begin() as conn:
