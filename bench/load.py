@@ -39,12 +39,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from bench.dashboard_data import convert_old_task_ids
 from bench.load_compare import compare
 from bench.load_cpu import CpuMeter, Usage
 from bench.load_prepare import accounts, checkpoint, settle
 from bench.load_users import Account, Browser, Pacer, Recorder, User
 from bench.national_data import bench_config, build
+from bench.synthetic_ids import convert_old_task_ids
 from engine.db.migrate import upgrade
 from web.engine_access import build_engine
 

@@ -21,11 +21,11 @@ import pytest
 import sqlalchemy as sa
 
 from bench import load, load_prepare
-from bench.dashboard_data import synthetic_task_id
 from bench.load_compare import compare
 from bench.load_cpu import CpuMeter, family, own_seconds
 from bench.load_users import Pacer
 from bench.national_data import KEY_PREFIX, bench_config, build
+from bench.synthetic_ids import synthetic_task_id
 from engine import ManualClock
 from web import demo
 from web.engine_access import build_engine
