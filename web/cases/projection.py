@@ -3,10 +3,11 @@ with every engine command, inside that command's transaction (architecture princ
 
 Registered on the app's Engine in web/engine_access.py. It compares the case data before and after
 the command (``CaseChange.before``) and the tasks the command opened and closed, so a command
-costs one statement here (the case row, with its ``updated_at`` on its organisation rows: the
-case list's order; two on SQLite) plus one per kind of row that changed; only when it cannot
-know (an incident recorded after a rollback, a task closed by an organisation it was not told)
-does it read the case's rows.
+costs one statement here (the case row; a trigger gives its ``updated_at`` to its organisation
+rows, the case list's order, migration 0760) plus one per kind of row that changed; only when it
+cannot know (an incident recorded after a rollback, a task closed by an organisation it was not
+told) does it read the case's rows. The statements of every command are built once, here: built
+per command they cost more than running them.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, delete, exists, insert, select, tuple_, update
+from sqlalchemy import Connection, bindparam, delete, exists, insert, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -26,6 +27,31 @@ from web.cases.tables import case_organisations, cases, provision_statuses
 
 human_tasks = HumanTask.__table__
 
+# Executed with a row of ``case_row`` (and the case's id as ``case_id``): its keys are the SET.
+_UPDATE_CASE = update(cases).where(cases.c.instance_id == bindparam("case_id"))
+_INSERT_CASE = insert(cases)
+
+
+def _upsert_statuses(dialect: Any) -> Any:
+    statement = dialect(provision_statuses)
+    return statement.on_conflict_do_update(
+        index_elements=["instance_id", "moment", "provision"],
+        set_={
+            "status": statement.excluded.status,
+            "release_date": statement.excluded.release_date,
+        },
+    )
+
+
+_UPSERT_STATUSES = {
+    "postgresql": _upsert_statuses(postgresql_insert),
+    "sqlite": _upsert_statuses(sqlite_insert),
+}
+_ADD_ORGANISATIONS = {
+    "postgresql": postgresql_insert(case_organisations).on_conflict_do_nothing(),
+    "sqlite": sqlite_insert(case_organisations).on_conflict_do_nothing(),
+}
+
 
 def project_case(change: CaseChange) -> None:
     """The engine projector: bring the case rows of ``change.instance`` up to date."""
@@ -35,9 +61,9 @@ def project_case(change: CaseChange) -> None:
     conn, instance = change.conn, change.instance
     row = case_row(instance)
     if change.new:
-        conn.execute(insert(cases).values(instance_id=instance.id, **row))
+        conn.execute(_INSERT_CASE, {"instance_id": instance.id, **row})
     else:
-        _update_case(conn, instance, row)
+        conn.execute(_UPDATE_CASE, {"case_id": instance.id, **row})
     _move_organisations(change)
     _move_statuses(conn, instance.id, change.before, instance.data)
 
@@ -45,11 +71,9 @@ def project_case(change: CaseChange) -> None:
 def write_case(conn: Connection, instance: InstanceInfo) -> None:
     """Write the case's rows from its data alone, reading what is stored (a rebuild)."""
     row = case_row(instance)
-    updated = conn.execute(
-        update(cases).where(cases.c.instance_id == instance.id).values(**row)
-    ).rowcount
+    updated = conn.execute(_UPDATE_CASE, {"case_id": instance.id, **row}).rowcount
     if not updated:
-        conn.execute(insert(cases).values(instance_id=instance.id, **row))
+        conn.execute(_INSERT_CASE, {"instance_id": instance.id, **row})
     _sync_organisations(conn, instance)
     _sync_statuses(conn, instance.id, dated_statuses(instance.data))
 
@@ -82,40 +106,11 @@ def _clip(value: str | None, length: int) -> str | None:
     return value[:length] if value is not None else None
 
 
-def _update_case(conn: Connection, instance: InstanceInfo, row: dict[str, Any]) -> None:
-    """Update the case row and give its organisation rows its ``updated_at``: on PostgreSQL in
-    one statement (the case row's update a common table expression), elsewhere in two."""
-    moved = update(cases).where(cases.c.instance_id == instance.id).values(**row)
-    if conn.dialect.name != "postgresql":
-        conn.execute(moved)
-        _date_organisations(conn, instance)
-        return
-    case = moved.returning(cases.c.instance_id, cases.c.updated_at).cte("moved_case")
-    conn.execute(
-        update(case_organisations)
-        .where(
-            case_organisations.c.instance_id == case.c.instance_id,
-            case_organisations.c.updated_at != case.c.updated_at,
-        )
-        .values(updated_at=case.c.updated_at)
-    )
-
-
-def _date_organisations(conn: Connection, instance: InstanceInfo) -> None:
-    """Give the case's organisation rows the case's ``updated_at`` (the case list's order)."""
-    conn.execute(
-        update(case_organisations)
-        .where(
-            case_organisations.c.instance_id == instance.id,
-            case_organisations.c.updated_at != instance.updated_at,
-        )
-        .values(updated_at=instance.updated_at)
-    )
-
-
 def _sync_organisations(conn: Connection, instance: InstanceInfo) -> None:
     """The parties the case data names, and every organisation with an open task on the case
-    (e.g. a receiving municipality asked to accept the person)."""
+    (e.g. a receiving municipality asked to accept the person), each with the case's
+    ``updated_at`` (which the trigger gave the rows it found when the case row was updated; not
+    when it was inserted)."""
     wanted = {code[:64] for code in fields.organisations(instance.data)}
     if instance.status != "completed":
         open_task_holders = (
@@ -128,28 +123,36 @@ def _sync_organisations(conn: Connection, instance: InstanceInfo) -> None:
             )
         )
         wanted.update(code[:64] for code in conn.execute(open_task_holders).scalars())
-    present = set(
+    present = dict(
         conn.execute(
-            select(case_organisations.c.organisation).where(
+            select(case_organisations.c.organisation, case_organisations.c.updated_at).where(
                 case_organisations.c.instance_id == instance.id
             )
-        ).scalars()
+        ).all()
     )
-    if present & wanted:
-        _date_organisations(conn, instance)
-    if wanted - present:
+    stale = sorted(c for c in wanted & present.keys() if present[c] != instance.updated_at)
+    if stale:
+        conn.execute(
+            update(case_organisations)
+            .where(
+                case_organisations.c.instance_id == instance.id,
+                case_organisations.c.organisation.in_(stale),
+            )
+            .values(updated_at=instance.updated_at)
+        )
+    if wanted - present.keys():
         conn.execute(
             insert(case_organisations),
             [
                 {"instance_id": instance.id, "organisation": c, "updated_at": instance.updated_at}
-                for c in sorted(wanted - present)
+                for c in sorted(wanted - present.keys())
             ],
         )
-    if present - wanted:
+    if present.keys() - wanted:
         conn.execute(
             delete(case_organisations).where(
                 case_organisations.c.instance_id == instance.id,
-                case_organisations.c.organisation.in_(sorted(present - wanted)),
+                case_organisations.c.organisation.in_(sorted(present.keys() - wanted)),
             )
         )
 
@@ -173,7 +176,7 @@ def _move_organisations(change: CaseChange) -> None:
     changed = instance.updated_at
     if added:
         conn.execute(
-            _insert_ignoring(conn),
+            _ADD_ORGANISATIONS[conn.dialect.name],
             [
                 {"instance_id": instance.id, "organisation": code, "updated_at": changed}
                 for code in sorted(added)
@@ -201,11 +204,6 @@ def _move_organisations(change: CaseChange) -> None:
     if open_case:
         condition.append(~still_open)
     conn.execute(delete(case_organisations).where(*condition))
-
-
-def _insert_ignoring(conn: Connection) -> Any:
-    dialect = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    return dialect(case_organisations).on_conflict_do_nothing()
 
 
 Statuses = dict[tuple[str, str], tuple[str, date | None]]
@@ -264,18 +262,7 @@ def _write_statuses(conn: Connection, instance_id: int, old: Statuses, new: Stat
         if old.get((m, p)) != (s, d)
     ]
     if changed:
-        dialect = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
-        statement = dialect(table)
-        conn.execute(
-            statement.on_conflict_do_update(
-                index_elements=["instance_id", "moment", "provision"],
-                set_={
-                    "status": statement.excluded.status,
-                    "release_date": statement.excluded.release_date,
-                },
-            ),
-            changed,
-        )
+        conn.execute(_UPSERT_STATUSES[conn.dialect.name], changed)
 
 
 def rebuild_all(conn: Connection, instances: Iterable[InstanceInfo]) -> int:
