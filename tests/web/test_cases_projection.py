@@ -245,3 +245,50 @@ def test_a_rebuild_puts_the_release_date_right(web_app: Flask) -> None:
         "not_needed",
         date(2026, 6, 1),
     )
+
+
+def organisation_times(web_app: Flask) -> set:
+    with web_app.app_context(), db.engine.connect() as conn:
+        query = sa.select(case_organisations.c.organisation, case_organisations.c.updated_at)
+        return set(conn.execute(query).all())
+
+
+def test_the_organisation_rows_follow_the_case_row_whatever_writes_it(
+    web_app: Flask, clock
+) -> None:
+    """Migration 0760: a trigger gives an update of the case row's ``updated_at`` to its
+    organisation rows (the case list's order); a rebuild that inserts the case row dates them
+    itself. The downgrade drops the trigger, the upgrade puts it back."""
+    from datetime import UTC, datetime
+
+    from alembic import command
+
+    from engine.db.migrate import alembic_config, upgrade
+
+    instance = start_case(web_app)
+    later = datetime(2026, 5, 5, 8, 30, tzinfo=UTC)
+    assert organisation_times(web_app) == {("PI-ZWL", clock.now()), ("GM0363", clock.now())}
+
+    def case_changed_at(moment: datetime) -> None:
+        with web_app.app_context(), db.engine.begin() as conn:
+            conn.execute(sa.update(cases).values(updated_at=moment))
+
+    case_changed_at(later)
+    assert organisation_times(web_app) == {("PI-ZWL", later), ("GM0363", later)}
+
+    with web_app.app_context(), db.engine.begin() as conn:
+        conn.execute(sa.delete(cases))
+        write_case(conn, instance)
+    assert organisation_times(web_app) == {("PI-ZWL", clock.now()), ("GM0363", clock.now())}
+
+    with web_app.app_context():
+        url = db.engine.url.render_as_string(hide_password=False)
+        db.engine.dispose()
+    try:
+        command.downgrade(alembic_config(url), "0710_drilldowns_completed_lean")
+        case_changed_at(later)
+        assert organisation_times(web_app) == {("PI-ZWL", clock.now()), ("GM0363", clock.now())}
+    finally:
+        upgrade(url)  # the other tests on this database need the trigger
+    case_changed_at(later)
+    assert organisation_times(web_app) == {("PI-ZWL", later), ("GM0363", later)}
