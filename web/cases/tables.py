@@ -59,8 +59,9 @@ case_organisations = Table(
     metadata,
     Column("instance_id", Integer, ForeignKey("process_instances.id"), nullable=False),
     Column("organisation", String(64), nullable=False),
-    # The case's ``cases.updated_at``, kept equal by the projector: the case list walks one
-    # organisation's cases most recently changed first and stops after the page (migration 0700).
+    # The case's ``cases.updated_at``, kept equal by a trigger on ``cases`` (migration 0760): the
+    # case list walks one organisation's cases most recently changed first and stops after the
+    # page (migration 0700).
     Column("updated_at", UTCDateTime, nullable=False),
     # Read by case (the case's organisations, the drill-down's check): the key.
     PrimaryKeyConstraint("instance_id", "organisation"),
