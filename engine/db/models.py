@@ -143,17 +143,29 @@ class HumanTask(Base):
             postgresql_where=text("status = 'ready'"),
             sqlite_where=text("status = 'ready'"),
         ),
-        # the inbox's counts per step: an index-only scan of the open tasks (migration 0530)
+        # the unclaimed tab's page in its order and its capped count (migration 0740)
         Index(
-            "ix_human_tasks_open_steps",
+            "ix_human_tasks_unclaimed",
             "organisation",
-            "status",
+            "role",
+            "due_at",
+            "created_at",
+            "id",
+            postgresql_where=text("status = 'ready' AND claimed_by IS NULL"),
+            sqlite_where=text("status = 'ready' AND claimed_by IS NULL"),
+        ),
+        # the step filter's choices, one probe per step, and one step's page (migration 0740)
+        Index(
+            "ix_human_tasks_unclaimed_steps",
+            "organisation",
             "role",
             "bpmn_id",
-            "claimed_by",
+            "due_at",
+            "created_at",
+            "id",
             postgresql_include=["version_id", "name"],
-            postgresql_where=text("status = 'ready'"),
-            sqlite_where=text("status = 'ready'"),
+            postgresql_where=text("status = 'ready' AND claimed_by IS NULL"),
+            sqlite_where=text("status = 'ready' AND claimed_by IS NULL"),
         ),
         # a user's own open tasks, counted on every inbox page (migration 0570)
         Index(

@@ -185,8 +185,16 @@ class TaskOut(Schema):
 
 
 class TaskCountsOut(Schema):
+    """Open tasks counted now up to 1,000 (web/inbox/queries.py ``COUNT_CAP``)."""
+
     mine = fields.Integer(required=True)
     unassigned = fields.Integer(required=True)
+    mine_more = fields.Boolean(
+        required=True, metadata={"description": "There are more than ``mine`` (1,000)."}
+    )
+    unassigned_more = fields.Boolean(
+        required=True, metadata={"description": "There are more than ``unassigned`` (1,000)."}
+    )
 
 
 class TaskListOut(PageOut):

@@ -116,7 +116,13 @@ def list_tasks() -> Response:
     record_views(user, listed, channel="api", categories=["identity"], subject="inbox")
     counts = inbox_counts(organisation, roles, user.username, chosen)
     result = page_of(items, query)
-    result["counts"] = {"mine": counts["mine"], "unassigned": counts["unclaimed"]}
+    mine, unassigned = counts["mine"], counts["unclaimed"]
+    result["counts"] = {
+        "mine": mine.number,
+        "unassigned": unassigned.number,
+        "mine_more": mine.more,
+        "unassigned_more": unassigned.more,
+    }
     return respond(TaskListOut(), result)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
 
 from engine import TaskInfo
 from engine.db.models import HumanTask
@@ -102,115 +102,97 @@ def inbox_tasks(
     return result
 
 
+COUNT_CAP = 1000
+"""The inbox counts open tasks up to this many and shows more as "1.000+": a count that is current
+reads what it counts, so beyond the cap it would grow with the organisation (issue 15)."""
+
+
 @dataclass(frozen=True)
-class StepCount:
-    """The open tasks of one step here: how many are the user's and how many nobody's."""
+class Count:
+    """How many open tasks, counted now up to ``COUNT_CAP``; ``more``: there are more than
+    ``number``."""
 
-    bpmn_id: str
-    name: str
-    version_id: int
-    mine: int
-    unclaimed: int
+    number: int
+    more: bool
 
 
-def organisation_steps(organisation: str, roles: Collection[str]) -> list[StepCount]:
-    """Per step with open tasks here, how many nobody has picked up (``mine`` 0): one pass over
-    the organisation's open tasks (an index-only scan on PostgreSQL) gives the unclaimed tab's
-    counts and the step filter's choices."""
-    query = (
-        select(
-            tasks.c.bpmn_id,
-            func.min(tasks.c.name),
-            func.max(tasks.c.version_id),
-            func.count().filter(tasks.c.claimed_by.is_(None)),
-        )
-        .where(_workable(organisation, roles))
-        .group_by(tasks.c.bpmn_id)
-    )
-    return [
-        StepCount(bpmn_id, name, version, 0, int(free or 0))
-        for bpmn_id, name, version, free in db.session.execute(query)
-    ]
-
-
-def my_steps(organisation: str, roles: Collection[str], username: str) -> list[StepCount]:
-    """Per step, the open tasks here that ``username`` holds (``unclaimed`` 0): read through the
-    index of claimed open tasks, so the count follows what the user holds, not the
-    organisation."""
-    query = (
-        select(
-            tasks.c.bpmn_id,
-            func.min(tasks.c.name),
-            func.max(tasks.c.version_id),
-            func.count(),
-        )
-        .where(_workable(organisation, roles), tasks.c.claimed_by == username)
-        .group_by(tasks.c.bpmn_id)
-    )
-    return [
-        StepCount(bpmn_id, name, version, int(mine or 0), 0)
-        for bpmn_id, name, version, mine in db.session.execute(query)
-    ]
-
-
-def combined_steps(shared: list[StepCount], mine: list[StepCount]) -> list[StepCount]:
-    """The organisation's steps (``organisation_steps``) with the user's own counts added, and
-    the steps only the user has tasks of."""
-    own = {step.bpmn_id: step for step in mine}
-    steps = [
-        StepCount(s.bpmn_id, s.name, s.version_id, own.pop(s.bpmn_id).mine, s.unclaimed)
-        if s.bpmn_id in own
-        else s
-        for s in shared
-    ]
-    return steps + list(own.values())
-
-
-def step_counts(organisation: str, roles: Collection[str], username: str) -> list[StepCount]:
-    """Per step with open tasks here, the user's and the unclaimed ones, counted now."""
-    return combined_steps(
-        organisation_steps(organisation, roles), my_steps(organisation, roles, username)
-    )
-
-
-def _chosen_step(chosen: InboxFilter, bpmn_id: str) -> bool:
-    if chosen.step and bpmn_id != chosen.step:
-        return False
-    if chosen.provision in fields.PROVISIONS:
-        return fields.is_step_of(bpmn_id, chosen.provision)
-    return True
+def _counted(query: Select) -> Count:
+    """``query``'s rows counted up to the cap: it stops after ``COUNT_CAP + 1`` rows."""
+    capped = query.limit(COUNT_CAP + 1).subquery()
+    found = int(db.session.execute(select(func.count()).select_from(capped)).scalar_one())
+    return Count(min(found, COUNT_CAP), found > COUNT_CAP)
 
 
 def inbox_counts(
-    organisation: str,
-    roles: Collection[str],
-    username: str,
-    chosen: InboxFilter = InboxFilter(),
-    steps: list[StepCount] | None = None,
-) -> dict[str, int]:
-    """How many open tasks are mine and how many nobody has picked up (with the filters); from
-    ``steps`` (step_counts) when given and no person is searched for."""
+    organisation: str, roles: Collection[str], username: str, chosen: InboxFilter = InboxFilter()
+) -> dict[str, Count]:
+    """How many open tasks are mine and how many nobody has picked up (with the filters): each
+    read through an index of only those tasks (the user's claimed ones; the unclaimed ones by
+    organisation, role and step), up to the cap."""
+    query = select(literal(1)).select_from(tasks).where(_workable(organisation, roles))
     if chosen.person:
-        mine = func.count().filter(tasks.c.claimed_by == username)
-        free = func.count().filter(tasks.c.claimed_by.is_(None))
-        query = (
-            select(mine, free)
-            .select_from(tasks.outerjoin(cases, cases.c.instance_id == tasks.c.instance_id))
-            .where(_workable(organisation, roles))
-        )
-        row = db.session.execute(_filtered(query, chosen)).one()
-        return {"mine": int(row[0] or 0), "unclaimed": int(row[1] or 0)}
-    if steps is None:
-        steps = step_counts(organisation, roles, username)
-    counted = [step for step in steps if _chosen_step(chosen, step.bpmn_id)]
+        query = query.join(cases, cases.c.instance_id == tasks.c.instance_id)
+    query = _filtered(query, chosen)
     return {
-        "mine": sum(step.mine for step in counted),
-        "unclaimed": sum(step.unclaimed for step in counted),
+        "mine": _counted(query.where(tasks.c.claimed_by == username)),
+        "unclaimed": _counted(query.where(tasks.c.claimed_by.is_(None))),
     }
 
 
-def open_steps(steps: list[StepCount]) -> list[tuple[str, str]]:
-    """The steps (element id, name in the user's language) that have open tasks here: the choices
-    of the step filter."""
-    named = [(s.bpmn_id, element_name(s.version_id, s.bpmn_id, s.name)) for s in steps]
-    return sorted(named, key=lambda step: step[1].lower())
+def _unclaimed_steps(organisation: str, role: str) -> list[tuple[str, str, int]]:
+    """The steps (element id, name, version) with unclaimed open tasks of ``role`` here, read
+    step by step: each step is one probe of ``ix_human_tasks_unclaimed_steps`` for the next
+    element id after the last one (a recursive query), so the work follows the number of steps,
+    not of tasks."""
+    unclaimed = and_(
+        tasks.c.organisation == organisation,
+        tasks.c.status == "ready",
+        tasks.c.role == role,
+        tasks.c.claimed_by.is_(None),
+    )
+    steps = select(func.min(tasks.c.bpmn_id).label("bpmn_id")).where(unclaimed)
+    steps = steps.cte("steps", recursive=True)
+    following = (
+        select(func.min(tasks.c.bpmn_id))
+        .where(unclaimed, tasks.c.bpmn_id > steps.c.bpmn_id)
+        .correlate(steps)
+        .scalar_subquery()
+    )
+    steps = steps.union_all(select(following).where(steps.c.bpmn_id.is_not(None)))
+
+    def first_task(column: ColumnElement) -> ColumnElement:
+        # the step's first task in the index's order, so that both columns come from one task
+        return (
+            select(column)
+            .where(unclaimed, tasks.c.bpmn_id == steps.c.bpmn_id)
+            .order_by(tasks.c.due_at.asc().nulls_last(), tasks.c.created_at, tasks.c.id)
+            .limit(1)
+            .correlate(steps)
+            .scalar_subquery()
+        )
+
+    query = select(steps.c.bpmn_id, first_task(tasks.c.name), first_task(tasks.c.version_id))
+    rows = db.session.execute(query.where(steps.c.bpmn_id.is_not(None)))
+    return [(bpmn_id, name, int(version)) for bpmn_id, name, version in rows]
+
+
+def _my_steps(
+    organisation: str, roles: Collection[str], username: str
+) -> list[tuple[str, str, int]]:
+    """The steps of the open tasks ``username`` holds here, through the index of claimed open
+    tasks: the work follows what the user holds, not the organisation."""
+    query = (
+        select(tasks.c.bpmn_id, func.min(tasks.c.name), func.max(tasks.c.version_id))
+        .where(_workable(organisation, roles), tasks.c.claimed_by == username)
+        .group_by(tasks.c.bpmn_id)
+    )
+    return [(bpmn_id, name, int(version)) for bpmn_id, name, version in db.session.execute(query)]
+
+
+def step_choices(organisation: str, roles: Collection[str], username: str) -> list[tuple[str, str]]:
+    """The step filter's choices: the steps (element id, name in the user's language) with tasks
+    here that nobody has picked up or that the user holds, by name."""
+    found = [step for role in sorted(roles) for step in _unclaimed_steps(organisation, role)]
+    found += _my_steps(organisation, roles, username)
+    named = {bpmn_id: element_name(version, bpmn_id, name) for bpmn_id, name, version in found}
+    return sorted(named.items(), key=lambda step: step[1].lower())

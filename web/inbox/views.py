@@ -4,6 +4,8 @@ with due-date flags in working days, filters and pagination."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from web.access import record_views, working_roles
@@ -11,12 +13,12 @@ from web.cases import fields
 from web.deadlines import due_state, working_days_note
 from web.engine_access import current_engine
 from web.inbox.queries import (
+    Count,
     InboxFilter,
     inbox_counts,
     inbox_tasks,
     named_cases,
-    open_steps,
-    step_counts,
+    step_choices,
 )
 from web.inbox.remembered import remember
 
@@ -44,6 +46,12 @@ def _filter() -> InboxFilter:
     )
 
 
+def shown(count: Count) -> str:
+    """A tab's count as the user's language writes it; beyond the cap "1.000+"."""
+    number = format_decimal(count.number)
+    return _("%(number)s+", number=number) if count.more else number
+
+
 @bp.get("/taken")
 @login_required
 def index() -> str:
@@ -51,11 +59,10 @@ def index() -> str:
     roles = working_roles(current_user)
     chosen = _filter()
     remember(request.args)
-    steps = step_counts(organisation, roles, current_user.username)
-    counts = inbox_counts(organisation, roles, current_user.username, chosen, steps)
+    counts = inbox_counts(organisation, roles, current_user.username, chosen)
     tab = request.args.get("weergave")
     if tab not in TABS:
-        tab = "vrij" if counts["mine"] == 0 and counts["unclaimed"] > 0 else "mijn"
+        tab = "vrij" if counts["mine"].number == 0 and counts["unclaimed"].number > 0 else "mijn"
     page = _page()
     rows = inbox_tasks(
         organisation,
@@ -75,10 +82,10 @@ def index() -> str:
     return render_template(
         "inbox/index.html",
         tab=tab,
-        counts=counts,
+        counts={name: shown(count) for name, count in counts.items()},
         items=items,
         chosen=chosen,
-        steps=open_steps(steps),
+        steps=step_choices(organisation, roles, current_user.username),
         provisions=[(p, fields.PROVISION_LABELS[p]) for p in fields.PROVISIONS],
         provision_labels=fields.PROVISION_LABELS,
         page=page,

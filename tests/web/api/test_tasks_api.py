@@ -36,7 +36,12 @@ def test_open_tasks_of_my_organisation(web_app: Flask, api: Api) -> None:
     assert task["case_number"] == "NZ-TEST-1" and task["person_name"] == "Jan Jansen"
     assert (task["organisation"], task["role"], task["status"]) == ("PI-ZWL", "caseworker", "ready")
     assert task["due"] is None and task["overdue"] is False and task["due_soon"] is False
-    assert body["counts"] == {"mine": 0, "unassigned": 1}
+    assert body["counts"] == {
+        "mine": 0,
+        "unassigned": 1,
+        "mine_more": False,
+        "unassigned_more": False,
+    }
     assert api("ams").get("/api/v1/tasks").get_json()["items"] == []
 
 
@@ -53,7 +58,11 @@ def test_mine_and_unassigned(web_app: Flask, api: Api) -> None:
     assert [t["id"] for t in mine["items"]] == [task["id"]]
     assert mine["items"][0]["claimed_by"] == "ams"
     assert len(free["items"]) == 1 and free["items"][0]["id"] != task["id"]
-    assert mine["counts"] == free["counts"] == {"mine": 1, "unassigned": 1}
+    assert (
+        mine["counts"]
+        == free["counts"]
+        == {"mine": 1, "unassigned": 1, "mine_more": False, "unassigned_more": False}
+    )
     assert len(client.get("/api/v1/tasks").get_json()["items"]) == 2
     assert api("ams2").get("/api/v1/tasks?assignment=mine").get_json()["items"] == []
 
