@@ -167,14 +167,16 @@ class HumanTask(Base):
             postgresql_where=text("status = 'ready' AND claimed_by IS NULL"),
             sqlite_where=text("status = 'ready' AND claimed_by IS NULL"),
         ),
-        # a user's own open tasks, counted on every inbox page (migration 0570)
+        # a user's own open tasks in due order: the "mine" tab's page and count (0570, 0740)
         Index(
             "ix_human_tasks_claimed",
             "claimed_by",
             "organisation",
             "role",
-            "bpmn_id",
-            postgresql_include=["version_id", "name"],
+            "due_at",
+            "created_at",
+            "id",
+            postgresql_include=["bpmn_id", "version_id", "name"],
             postgresql_where=text("status = 'ready' AND claimed_by IS NOT NULL"),
             sqlite_where=text("status = 'ready' AND claimed_by IS NOT NULL"),
         ),

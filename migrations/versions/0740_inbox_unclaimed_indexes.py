@@ -16,7 +16,10 @@ due order (web/inbox/queries.py). Two partial indexes of the unclaimed open task
   PostgreSQL with the version and name): the step filter's choices (one probe per step), the
   tab's page and count for one step.
 
-``ix_human_tasks_open_steps`` is no longer read and is dropped. The downgrade puts it back.
+``ix_human_tasks_claimed`` (a user's claimed open tasks, migration 0570) now holds them in due
+order after the user, organisation and role (the step an included column), so that the "mine" tab's
+page is read in its order too. ``ix_human_tasks_open_steps`` is no longer read and is dropped.
+The downgrade puts both back as they were.
 """
 
 import sqlalchemy as sa
@@ -31,6 +34,7 @@ depends_on = None
 TABLE = "human_tasks"
 OPEN = sa.text("status = 'ready'")
 UNCLAIMED = sa.text("status = 'ready' AND claimed_by IS NULL")
+CLAIMED = sa.text("status = 'ready' AND claimed_by IS NOT NULL")
 ORDER = ["due_at", "created_at", "id"]
 
 
@@ -51,9 +55,27 @@ def upgrade() -> None:
         sqlite_where=UNCLAIMED,
     )
     op.drop_index("ix_human_tasks_open_steps", table_name=TABLE)
+    op.drop_index("ix_human_tasks_claimed", table_name=TABLE)
+    op.create_index(
+        "ix_human_tasks_claimed",
+        TABLE,
+        ["claimed_by", "organisation", "role", *ORDER],
+        postgresql_include=["bpmn_id", "version_id", "name"],
+        postgresql_where=CLAIMED,
+        sqlite_where=CLAIMED,
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_human_tasks_claimed", table_name=TABLE)
+    op.create_index(
+        "ix_human_tasks_claimed",
+        TABLE,
+        ["claimed_by", "organisation", "role", "bpmn_id"],
+        postgresql_include=["version_id", "name"],
+        postgresql_where=CLAIMED,
+        sqlite_where=CLAIMED,
+    )
     op.create_index(
         "ix_human_tasks_open_steps",
         TABLE,

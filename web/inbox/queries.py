@@ -150,14 +150,15 @@ def _unclaimed_steps(organisation: str, role: str) -> list[tuple[str, str, int]]
         tasks.c.role == role,
         tasks.c.claimed_by.is_(None),
     )
-    steps = select(func.min(tasks.c.bpmn_id).label("bpmn_id")).where(unclaimed)
-    steps = steps.cte("steps", recursive=True)
-    following = (
-        select(func.min(tasks.c.bpmn_id))
-        .where(unclaimed, tasks.c.bpmn_id > steps.c.bpmn_id)
-        .correlate(steps)
-        .scalar_subquery()
-    )
+
+    def next_step(after: ColumnElement[bool] | None) -> ColumnElement:
+        following = select(tasks.c.bpmn_id).where(unclaimed)
+        if after is not None:
+            following = following.where(after)
+        return following.order_by(tasks.c.bpmn_id).limit(1).scalar_subquery()
+
+    steps = select(next_step(None).label("bpmn_id")).cte("steps", recursive=True)
+    following = next_step(tasks.c.bpmn_id > steps.c.bpmn_id).correlate(steps)
     steps = steps.union_all(select(following).where(steps.c.bpmn_id.is_not(None)))
 
     def first_task(column: ColumnElement) -> ColumnElement:
