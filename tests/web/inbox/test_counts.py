@@ -159,7 +159,7 @@ def test_every_read_of_the_inbox_stops_after_the_cap_the_page_or_a_step(
     inbox_statements.clear()
     for query in ("", "weergave=vrij", "weergave=vrij&stap=screen_housing", "weergave=mijn"):
         assert client.get("/taken?" + query).status_code == 200
-    assert len(inbox_statements) >= 16
+    assert len(inbox_statements) >= 12  # at least the counts and a page, four times
     with web_app.app_context(), db.engine.connect() as conn:
         # costs as if the table were large: a sequential scan or a sort only when nothing else can
         conn.exec_driver_sql("SET enable_seqscan = off")
