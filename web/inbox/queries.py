@@ -3,11 +3,12 @@ page costs one query of the page's size (architecture principle 3)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, Subquery, and_, func, literal, or_, select, union_all
 
 from engine import TaskInfo
 from engine.db.models import HumanTask
@@ -70,6 +71,19 @@ def _filtered(query: Select, chosen: InboxFilter) -> Select:
     return query
 
 
+def _each_role(roles: Collection[str], part: Callable[[str], Select], limit: int) -> Subquery:
+    """The first ``limit`` rows of ``part`` for each role, together. Roles in one ``IN`` list
+    would make PostgreSQL (before 17) read the roles' open tasks out of the indexes' order, or
+    check the role on each entry, instead of walking each role's entries and stopping."""
+    return union_all(
+        *[select(part(role).limit(limit).subquery()) for role in sorted(roles)]
+    ).subquery()
+
+
+def _in_due_order(columns: Any) -> tuple[ColumnElement, ...]:
+    return (columns.due_at.asc().nulls_last(), columns.created_at, columns.id)
+
+
 def inbox_tasks(
     organisation: str,
     roles: Collection[str],
@@ -80,25 +94,30 @@ def inbox_tasks(
     limit: int = 25,
     offset: int = 0,
 ) -> list[InboxTask]:
-    """Open tasks of ``organisation`` for ``roles``, earliest due first."""
-    query = select(*TASK_COLUMNS, cases.c.person_name, cases.c.birth_date).select_from(
-        tasks.outerjoin(cases, cases.c.instance_id == tasks.c.instance_id)
-    )
-    query = query.where(_workable(organisation, roles))
-    if claimed_by is not None:
-        query = query.where(tasks.c.claimed_by == claimed_by)
-    if unclaimed:
-        query = query.where(tasks.c.claimed_by.is_(None))
-    # due_at NULLS LAST, not "due_at IS NULL" first: PostgreSQL then walks the inbox index in
-    # its order and reads a page, instead of sorting every open task of the organisation
-    query = _filtered(query, chosen).order_by(
-        tasks.c.due_at.asc().nulls_last(), tasks.c.created_at, tasks.c.id
-    )
+    """Open tasks of ``organisation`` for ``roles``, earliest due first: the first
+    ``offset + limit`` of each role in that order (an index walk that stops there), merged."""
+
+    def of_role(role: str) -> Select:
+        query = select(*TASK_COLUMNS, cases.c.person_name, cases.c.birth_date).select_from(
+            tasks.outerjoin(cases, cases.c.instance_id == tasks.c.instance_id)
+        )
+        query = query.where(_workable(organisation, [role]))
+        if claimed_by is not None:
+            query = query.where(tasks.c.claimed_by == claimed_by)
+        if unclaimed:
+            query = query.where(tasks.c.claimed_by.is_(None))
+        # due_at NULLS LAST, not "due_at IS NULL" first: the order of the inbox's indexes
+        return _filtered(query, chosen).order_by(*_in_due_order(tasks.c))
+
+    if not roles:
+        return []
+    merged = _each_role(roles, of_role, offset + limit)
+    query = select(merged).order_by(*_in_due_order(merged.c)).limit(limit).offset(offset)
     result = []
-    for row in db.session.execute(query.limit(limit).offset(offset)):
+    for row in db.session.execute(query):
         values = row._mapping
-        task = localized_task(TaskInfo(**{column.name: values[column] for column in TASK_COLUMNS}))
-        result.append(InboxTask(task, values[cases.c.person_name], values[cases.c.birth_date]))
+        found = TaskInfo(**{column.name: values[column.name] for column in TASK_COLUMNS})
+        result.append(InboxTask(localized_task(found), values["person_name"], values["birth_date"]))
     return result
 
 
@@ -116,26 +135,30 @@ class Count:
     more: bool
 
 
-def _counted(query: Select) -> Count:
-    """``query``'s rows counted up to the cap: it stops after ``COUNT_CAP + 1`` rows."""
-    capped = query.limit(COUNT_CAP + 1).subquery()
-    found = int(db.session.execute(select(func.count()).select_from(capped)).scalar_one())
-    return Count(min(found, COUNT_CAP), found > COUNT_CAP)
-
-
 def inbox_counts(
     organisation: str, roles: Collection[str], username: str, chosen: InboxFilter = InboxFilter()
 ) -> dict[str, Count]:
-    """How many open tasks are mine and how many nobody has picked up (with the filters): each
-    read through an index of only those tasks (the user's claimed ones; the unclaimed ones by
-    organisation, role and step), up to the cap."""
-    query = select(literal(1)).select_from(tasks).where(_workable(organisation, roles))
-    if chosen.person:
-        query = query.join(cases, cases.c.instance_id == tasks.c.instance_id)
-    query = _filtered(query, chosen)
+    """How many open tasks are mine and how many nobody has picked up (with the filters), up to
+    the cap: each read through an index of only those tasks (the user's claimed ones; the
+    unclaimed ones by organisation, role and step) and stopped after ``COUNT_CAP + 1``."""
+
+    def counted(assigned: ColumnElement[bool]) -> Count:
+        def of_role(role: str) -> Select:
+            query = select(literal(1).label("one")).select_from(tasks)
+            if chosen.person:
+                query = query.join(cases, cases.c.instance_id == tasks.c.instance_id)
+            return _filtered(query.where(_workable(organisation, [role]), assigned), chosen)
+
+        if not roles:
+            return Count(0, False)
+        capped = select(_each_role(roles, of_role, COUNT_CAP + 1)).limit(COUNT_CAP + 1)
+        found = db.session.execute(select(func.count()).select_from(capped.subquery()))
+        number = int(found.scalar_one())
+        return Count(min(number, COUNT_CAP), number > COUNT_CAP)
+
     return {
-        "mine": _counted(query.where(tasks.c.claimed_by == username)),
-        "unclaimed": _counted(query.where(tasks.c.claimed_by.is_(None))),
+        "mine": counted(tasks.c.claimed_by == username),
+        "unclaimed": counted(tasks.c.claimed_by.is_(None)),
     }
 
 
@@ -166,7 +189,7 @@ def _unclaimed_steps(organisation: str, role: str) -> list[tuple[str, str, int]]
         return (
             select(column)
             .where(unclaimed, tasks.c.bpmn_id == steps.c.bpmn_id)
-            .order_by(tasks.c.due_at.asc().nulls_last(), tasks.c.created_at, tasks.c.id)
+            .order_by(*_in_due_order(tasks.c))
             .limit(1)
             .correlate(steps)
             .scalar_subquery()
