@@ -1,7 +1,7 @@
 """human_tasks: the inbox reads the unclaimed open tasks in due order, by step, and no further
 
 Revision ID: 0740_inbox_unclaimed_indexes
-Revises: 0710_drilldowns_completed_lean
+Revises: 0760_case_orgs_follow_case
 Create Date: 2026-12-03
 
 Issue 15: the inbox's work must not grow with the organisation. Its counts per step read every
@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0740_inbox_unclaimed_indexes"
-down_revision = "0710_drilldowns_completed_lean"
+down_revision = "0760_case_orgs_follow_case"
 branch_labels = None
 depends_on = None
 
