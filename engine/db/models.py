@@ -220,6 +220,13 @@ class Timer(Base):
             postgresql_where=text("status = 'waiting'"),
             sqlite_where=text("status = 'waiting'"),
         ),
+        # only the timers waiting for a retry: the scheduler's next wake-up (migration 0720)
+        Index(
+            "ix_timers_retry_at",
+            "next_attempt_at",
+            postgresql_where=text("status = 'waiting' AND next_attempt_at IS NOT NULL"),
+            sqlite_where=text("status = 'waiting' AND next_attempt_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
