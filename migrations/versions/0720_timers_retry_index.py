@@ -1,7 +1,7 @@
 """timers: an index of the timers waiting for a retry, for the scheduler's next wake-up
 
 Revision ID: 0720_timers_retry_index
-Revises: 0710_drilldowns_completed_lean
+Revises: 0740_inbox_unclaimed_indexes
 Create Date: 2026-12-03
 
 Issue 15. After each round every scheduler asks when the next timer is due: the earliest
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0720_timers_retry_index"
-down_revision = "0710_drilldowns_completed_lean"
+down_revision = "0740_inbox_unclaimed_indexes"
 branch_labels = None
 depends_on = None
 
