@@ -21,12 +21,7 @@ def settle(url: str) -> None:
     filled the release date of some 1.75 million status rows at 150,000 cases) left dead rows
     that autovacuum would otherwise clean up in the middle of the measurement. About 20 s at
     150,000 cases when little is left to do."""
-    database = sa.create_engine(bench_config(url).SQLALCHEMY_DATABASE_URI)
-    try:
-        with database.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM (ANALYZE)")
-    finally:
-        database.dispose()
+    _outside_a_transaction(url, "VACUUM (ANALYZE)")
 
 
 def checkpoint(url: str) -> None:
@@ -34,10 +29,14 @@ def checkpoint(url: str) -> None:
     (more at 150,000 cases than at 1,000), and a checkpoint writing them out in the middle of
     the five minutes would slow one run and not the other; this also restarts
     checkpoint_timeout's clock."""
+    _outside_a_transaction(url, "CHECKPOINT")
+
+
+def _outside_a_transaction(url: str, statement: str) -> None:
     database = sa.create_engine(bench_config(url).SQLALCHEMY_DATABASE_URI)
     try:
         with database.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("CHECKPOINT")
+            conn.exec_driver_sql(statement)
     finally:
         database.dispose()
 
