@@ -4,10 +4,14 @@ Each worker is a process of its own with its own engine and connections; it simu
 people whose number falls in its shard (``Shard``: number modulo the worker count), fires only
 its own cases' timers and finds only its own cases' new tasks. Cases never touch each other, so
 a worker's results follow from the seed and the worker count alone. The workers keep one
-calendar: after each simulated day every worker waits for the others (a barrier), so no worker
-runs ahead by more than a day; the first one reports the day to the progress bar. Every
-``FEED_EVERY_DAYS`` simulated days (``Job.feed_every_days``; 0: never) the first worker lets
-the dashboard's feed catch up while the others wait, and every worker does at the end.
+calendar: every ``FEED_EVERY_DAYS`` simulated days (``Job.sync_days``) every worker waits for the
+others (a barrier), so no worker runs ahead by more than that; the first one reports each day to
+the progress bar. A barrier after every day made each worker wait for the slower one's day 365
+times, a fifth of a run's time (docs/engine.md, "Simulation speed, session 10"); over a week the
+workers' shares even out. At those sync points (``Job.feed_every_days``; 0: never) the first
+worker lets the dashboard's feed catch up while the others wait, and every worker does at the
+end: the feed counts a case under its dimensions at the time it projects it (the case's data
+then), so it must see every case as of the same simulated day in every run.
 
 Workers start with a fixed ``PYTHONHASHSEED``, a precaution: whatever iterates over a set of
 names (form validators, SpiffWorkflow) does so in the same order in every run. Commands run with
@@ -39,6 +43,8 @@ FEED_EVERY_DAYS = 7
 run the dashboard is at most a simulated week behind; when the run ends it is complete. A run
 that nobody watches (the demo year of `terugkeer run`, before the app serves) catches up at the
 end only: once instead of 52 times, a tenth of the year's time (docs/dashboard.md)."""
+SYNC_EVERY_DAYS = 7
+"""Workers wait for each other every so many simulated days when the feed does not set it."""
 HASH_SEED = "0"
 
 
@@ -61,6 +67,11 @@ class Job:
     """False: the cases projector is left out of the workers' engines (``runner.project_cases``
     projects the run's cases once at the end)."""
 
+    @property
+    def sync_days(self) -> int:
+        """Several workers wait for each other after every so many simulated days."""
+        return self.feed_every_days or SYNC_EVERY_DAYS
+
     def run(
         self,
         shard: Shard,
@@ -68,7 +79,8 @@ class Job:
         together: Callable[[], None] | None = None,
     ) -> Result:
         """Simulate ``shard``'s people. ``together()`` returns when every worker called it (a
-        barrier; None with one worker); ``day_done(day)`` reports a simulated day."""
+        barrier, None with one worker), called after every ``sync_days`` simulated days;
+        ``day_done(day)`` reports a simulated day."""
         from web.engine_access import build_engine, dashboard_feed  # the app's wiring
 
         clock = ManualClock(datetime.combine(self.start, time(0), AMSTERDAM))
@@ -100,14 +112,18 @@ class Job:
             feed = dashboard_feed(engine)
 
             def each_day(day: int) -> None:
-                if together is not None:
-                    together()  # every worker finished the day
-                if self.feed_every_days and day % self.feed_every_days == 0:
-                    # The dashboard's feed, as the scheduler process runs it: one worker, while
-                    # the others wait, so that the figures do not follow the workers' timing.
-                    if shard.index == 0:
+                feeding = bool(self.feed_every_days) and day % self.feed_every_days == 0
+                if together is None:
+                    if feeding:
                         feed.catch_up()
-                    if together is not None:
+                elif day % self.sync_days == 0:
+                    together()  # every worker finished the day
+                    if feeding:
+                        # The dashboard's feed, as the scheduler process runs it: one worker,
+                        # while the others wait, so that the figures do not follow the workers'
+                        # timing.
+                        if shard.index == 0:
+                            feed.catch_up()
                         together()
                 if day_done is not None:
                     day_done(day)

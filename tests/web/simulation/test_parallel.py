@@ -3,6 +3,9 @@ worker count give the same figures; unsafe commits only where no real case is at
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+
 import pytest
 import sqlalchemy as sa
 
@@ -15,6 +18,7 @@ from tests.web.dashboard.test_simulation import SETTINGS, deployed, figures, run
 from web.dashboard.feed import DashboardFeed
 from web.engine_access import build_engine, dashboard_feed
 from web.simulation import command
+from web.simulation.parallel import Job
 from web.simulation.profile import load_profile
 from web.simulation.queries import (
     RealCasesError,
@@ -22,7 +26,8 @@ from web.simulation.queries import (
     register_missing_organisations,
     without_synchronous_commit,
 )
-from web.simulation.setup import profile_organisations
+from web.simulation.runner import Shard
+from web.simulation.setup import prepare, profile_organisations
 
 
 def keys(url: str) -> list[str]:
@@ -146,3 +151,42 @@ def test_a_run_nobody_watches_feeds_the_dashboard_once_at_the_end(
     catch_ups.clear()
     run(url, seed=4, cases=6, days=15, unsafe_commit=True)  # by default also every 7 days
     assert len(catch_ups) == 3
+
+
+def test_workers_wait_for_each_other_once_a_simulated_week(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = deployed(database_url)
+    profile = load_profile()
+    prepare(url, SETTINGS, "nazorg_detentie", profile, unsafe_commit=True)
+    job = Job(
+        url,
+        SETTINGS,
+        cases=6,
+        start=date(2026, 3, 2),
+        days=15,
+        seed=5,
+        process_id="nazorg_detentie",
+        profile=profile,
+        unsafe_commit=True,
+    )
+    catch_ups: list[int] = []
+    catch_up = DashboardFeed.catch_up
+    monkeypatch.setattr(
+        DashboardFeed, "catch_up", lambda feed, **kw: catch_ups.append(1) or catch_up(feed, **kw)
+    )
+    waits: list[int] = []
+    days: list[int] = []
+
+    job.run(Shard(0, 2), day_done=days.append, together=lambda: waits.append(len(days) + 1))
+    assert days == list(range(1, 16))
+    # Not after every day: at the feed's days, once before and once after its catch-up.
+    assert waits == [7, 7, 14, 14]
+    assert len(catch_ups) == 3  # the first worker's: days 7 and 14, and at the end
+
+    catch_ups.clear()
+    waits.clear()
+    days.clear()
+    unwatched = replace(job, seed=6, feed_every_days=0)  # a week apart at most all the same
+    unwatched.run(Shard(0, 2), day_done=days.append, together=lambda: waits.append(len(days) + 1))
+    assert waits == [7, 14] and len(catch_ups) == 1
