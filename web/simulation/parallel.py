@@ -1,17 +1,17 @@
 """Several simulation workers on one shared calendar (issue 14).
 
-Each worker is a process of its own with its own engine and connections; it simulates the
-people whose number falls in its shard (``Shard``: number modulo the worker count), fires only
-its own cases' timers and finds only its own cases' new tasks. Cases never touch each other, so
-a worker's results follow from the seed and the worker count alone. The workers keep one
-calendar: every ``FEED_EVERY_DAYS`` simulated days (``Job.sync_days``) every worker waits for the
-others (a barrier), so no worker runs ahead by more than that; the first one reports each day to
-the progress bar. A barrier after every day made each worker wait for the slower one's day 365
-times, a fifth of a run's time (docs/engine.md, "Simulation speed, session 10"); over a week the
-workers' shares even out. At those sync points (``Job.feed_every_days``; 0: never) the first
-worker lets the dashboard's feed catch up while the others wait, and every worker does at the
-end: the feed counts a case under its dimensions at the time it projects it (the case's data
-then), so it must see every case as of the same simulated day in every run.
+Each worker is a process of its own with its own engine and connections; it simulates the people
+whose number falls in its shard (``Shard``: number modulo the worker count), fires only its own
+cases' timers and finds only its own cases' new tasks. Cases never touch each other, so a worker's
+results follow from the seed and the worker count alone. The workers keep one calendar: every
+``FEED_EVERY_DAYS`` simulated days (``Job.sync_days``) every worker waits for the others (a
+barrier), so no worker runs ahead by more than that; the first one reports each day to the progress
+bar. A barrier after every day made each worker wait for the slower one's day 365 times, about a
+sixth of a run's time (docs/engine.md, "Simulation speed, session 10"); over a week the workers'
+shares even out. At those sync points (``Job.feed_every_days``; 0: never) the first worker lets the
+dashboard's feed catch up while the others wait, and every worker does at the end: the feed counts
+a case under its dimensions at the time it projects it (the case's data then), so it must see every
+case as of the same simulated day in every run.
 
 Workers start with a fixed ``PYTHONHASHSEED``, a precaution: whatever iterates over a set of
 names (form validators, SpiffWorkflow) does so in the same order in every run. Commands run with
