@@ -6,7 +6,10 @@ the serializer's documented extension point is used: a converter registered for 
 Writing is incremental: each task's JSON is kept and written again only when the task changed
 (its state, children, data or internal data, or its parent's state), so a command's cost follows
 what it changed, not the case's history. A change to a task's data that leaves its state and its
-keys alone is not seen: whoever makes one calls ``forget``. The result equals SpiffWorkflow's
+keys alone is not seen: whoever makes one calls ``forget``. A task's children change only as
+tasks join or leave its process's task table (SpiffWorkflow's BPMN tasks gain a child only by
+creating it and lose one only by removing it from the table), so those are what is looked at,
+not every task's children. The result equals SpiffWorkflow's
 own serialization (``full_state``) while the workflow runs; tests hold the two together. A
 completed workflow is written in its compact form, packed (engine/store/compaction.py).
 """
@@ -20,7 +23,7 @@ from collections.abc import Iterator, Mapping
 from copy import deepcopy
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
@@ -60,7 +63,9 @@ class WorkflowCodec:
         )
         self.version = self._serializer.VERSION
         self._encode = self._serializer._encoder_cls().encode  # one encoder, made once
-        self._task_json: weakref.WeakKeyDictionary[BpmnWorkflow, dict] = weakref.WeakKeyDictionary()
+        self._task_json: weakref.WeakKeyDictionary[BpmnWorkflow, dict[int, _Entry]] = (
+            weakref.WeakKeyDictionary()
+        )
 
     def dump_state(self, workflow: BpmnWorkflow) -> str:
         """The workflow's state as JSON, re-encoding only the tasks that changed; a completed
@@ -80,7 +85,9 @@ class WorkflowCodec:
         known = self._task_json.get(workflow)
         if known is None:
             known = self._task_json[workflow] = {}
-        fresh: dict[int, tuple[Any, tuple, str]] = {}
+        processes = [workflow, *workflow.subprocesses.values()]
+        stale = _stale_tasks(processes, known)
+        fresh: dict[int, _Entry] = {}
         registry = self._serializer.registry
         registry._encoder_mode = True  # as serialize_json: objects convert inside json.dumps
         try:
@@ -89,6 +96,7 @@ class WorkflowCodec:
                 + self._process_json(
                     sub,
                     known,
+                    stale,
                     fresh,
                     {"parent_task_id": str(sub.parent_task_id), "spec": sub.spec.name},
                 )
@@ -97,6 +105,7 @@ class WorkflowCodec:
             top = self._process_json(
                 workflow,
                 known,
+                stale,
                 fresh,
                 {"bpmn_events": registry.convert(workflow.bpmn_events)},
                 tail=f',"subprocesses":{{{subprocesses}}}',
@@ -114,8 +123,9 @@ class WorkflowCodec:
     def _process_json(
         self,
         process: Any,
-        known: dict[int, tuple[Any, tuple, str]],
-        fresh: dict[int, tuple[Any, tuple, str]],
+        known: dict[int, _Entry],
+        stale: set[int],
+        fresh: dict[int, _Entry],
         extra: dict[str, Any],
         tail: str = "",
     ) -> str:
@@ -133,29 +143,20 @@ class WorkflowCodec:
         if process is process.top_workflow:
             shell[BpmnWorkflowSerializer.VERSION_KEY] = self.version
         tasks = []
-        by_id = process.tasks
         encode, convert, get = self._encode, registry.convert, known.get
-        for task_id, task in by_id.items():
-            parent = task.parent
-            fingerprint = (
-                task.state,
-                task.last_state_change,
-                task.triggered,
-                len(task.children),
-                id(task.data),
-                len(task.data),
-                len(task.internal_data),
-                (parent.state, parent.last_state_change) if parent is not None else None,
-            )
-            # Keyed by the task object's id(), which hashes faster than its UUID; the entry keeps
-            # the UUID object so that a new task at a freed task's address is never taken for it
-            # (not the task itself: a task refers to its workflow, the key of _task_json).
+        for task_id, task in process.tasks.items():
             key = id(task)
             cached = get(key)
-            if cached is None or cached[0] is not task_id or cached[1] != fingerprint:
-                cached = (task_id, fingerprint, f'"{task_id}":{encode(convert(task))}')
+            if key in stale or cached is None:
+                parent = task.parent
+                cached = _Entry(
+                    task_id,
+                    _own_fingerprint(task),
+                    f'"{task_id}":{encode(convert(task))}',
+                    id(parent) if parent is not None else None,
+                )
             fresh[key] = cached
-            tasks.append(cached[2])
+            tasks.append(cached.json)
         head = self._encode(shell)
         return f'{head[:-1]},"tasks":{{{",".join(tasks)}}}{tail}}}'
 
@@ -194,6 +195,71 @@ class WorkflowCodec:
             name: registry.restore(s) for name, s in dct["subprocess_specs"].items()
         }
         return spec, subprocess_specs
+
+
+class _Entry(NamedTuple):
+    """A task's JSON as last written, keyed by the task object's id() (which hashes faster than
+    its UUID). The UUID object is kept so that a new task at a freed task's address is never
+    taken for it (not the task itself: a task refers to its workflow, the key of _task_json)."""
+
+    task_id: Any
+    fingerprint: tuple
+    json: str
+    parent: int | None  # id() of the task's parent when it was written
+
+
+def _own_fingerprint(task: Any) -> tuple:
+    """What the task's own JSON follows, apart from its children and its parent's data."""
+    return (
+        task.state,
+        task.last_state_change,
+        task.triggered,
+        id(task.data),
+        len(task.data),
+        len(task.internal_data),
+    )
+
+
+def _stale_tasks(processes: list[Any], known: dict[int, _Entry]) -> set[int]:
+    """The tasks (by id()) whose JSON must be written again: a new task, a task whose own
+    fingerprint changed, a task that gained or lost a child (a task joined or left the tables)
+    and a task whose parent's state changed (its data may have changed with it)."""
+    stale: set[int] = set()
+    moved = []
+    seen = set()
+    get = known.get
+    for process in processes:
+        for task_id, task in process.tasks.items():
+            key = id(task)
+            seen.add(key)
+            cached = get(key)
+            if cached is None or cached.task_id is not task_id:
+                stale.add(key)
+                if cached is not None and cached.parent is not None:
+                    stale.add(cached.parent)  # the task that was at this address left
+                parent = task.parent
+                if parent is not None:
+                    stale.add(id(parent))
+                continue
+            fingerprint = (
+                task.state,
+                task.last_state_change,
+                task.triggered,
+                id(task.data),
+                len(task.data),
+                len(task.internal_data),
+            )
+            before = cached.fingerprint
+            if fingerprint != before:
+                stale.add(key)
+                if fingerprint[:2] != before[:2]:
+                    moved.append(task)
+    for key, entry in known.items():
+        if key not in seen and entry.parent is not None:
+            stale.add(entry.parent)
+    for task in moved:
+        stale.update(id(child) for child in task.children)
+    return stale
 
 
 class _PerThreadCodecs(Mapping[str, WorkflowCodec]):

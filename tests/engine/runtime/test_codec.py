@@ -127,3 +127,93 @@ def test_the_codec_lets_go_of_workflows_nobody_holds() -> None:
     del workflow
     gc.collect()
     assert gone() is None
+
+
+PARALLEL_THEN_TASK = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+                  id="defs" targetNamespace="http://terugkeer.example/codec">
+  <bpmn:process id="joined" isExecutable="true">
+    <bpmn:startEvent id="start" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="split" />
+    <bpmn:parallelGateway id="split" />
+    <bpmn:sequenceFlow id="f2" sourceRef="split" targetRef="branch_a" />
+    <bpmn:sequenceFlow id="f3" sourceRef="split" targetRef="branch_b" />
+    <bpmn:userTask id="branch_a" />
+    <bpmn:userTask id="branch_b" />
+    <bpmn:sequenceFlow id="f4" sourceRef="branch_a" targetRef="join" />
+    <bpmn:sequenceFlow id="f5" sourceRef="branch_b" targetRef="join" />
+    <bpmn:parallelGateway id="join" />
+    <bpmn:sequenceFlow id="f6" sourceRef="join" targetRef="after" />
+    <bpmn:userTask id="after" />
+    <bpmn:sequenceFlow id="f7" sourceRef="after" targetRef="end" />
+    <bpmn:endEvent id="end" />
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def joined_workflow(tmp_path) -> BpmnWorkflow:  # type: ignore[no-untyped-def]
+    path = tmp_path / "joined.bpmn"
+    path.write_text(PARALLEL_THEN_TASK)
+    parser = SpiffBpmnParser()
+    parser.add_bpmn_files([str(path)])
+    clock = ManualClock(datetime(2026, 5, 4, 7, 0, tzinfo=UTC))
+    workflow = BpmnWorkflow(
+        parser.get_spec("joined"),
+        script_engine=RestrictedScriptEngine(WorkingDayCalendar(), clock),
+    )
+    workflow.do_engine_steps()
+    return workflow
+
+
+def run_user_task(workflow: BpmnWorkflow, bpmn_id: str):  # type: ignore[no-untyped-def]
+    (task,) = [
+        t
+        for t in workflow.get_tasks(state=TaskState.READY, manual=True)
+        if t.task_spec.bpmn_id == bpmn_id
+    ]
+    task.run()
+    workflow.do_engine_steps()
+    return task
+
+
+def assert_incremental_equals_full(workflow: BpmnWorkflow) -> None:
+    codec = CODECS["spiff"]
+    assert json.loads(codec.dump_state(workflow)) == json.loads(codec.full_state(workflow))
+
+
+def test_incremental_writing_sees_a_task_lose_children_while_its_state_stays(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Reset inside a parallel branch after the join: when the join runs again, SpiffWorkflow
+    drops the children of the join task the first pass completed, which stays completed. Only
+    its children changed; it must be written again all the same."""
+    workflow = joined_workflow(tmp_path)
+    first_a = run_user_task(workflow, "branch_a")
+    run_user_task(workflow, "branch_b")
+    assert_incremental_equals_full(workflow)
+    joins = [t for t in workflow.tasks.values() if t.task_spec.bpmn_id == "join"]
+    completed = next(t for t in joins if t.state == TaskState.COMPLETED)
+    assert completed.children
+
+    workflow.reset_from_task_id(first_a.id)
+    assert_incremental_equals_full(workflow)
+    before = (completed.state, completed.last_state_change)
+    run_user_task(workflow, "branch_a")
+
+    assert (completed.state, completed.last_state_change) == before
+    assert not completed.children  # dropped: the case is as SpiffWorkflow made it, not as before
+    assert_incremental_equals_full(workflow)
+
+
+def test_incremental_writing_sees_a_task_gain_a_child_while_its_state_stays(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from SpiffWorkflow.task import Task
+
+    workflow = joined_workflow(tmp_path)
+    assert_incremental_equals_full(workflow)
+    split = next(t for t in workflow.tasks.values() if t.task_spec.bpmn_id == "split")
+    before = (split.state, split.last_state_change, len(split.children))
+
+    Task(workflow, workflow.spec.task_specs["after"], split, state=TaskState.MAYBE)
+
+    assert (split.state, split.last_state_change) == before[:2]
+    assert len(split.children) == before[2] + 1
+    assert_incremental_equals_full(workflow)
