@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -58,7 +58,7 @@ class FormValidators:
     """Compiled validators, one per schema object (schemas of a version never change)."""
 
     def __init__(self) -> None:
-        self._validators: dict[int, tuple[dict, Draft202012Validator]] = {}
+        self._validators: dict[tuple[int, bool], tuple[dict, Draft202012Validator]] = {}
         self._lock = threading.Lock()
 
     def validate(
@@ -76,18 +76,26 @@ class FormValidators:
         for error in validator.iter_errors(data):
             field, found = _describe(error)
             errors.setdefault(field, []).append(found)
-        for field, found in _order_errors(schema, data, context or {}):
+        for field, found in _order_errors(schema, data, context or {}, self._condition):
             errors.setdefault(field, []).append(found)
         if errors:
             raise FormValidationError(errors)
 
     def _validator(self, schema: dict) -> Draft202012Validator:
-        entry = self._validators.get(id(schema))
+        return self._compiled(schema, FORMAT_CHECKER)
+
+    def _condition(self, schema: dict) -> Draft202012Validator:
+        """The validator of an ``allOf`` part's ``if`` (formats not checked there)."""
+        return self._compiled(schema, None)
+
+    def _compiled(self, schema: dict, checker: FormatChecker | None) -> Draft202012Validator:
+        key = (id(schema), checker is not None)
+        entry = self._validators.get(key)
         if entry is not None and entry[0] is schema:
             return entry[1]
-        validator = Draft202012Validator(schema, format_checker=FORMAT_CHECKER)
+        validator = Draft202012Validator(schema, format_checker=checker)
         with self._lock:
-            self._validators[id(schema)] = (schema, validator)
+            self._validators[key] = (schema, validator)
         return validator
 
 
@@ -113,10 +121,13 @@ def _describe(error: ValidationError) -> tuple[str, FieldError]:
 
 
 def _order_errors(
-    schema: dict, data: Mapping[str, Any], context: Mapping[str, Any]
+    schema: dict,
+    data: Mapping[str, Any],
+    context: Mapping[str, Any],
+    condition: Callable[[dict], Draft202012Validator],
 ) -> list[tuple[str, FieldError]]:
     found = []
-    for field, spec in _ordering_rules(schema, data):
+    for field, spec in _ordering_rules(schema, data, condition):
         other = spec.get("x-after") if isinstance(spec, dict) else None
         value = data.get(field)
         bound = data.get(other, context.get(other)) if other else None
@@ -127,7 +138,9 @@ def _order_errors(
     return found
 
 
-def _ordering_rules(schema: dict, data: Mapping[str, Any]) -> list[tuple[str, Any]]:
+def _ordering_rules(
+    schema: dict, data: Mapping[str, Any], condition: Callable[[dict], Draft202012Validator]
+) -> list[tuple[str, Any]]:
     """(field, spec) of the schema's properties, and of the ``then`` (or ``else``) branches of
     its ``allOf`` parts whose ``if`` the data meets: ``"x-after"`` may depend on an answer
     (a document said to be valid may not have expired before the entry)."""
@@ -135,7 +148,7 @@ def _ordering_rules(schema: dict, data: Mapping[str, Any]) -> list[tuple[str, An
     for part in schema.get("allOf") or []:
         if not isinstance(part, dict) or not isinstance(part.get("if"), dict):
             continue
-        branch = part.get("then" if Draft202012Validator(part["if"]).is_valid(data) else "else")
+        branch = part.get("then" if condition(part["if"]).is_valid(data) else "else")
         if isinstance(branch, dict):
             found.extend((branch.get("properties") or {}).items())
     return found

@@ -88,3 +88,35 @@ def test_the_other_date_may_come_from_the_form_itself() -> None:
         "2026-06-02",
     )
     validate_form_data(schema, {"start": "2026-06-02", "end": "2026-06-02"})
+
+
+def conditional_schema(expired_rule: str) -> dict:
+    """A document's expiry date may not lie before the entry when the document is said to be
+    valid (an ``allOf`` part's ``if`` with a ``format`` that conditions do not check)."""
+    return {
+        "type": "object",
+        "properties": {"valid": {"type": "string"}, "expires_on": {"type": "string"}},
+        "allOf": [
+            {
+                "if": {"properties": {"valid": {"const": "yes", "format": "date"}}},
+                "then": {"properties": {"expires_on": {"x-after": expired_rule}}},
+            }
+        ],
+    }
+
+
+def test_each_allof_condition_is_checked_on_each_submission_with_its_own_schema() -> None:
+    from engine.runtime.forms import FormValidators
+
+    validators = FormValidators()
+    first, second = conditional_schema("entry_date"), conditional_schema("release_date")
+    context = {"entry_date": "2026-05-04", "release_date": "2026-01-01"}
+    early = {"valid": "yes", "expires_on": "2026-03-01"}
+
+    with pytest.raises(FormValidationError) as caught:
+        validators.validate(first, early, context)
+    assert caught.value.errors["expires_on"][0].params["other"] == "entry_date"
+    validators.validate(first, {**early, "valid": "no"}, context)  # the condition fails now
+    with pytest.raises(FormValidationError):
+        validators.validate(first, early, context)  # and holds again
+    validators.validate(second, early, context)  # its own rule: after the release date
