@@ -70,11 +70,51 @@ class WorkflowCodec:
     def dump_state(self, workflow: BpmnWorkflow) -> str:
         """The workflow's state as JSON, re-encoding only the tasks that changed; a completed
         workflow in its compact form, packed (engine/store/compaction.py)."""
-        tree = self._dump_tree(workflow)
         if workflow.completed:
             self._task_json.pop(workflow, None)
-            return json.dumps(pack(compact_state(json.loads(tree))))
-        return tree
+            return json.dumps(pack(compact_state(self._finished_state(workflow))))
+        return self._dump_tree(workflow)
+
+    def _finished_state(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+        """What ``compact_state`` reads of a finished workflow's state, as its JSON has it: per
+        process its own fields and per task its spec, state, triggered flag and typename, made
+        from the workflow without encoding every task's data (tests hold the result to the
+        compact form of SpiffWorkflow's serialization)."""
+        registry = self._serializer.registry
+        typenames = registry.typenames
+
+        def process_fields(process: Any, **extra: Any) -> dict[str, Any]:
+            return {
+                "typename": typenames[type(process)],
+                "correlations": process.correlations,
+                "success": process.success,
+                "completed": process.completed,
+                "root": str(process.task_tree.id),
+                "tasks": {
+                    str(task_id): {
+                        "state": task.state,
+                        "task_spec": task.task_spec.name,
+                        "triggered": task.triggered,
+                        "typename": typenames[type(task)],
+                    }
+                    for task_id, task in process.tasks.items()
+                },
+                **extra,
+            }
+
+        registry._encoder_mode = True  # as serialize_json: objects convert inside json.dumps
+        try:
+            state = process_fields(workflow, bpmn_events=registry.convert(workflow.bpmn_events))
+            state[BpmnWorkflowSerializer.VERSION_KEY] = self.version
+            state["subprocesses"] = {
+                str(task_id): process_fields(
+                    sub, parent_task_id=str(sub.parent_task_id), spec=sub.spec.name
+                )
+                for task_id, sub in workflow.subprocesses.items()
+            }
+            return json.loads(self._encode(state))  # JSON's values (lists, string keys)
+        finally:
+            registry._encoder_mode = False
 
     def forget(self, workflow: BpmnWorkflow) -> None:
         """Encode every task of ``workflow`` again at its next dump: for a change the

@@ -15,6 +15,7 @@ from SpiffWorkflow.util.task import TaskState
 from engine import ManualClock, WorkingDayCalendar
 from engine.runtime.codec import CODECS
 from engine.scripting import RestrictedScriptEngine
+from engine.store.compaction import compact_state, pack
 from tests.engine.conftest import MODELS
 
 
@@ -152,14 +153,33 @@ PARALLEL_THEN_TASK = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def joined_workflow(tmp_path) -> BpmnWorkflow:  # type: ignore[no-untyped-def]
-    path = tmp_path / "joined.bpmn"
-    path.write_text(PARALLEL_THEN_TASK)
+REPEATED_TASK = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+                  id="defs" targetNamespace="http://terugkeer.example/codec">
+  <bpmn:process id="repeated" isExecutable="true">
+    <bpmn:startEvent id="start" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="each" />
+    <bpmn:userTask id="each">
+      <bpmn:multiInstanceLoopCharacteristics isSequential="true">
+        <bpmn:loopCardinality>2</bpmn:loopCardinality>
+      </bpmn:multiInstanceLoopCharacteristics>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="each" targetRef="end" />
+    <bpmn:endEvent id="end" />
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def joined_workflow(tmp_path, model: str = PARALLEL_THEN_TASK) -> BpmnWorkflow:  # type: ignore[no-untyped-def]
+    path = tmp_path / "model.bpmn"
+    path.write_text(model)
     parser = SpiffBpmnParser()
     parser.add_bpmn_files([str(path)])
+    (process_id,) = parser.get_process_ids()
     clock = ManualClock(datetime(2026, 5, 4, 7, 0, tzinfo=UTC))
     workflow = BpmnWorkflow(
-        parser.get_spec("joined"),
+        parser.get_spec(process_id),
         script_engine=RestrictedScriptEngine(WorkingDayCalendar(), clock),
     )
     workflow.do_engine_steps()
@@ -217,3 +237,35 @@ def test_incremental_writing_sees_a_task_gain_a_child_while_its_state_stays(tmp_
     assert (split.state, split.last_state_change) == before[:2]
     assert len(split.children) == before[2] + 1
     assert_incremental_equals_full(workflow)
+
+
+def test_a_finished_workflow_is_written_as_the_compact_form_of_its_full_serialization(
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    """A finished workflow's state is compacted from its tasks' specs and states alone, not
+    from every task encoded; it must equal what compacting SpiffWorkflow's own serialization
+    gives, also after a reset dropped and rebuilt part of the tree."""
+    codec = CODECS["spiff"]
+    workflow = joined_workflow(tmp_path)
+    first_a = run_user_task(workflow, "branch_a")
+    run_user_task(workflow, "branch_b")
+    codec.dump_state(workflow)
+    run_user_task(workflow, "after")
+    assert workflow.completed
+
+    def expected() -> dict:
+        return pack(compact_state(json.loads(codec.full_state(workflow))))
+
+    assert json.loads(codec.dump_state(workflow)) == expected()
+    workflow.reset_from_task_id(first_a.id)
+    run_user_task(workflow, "branch_a")
+    run_user_task(workflow, "after")
+    assert json.loads(codec.dump_state(workflow)) == expected()
+
+    workflow = joined_workflow(tmp_path, REPEATED_TASK)  # its instances are triggered tasks
+    run_user_task(workflow, "each")
+    codec.dump_state(workflow)
+    run_user_task(workflow, "each")
+    assert workflow.completed
+    assert any(task.triggered for task in workflow.tasks.values())
+    assert json.loads(codec.dump_state(workflow)) == expected()
