@@ -9,9 +9,10 @@ what it changed, not the case's history. A change to a task's data that leaves i
 keys alone is not seen: whoever makes one calls ``forget``. A task's children change only as
 tasks join or leave its process's task table (SpiffWorkflow's BPMN tasks gain a child only by
 creating it and lose one only by removing it from the table), so those are what is looked at,
-not every task's children. The result equals SpiffWorkflow's
-own serialization (``full_state``) while the workflow runs; tests hold the two together. A
-completed workflow is written in its compact form, packed (engine/store/compaction.py).
+not every task's children. The result equals SpiffWorkflow's own serialization
+(``full_state``) while the workflow runs; tests hold the two together. A completed workflow is
+written in its compact form, packed (engine/store/compaction.py), made from its tasks' specs
+and states alone.
 """
 
 from __future__ import annotations
@@ -281,14 +282,7 @@ def _stale_tasks(processes: list[Any], known: dict[int, _Entry]) -> set[int]:
                 if parent is not None:
                     stale.add(id(parent))
                 continue
-            fingerprint = (
-                task.state,
-                task.last_state_change,
-                task.triggered,
-                id(task.data),
-                len(task.data),
-                len(task.internal_data),
-            )
+            fingerprint = _own_fingerprint(task)
             before = cached.fingerprint
             if fingerprint != before:
                 stale.add(key)
