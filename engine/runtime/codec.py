@@ -17,6 +17,7 @@ and states alone.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import weakref
@@ -103,8 +104,7 @@ class WorkflowCodec:
                 **extra,
             }
 
-        registry._encoder_mode = True  # as serialize_json: objects convert inside json.dumps
-        try:
+        with self._encoder_mode():
             state = process_fields(workflow, bpmn_events=registry.convert(workflow.bpmn_events))
             state[BpmnWorkflowSerializer.VERSION_KEY] = self.version
             state["subprocesses"] = {
@@ -114,6 +114,14 @@ class WorkflowCodec:
                 for task_id, sub in workflow.subprocesses.items()
             }
             return json.loads(self._encode(state))  # JSON's values (lists, string keys)
+
+    @contextlib.contextmanager
+    def _encoder_mode(self) -> Iterator[None]:
+        """As ``serialize_json`` does: objects convert inside json.dumps, not before."""
+        registry = self._serializer.registry
+        registry._encoder_mode = True
+        try:
+            yield
         finally:
             registry._encoder_mode = False
 
@@ -130,8 +138,7 @@ class WorkflowCodec:
         stale = _stale_tasks(processes, known)
         fresh: dict[int, _Entry] = {}
         registry = self._serializer.registry
-        registry._encoder_mode = True  # as serialize_json: objects convert inside json.dumps
-        try:
+        with self._encoder_mode():
             subprocesses = ",".join(
                 f'"{task_id}":'
                 + self._process_json(
@@ -151,8 +158,6 @@ class WorkflowCodec:
                 {"bpmn_events": registry.convert(workflow.bpmn_events)},
                 tail=f',"subprocesses":{{{subprocesses}}}',
             )
-        finally:
-            registry._encoder_mode = False
         known.clear()
         known.update(fresh)
         return top
